@@ -1,0 +1,20 @@
+"""klarsim: simulate customer service staffed by AI, employees and a gig pool before acting.
+
+The public API is listed here once; everything else is internal.
+"""
+
+from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
+from klarsim.engine import simulate
+from klarsim.records import ReplicationResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ReplicationResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "simulate",
+    "with_overrides",
+]

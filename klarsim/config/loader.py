@@ -1,0 +1,218 @@
+"""Read a scenario file, apply overrides, validate, and report every problem readably.
+
+This is the only place raw dictionaries become a frozen ``Scenario``; the rest of klarsim
+takes the frozen model. Errors name the file (or the ``--set`` that caused them), the dotted
+key, the line in the YAML where there is one, and what was expected.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from klarsim.config.checks import cross_checks
+from klarsim.config.errors import Problem, ScenarioError, dotted
+from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
+from klarsim.config.schema import Scenario
+from klarsim.config.yaml_io import line_numbers, read_yaml
+
+Path_ = tuple[str | int, ...]
+Overrides = Iterable[str] | Mapping[str, Any] | None
+
+
+def load_scenario(path: str | Path, overrides: Overrides = None) -> Scenario:
+    """Load, override and validate a scenario file; raise ``ScenarioError`` listing all problems."""
+    source = str(path)
+    text = _read_text(Path(path))
+    data = read_yaml(text, source)
+    if not isinstance(data, dict):
+        message = f"expected a mapping of scenario keys, got {type(data).__name__}"
+        raise ScenarioError([Problem(source, "", message, 1)])
+    return parse_scenario(data, source=source, lines=line_numbers(text), overrides=overrides)
+
+
+def parse_scenario(
+    data: Mapping[str, Any],
+    *,
+    source: str = "<scenario>",
+    lines: Mapping[Path_, int] | None = None,
+    overrides: Overrides = None,
+) -> Scenario:
+    """Validate raw scenario data (as read from YAML) after applying dotted overrides."""
+    parsed = parse_overrides(overrides)
+    merged = apply_overrides(data, parsed)
+    locate = _Locator(source, lines or {}, parsed)
+    try:
+        scenario = Scenario.model_validate(merged)
+    except ValidationError as error:
+        raise ScenarioError(_validation_problems(error, merged, locate)) from None
+    findings = cross_checks(scenario)
+    if findings:
+        raise ScenarioError([locate(_split(key), message) for key, message in findings])
+    return scenario
+
+
+def with_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
+    """A new scenario with dotted overrides applied, validated like a file."""
+    return parse_scenario(scenario_data(scenario), source=scenario.name, overrides=overrides)
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The resolved scenario as plain data (defaults filled in), ready for YAML."""
+    return scenario.model_dump(mode="json")
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML text, in declaration order."""
+    return yaml.safe_dump(scenario_data(scenario), sort_keys=False, allow_unicode=True)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+        message = f"cannot read the file: {error.__class__.__name__}"
+        raise ScenarioError([Problem(str(path), "", message)]) from None
+
+
+class _Locator:
+    """Turns a key path and a message into a ``Problem`` with its source and line."""
+
+    def __init__(self, source: str, lines: Mapping[Path_, int], overrides: list[Override]):
+        self.source = source
+        self.lines = lines
+        self.overrides = overrides
+
+    def __call__(self, path: Path_, message: str) -> Problem:
+        key = dotted(path)
+        for override_key, value in self.overrides:
+            if _related(key, override_key):
+                return Problem(override_source(override_key, value), key, message)
+        return Problem(self.source, key, message, self._line(path))
+
+    def _line(self, path: Path_) -> int | None:
+        for depth in range(len(path), 0, -1):
+            if path[:depth] in self.lines:
+                return self.lines[path[:depth]]
+        return None
+
+
+def _related(key: str, override_key: str) -> bool:
+    return (
+        key == override_key
+        or key.startswith(override_key + ".")
+        or (override_key.startswith(key + "."))
+    )
+
+
+def _split(key: str) -> Path_:
+    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
+
+
+def _validation_problems(
+    error: ValidationError, data: Mapping[str, Any], locate: _Locator
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in error.errors():
+        path = _data_path(item["loc"], data)
+        problem = locate(path, _message(item, path, data))
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any) -> Path_:
+    """Drop the union-member labels pydantic puts in error locations (``gamma``, ``list[...]``)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if _has_child(node, part):
+            path.append(part)
+            node = node[part]
+        elif not _is_union_label(node, part):
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _has_child(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+def _is_union_label(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict) and node.get("dist") == part:
+        return True
+    return isinstance(part, str) and ("[" in part or not isinstance(node, dict))
+
+
+def _message(item: Any, path: Path_, data: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1], data)
+        return f"unknown key; expected one of: {', '.join(allowed)}" if allowed else "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    text = str(item["msg"]).removeprefix("Value error, ")
+    if "input" in item and not isinstance(item["input"], dict | list):
+        text += f", got {item['input']!r}"
+    return text
+
+
+def _allowed_keys(path: Path_, data: Any) -> list[str]:
+    """The keys a mapping at ``path`` may hold, found by walking the schema along the data."""
+    annotation: Any = Scenario
+    node = data
+    for part in path:
+        annotation = _resolve(annotation, node)
+        node = node[part] if _has_child(node, part) else None
+        annotation = _child_annotation(annotation, part)
+        if annotation is None:
+            return []
+    model = _resolve(annotation, node)
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _resolve(annotation: Any, node: Any) -> Any:
+    """Strip ``Annotated`` and pick the union member that matches the data."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [_resolve(member, node) for member in typing.get_args(annotation)]
+        models = [member for member in members if _is_model(member)]
+        tag = node.get("dist") if isinstance(node, dict) else None
+        for model in models:
+            if tag is not None and _accepts_tag(model, tag):
+                return model
+        return models[0] if models else members[-1]
+    return annotation
+
+
+def _child_annotation(annotation: Any, part: str | int) -> Any:
+    if _is_model(annotation):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field is not None else None
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    return None
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _accepts_tag(model: type[BaseModel], tag: Any) -> bool:
+    field = model.model_fields.get("dist")
+    return field is not None and tag in typing.get_args(field.annotation)

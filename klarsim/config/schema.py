@@ -1,0 +1,128 @@
+"""The scenario schema: frozen pydantic models that forbid unknown keys.
+
+A feature whose section is absent is off, so a file with demand, one pool and patience is
+exactly an M/M/c+M queue. Every key carries its unit in its name; the engine works in minutes.
+Cross-references (skills naming intents, shares summing to one) are checked in ``checks.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
+
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$", min_length=1)]
+"""A name used as a mapping key: letters, digits, ``_`` and ``-`` (no dots, so dotted keys work)."""
+
+Channel = Literal["chat", "voice", "email"]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Weight = NonNegativeFloat
+HOURS_PER_DAY = 24
+DAYS_PER_WEEK = 7
+
+
+class Frozen(BaseModel):
+    """Base of every scenario model: immutable and strict about keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Experiment(Frozen):
+    """How one replication is run and measured (not what is modelled)."""
+
+    horizon_days: PositiveFloat = 30.0
+    warmup_days: NonNegativeFloat = 0.0
+    replications: Annotated[int, Field(ge=1)] = 5
+    seed: Annotated[int, Field(ge=0)] = 0
+    interval_min: PositiveFloat = 60.0
+    service_level_target_s: PositiveFloat = 20.0
+
+
+HourlyProfile = (
+    Literal["flat"]
+    | Annotated[list[Weight], Field(min_length=HOURS_PER_DAY, max_length=HOURS_PER_DAY)]
+)
+WeeklyProfile = (
+    Literal["flat"]
+    | Annotated[list[Weight], Field(min_length=DAYS_PER_WEEK, max_length=DAYS_PER_WEEK)]
+)
+
+
+class Intent(Frozen):
+    """A reason for contact: its share of demand, its channel and its human handle time."""
+
+    share: Probability
+    channel: Channel = "chat"
+    handle_time_min: Distribution
+
+
+class Demand(Frozen):
+    """Non-homogeneous Poisson arrivals shaped by day, week, trend and daily noise."""
+
+    contacts_per_day: PositiveFloat
+    hourly_profile: HourlyProfile = "flat"
+    """Relative weights of the 24 hours (Monday 00:00 is time zero); ``flat`` spreads evenly."""
+    weekly_profile: WeeklyProfile = "flat"
+    """Relative weights of the 7 days, Monday first; ``contacts_per_day`` is the mean day."""
+    growth_per_year: Annotated[float, Field(gt=-1, allow_inf_nan=False)] = 0.0
+    """Compound yearly trend: 0.1 means 10 % more contacts a year later."""
+    day_to_day_cv: NonNegativeFloat = 0.0
+    """Coefficient of variation of a gamma multiplier (mean 1) drawn for each day."""
+    intents: Annotated[dict[Name, Intent], Field(min_length=1)]
+
+    @field_validator("hourly_profile", "weekly_profile", mode="before")
+    @classmethod
+    def _profile_shape(cls, value: Any, info: ValidationInfo) -> Any:
+        length = HOURS_PER_DAY if info.field_name == "hourly_profile" else DAYS_PER_WEEK
+        if value == "flat" or (
+            isinstance(value, list) and len(value) == length and all(map(_is_weight, value))
+        ):
+            return value
+        raise ValueError(f"expected 'flat' or a list of {length} non-negative numbers")
+
+
+def _is_weight(value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and math.isfinite(value) and value >= 0
+
+
+class Customers(Frozen):
+    """How customers behave while they wait."""
+
+    patience_min: dict[Channel, Distribution] = Field(default_factory=dict)
+    """Time a waiting customer stays before abandoning, per channel; absent: never abandons."""
+
+
+class Pool(Frozen):
+    """A named group of human agents with the same skills, speed and roster."""
+
+    kind: Literal["employee"] = "employee"
+    headcount: Annotated[int, Field(ge=0)]
+    roster: Literal["always"] = "always"
+    """``always``: every agent of the headcount is staffed around the clock."""
+    skills: Annotated[list[Name], Field(min_length=1)]
+    """Intents this pool may serve."""
+    handle_time_multiplier: PositiveFloat = 1.0
+    """Scales the intent's handle time: below 1 is faster than the norm."""
+
+
+class Scenario(Frozen):
+    """A whole scenario: what is modelled (demand, customers, pools) and how it is run."""
+
+    name: Name
+    description: str = ""
+    experiment: Experiment = Field(default_factory=Experiment)
+    demand: Demand
+    customers: Customers = Field(default_factory=Customers)
+    pools: Annotated[dict[Name, Pool], Field(min_length=1)]
+    """Pools in the order they are tried for a contact."""

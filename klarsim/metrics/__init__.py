@@ -1,0 +1,1 @@
+"""Statistics: streaming recorders for the engine (no pandas) and tables built from them."""

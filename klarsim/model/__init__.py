@@ -1,0 +1,1 @@
+"""The parts of the simulated contact centre; ``klarsim.engine`` wires them together."""
