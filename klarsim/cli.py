@@ -1,0 +1,231 @@
+"""The ``klarsim`` command line: thin wrappers over the library's functions.
+
+Bad input of any kind (missing file, YAML error, invalid key or value, existing output folder)
+ends with a readable message on stderr and exit code 2, and leaves no results folder behind.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from klarsim import analytic
+from klarsim.config import ScenarioError, load_scenario
+from klarsim.experiment import RunResult
+from klarsim.experiment import run as run_experiment
+from klarsim.store import OutputError, check_output
+
+BAD_INPUT = 2
+app = typer.Typer(
+    name="klarsim",
+    help="Simulate customer service staffed by AI, employees and a gig pool.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario value: dotted.key=VALUE (repeatable)."),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(BAD_INPUT)
+
+
+@contextmanager
+def _bad_input_exits() -> Iterator[None]:
+    """Turn configuration and output errors into a message and exit code 2."""
+    try:
+        yield
+    except ScenarioError as error:
+        _fail("error: invalid scenario\n" + "\n".join(f"  {p}" for p in error.problems))
+    except OutputError as error:
+        _fail(f"error: {error}")
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    reps: Annotated[
+        int | None, typer.Option(min=1, help="Replications (default: experiment.replications).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Seed (default: experiment.seed).")
+    ] = None,
+    days: Annotated[
+        float | None, typer.Option(help="Horizon in days (default: experiment.horizon_days).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default: results/SCENARIO-NAME).")
+    ] = None,
+    set_: SetOption = None,
+    contacts: Annotated[bool, typer.Option("--contacts", help="Write contacts.parquet.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a scenario's replications and write its results folder."""
+    overrides = list(set_ or [])
+    if days is not None:
+        overrides.append(f"experiment.horizon_days={days}")
+    with _bad_input_exits():
+        resolved = load_scenario(scenario, overrides)
+        folder = out if out is not None else Path("results") / resolved.name
+        check_output(folder, force=force)
+        count = reps if reps is not None else resolved.experiment.replications
+        with _progress(count, quiet) as advance:
+            result = run_experiment(
+                resolved,
+                reps=count,
+                seed=seed,
+                out=folder,
+                force=force,
+                record_contacts=contacts,
+                workers=workers,
+                progress=advance,
+            )
+    console.print(_kpi_table(result))
+    console.print(f"Results written to {folder}")
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (runs done, ETA), or nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    columns = (
+        TextColumn("replications"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("run", total=total)
+        yield lambda done, _: bar.update(task, completed=done)
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+    set_: SetOption = None,
+) -> None:
+    """Check scenario files; exit 0 if all are valid, 2 with every problem otherwise."""
+    failed = False
+    for path in scenarios:
+        try:
+            scenario = load_scenario(path, set_)
+        except ScenarioError as error:
+            failed = True
+            typer.echo("\n".join(str(problem) for problem in error.problems), err=True)
+            continue
+        intents, pools = len(scenario.demand.intents), len(scenario.pools)
+        typer.echo(f"ok: {path} ({scenario.name}: {intents} intents, {pools} pools)")
+    if failed:
+        raise typer.Exit(BAD_INPUT)
+
+
+@app.command()
+def erlang(
+    rate_per_min: Annotated[float, typer.Option(help="Arrivals per minute.")],
+    aht_min: Annotated[float, typer.Option(help="Mean handle time, minutes.")],
+    agents: Annotated[
+        int | None, typer.Option(help="Agents (omit with --target-sl to find the smallest).")
+    ] = None,
+    patience_min: Annotated[
+        float | None, typer.Option(help="Mean patience, minutes (Erlang A); omit for Erlang C.")
+    ] = None,
+    target_s: Annotated[float, typer.Option(help="Service-level target, seconds.")] = 20.0,
+    target_sl: Annotated[
+        float | None, typer.Option(help="Find the fewest agents reaching this service level.")
+    ] = None,
+) -> None:
+    """Analytic Erlang C (no patience) or Erlang A figures, or a staffing first guess."""
+    try:
+        figures = _erlang_figures(
+            rate=rate_per_min,
+            aht=aht_min,
+            agents=agents,
+            patience=patience_min,
+            target_s=target_s,
+            target_sl=target_sl,
+        )
+    except ValueError as error:
+        _fail(f"error: {error}")
+    model = "Erlang A (M/M/N+M)" if patience_min is not None else "Erlang C (M/M/N)"
+    table = Table(title=f"{model}: {figures.agents} agents, {figures.offered_load:.2f} Erlangs")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("P(wait > 0)", f"{figures.p_wait:.4f}"),
+        ("P(abandon)", f"{figures.p_abandon:.4f}"),
+        ("ASA of answered, s", f"{figures.asa_min * 60:.2f}"),
+        ("mean wait of all, s", f"{figures.wait_mean_min * 60:.2f}"),
+        (f"service level ({target_s:g} s)", f"{figures.service_level:.4f}"),
+        ("occupancy", f"{figures.occupancy:.4f}"),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+
+
+def _erlang_figures(
+    *,
+    rate: float,
+    aht: float,
+    agents: int | None,
+    patience: float | None,
+    target_s: float,
+    target_sl: float | None,
+) -> analytic.QueueFigures:
+    if target_sl is not None:
+        return analytic.agents_for_service_level(
+            rate_per_min=rate,
+            aht_min=aht,
+            target_service_level=target_sl,
+            target_s=target_s,
+            patience_min=patience,
+        )
+    if agents is None:
+        raise ValueError("give --agents N, or --target-sl to find the fewest agents")
+    return analytic.queue_figures(
+        rate_per_min=rate, aht_min=aht, agents=agents, patience_min=patience, target_s=target_s
+    )
+
+
+def _kpi_table(result: RunResult) -> Table:
+    kpis = result.kpis
+    replications = int(kpis["replications"].max()) if not kpis.empty else 0
+    table = Table(title=f"{result.scenario.name}: {replications} replications, 95% CI")
+    for column in ("KPI", "mean", "CI low", "CI high"):
+        table.add_column(column, justify="left" if column == "KPI" else "right")
+    for row in kpis.itertuples(index=False):
+        table.add_row(
+            str(row.kpi), *(_number(value) for value in (row.mean, row.ci_low, row.ci_high))
+        )
+    return table
+
+
+def _number(value: object) -> str:
+    number = float(value) if isinstance(value, int | float) else math.nan
+    if math.isnan(number):
+        return "-"
+    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"

@@ -1,0 +1,141 @@
+"""Replications of a scenario: tasks, executors, tables, and the results folder.
+
+Every replication is one ``Task`` run by ``run_task``, a picklable function, so serial and
+process-pool execution give identical numbers for the same seed.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from klarsim.config import Scenario, load_scenario, scenario_yaml, with_overrides
+from klarsim.engine import simulate
+from klarsim.metrics.tables import contacts_table, kpi_table, summary_table, timeseries_table
+from klarsim.records import ReplicationResult
+from klarsim.store import manifest, now_iso, staged_folder, write_json
+
+Progress = Callable[[int, int], None]
+"""Called with (replications done, replications in all)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one scenario."""
+
+    scenario: Scenario
+    replication: int
+    seed: int
+    record_contacts: bool = False
+
+
+def run_task(task: Task) -> ReplicationResult:
+    """Run one task; the single entry point of every executor."""
+    return simulate(
+        task.scenario, task.replication, task.seed, record_contacts=task.record_contacts
+    )
+
+
+def execute(
+    tasks: Sequence[Task], *, workers: int = 1, progress: Progress | None = None
+) -> list[ReplicationResult]:
+    """Run tasks serially or on ``workers`` local processes; results come back in task order."""
+    results: list[ReplicationResult] = []
+    for result in _results(tasks, workers):
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(tasks))
+    return results
+
+
+def _results(tasks: Sequence[Task], workers: int) -> Iterator[ReplicationResult]:
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(run_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        yield from pool.map(run_task, tasks)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The tables of a run: per replication, per interval, KPIs with CIs, contacts if logged."""
+
+    scenario: Scenario
+    summary: pd.DataFrame
+    timeseries: pd.DataFrame
+    kpis: pd.DataFrame
+    contacts: pd.DataFrame | None = None
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    overrides: Iterable[str] | Mapping[str, Any] | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    record_contacts: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run the replications of a scenario and, if ``out`` is given, write the results folder."""
+    resolved = _resolve(scenario, overrides)
+    count = reps if reps is not None else resolved.experiment.replications
+    run_seed = resolved.experiment.seed if seed is None else seed
+    tasks = [Task(resolved, replication, run_seed, record_contacts) for replication in range(count)]
+    if out is None:
+        return _tables(resolved, execute(tasks, workers=workers, progress=progress))
+    started = now_iso()
+    with staged_folder(Path(out), force=force) as folder:
+        result = _tables(resolved, execute(tasks, workers=workers, progress=progress))
+        write_run(folder, result, seed=run_seed, started=started)
+    return result
+
+
+def _resolve(
+    scenario: Scenario | str | Path, overrides: Iterable[str] | Mapping[str, Any] | None
+) -> Scenario:
+    if isinstance(scenario, Scenario):
+        return with_overrides(scenario, overrides) if overrides else scenario
+    return load_scenario(scenario, overrides)
+
+
+def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
+    summary = summary_table(results)
+    return RunResult(
+        scenario=scenario,
+        summary=summary,
+        timeseries=timeseries_table(results),
+        kpis=kpi_table(summary),
+        contacts=contacts_table(results),
+    )
+
+
+def write_run(folder: Path, result: RunResult, *, seed: int, started: str) -> None:
+    """Write the output contract's files for one run into ``folder``."""
+    (folder / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
+    result.summary.to_csv(folder / "summary.csv", index=False)
+    result.timeseries.to_csv(folder / "timeseries.csv", index=False)
+    if result.contacts is not None:
+        result.contacts.to_parquet(folder / "contacts.parquet", index=False)
+    replications = [int(value) for value in result.summary["replication"]]
+    write_json(
+        folder / "manifest.json",
+        manifest(
+            scenario=result.scenario.name,
+            seed=seed,
+            replications=replications,
+            seeding="each stream seeded from (seed, replication, stream name)",
+            command=shlex.join(sys.argv),
+            started=started,
+            finished=now_iso(),
+        ),
+    )

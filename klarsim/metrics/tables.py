@@ -1,0 +1,77 @@
+"""Replication records to pandas tables, and the KPI table with confidence intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
+from klarsim.records import ReplicationResult
+
+KEY_COLUMNS = ["scenario", "replication", "seed"]
+HEADLINE_KPIS = (
+    "contacts",
+    "abandonment_rate",
+    "p_wait",
+    "asa_min",
+    "wait_mean_min",
+    "service_level",
+    "aht_min",
+    "occupancy",
+)
+"""The KPIs ``klarsim run`` prints."""
+
+
+def summary_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """One row per scenario and replication."""
+    return pd.DataFrame([result.summary for result in results])
+
+
+def timeseries_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """One row per scenario, replication and interval."""
+    return _stacked(results, [result.timeseries for result in results])
+
+
+def contacts_table(results: Sequence[ReplicationResult]) -> pd.DataFrame | None:
+    """One row per logged contact, or ``None`` when no replication kept a contact log."""
+    logs = [result.contacts for result in results]
+    if all(log is None for log in logs):
+        return None
+    return _stacked(results, [log or {} for log in logs])
+
+
+def _stacked(
+    results: Sequence[ReplicationResult], columns: Sequence[dict[str, list[object]]]
+) -> pd.DataFrame:
+    frames = []
+    for result, data in zip(results, columns, strict=True):
+        frame = pd.DataFrame(data)
+        frame.insert(0, "scenario", result.scenario)
+        frame.insert(1, "replication", result.replication)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def kpi_table(
+    summary: pd.DataFrame,
+    kpis: Sequence[str] = HEADLINE_KPIS,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
+    """Per scenario and KPI: mean and Student-t interval over the replications."""
+    rows = []
+    for scenario, group in summary.groupby("scenario", sort=False):
+        for kpi in kpis:
+            interval = t_interval(group[kpi].to_numpy(dtype=float), confidence)
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "kpi": kpi,
+                    "mean": interval.mean,
+                    "ci_low": interval.low,
+                    "ci_high": interval.high,
+                    "half_width": interval.half_width,
+                    "replications": interval.replications,
+                }
+            )
+    return pd.DataFrame(rows)
