@@ -5,16 +5,19 @@ The public API is listed here once; everything else is internal.
 
 from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
 from klarsim.engine import simulate
+from klarsim.experiment import RunResult, run
 from klarsim.records import ReplicationResult
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ReplicationResult",
+    "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "load_scenario",
+    "run",
     "simulate",
     "with_overrides",
 ]

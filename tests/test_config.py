@@ -80,8 +80,10 @@ def test_unknown_key_names_file_line_key_and_the_allowed_keys(tmp_path: Path) ->
 
 
 def test_wrong_type_and_negative_values_name_key_and_expectation(tmp_path: Path) -> None:
-    text = ERLANG_A.read_text().replace("headcount: 48", "headcount: -4").replace(
-        "contacts_per_day: 12960", "contacts_per_day: lots"
+    text = (
+        ERLANG_A.read_text()
+        .replace("headcount: 48", "headcount: -4")
+        .replace("contacts_per_day: 12960", "contacts_per_day: lots")
     )
     found = {key: message for _, key, message in problems(path=write(tmp_path, text))}
     assert "greater than or equal to 0" in found["pools.staff.headcount"]
@@ -90,7 +92,9 @@ def test_wrong_type_and_negative_values_name_key_and_expectation(tmp_path: Path)
 
 
 def test_all_problems_are_reported_at_once() -> None:
-    found = problems(["pools.staff.headcount=-1", "experiment.seed=-3", "demand.contacts_per_day=0"])
+    found = problems(
+        ["pools.staff.headcount=-1", "experiment.seed=-3", "demand.contacts_per_day=0"]
+    )
     assert {key for _, key, _ in found} == {
         "pools.staff.headcount",
         "experiment.seed",

@@ -24,11 +24,11 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
-def kpis(sums: Totals, duration_min: float) -> dict[str, float]:
+def kpis(sums: Totals, duration_min: float) -> dict[str, float | int]:
     """Counts and rates over a stretch of ``duration_min`` minutes (see the README's columns)."""
     left_queue = sums["answered"] + sums["abandoned"]
     return {
-        **{name: sums[name] for name in COUNT_COLUMNS},
+        **{name: int(sums[name]) for name in COUNT_COLUMNS},
         "abandonment_rate": ratio(sums["abandoned"], sums["offered_human"]),
         "p_wait": ratio(sums["waited"], sums["offered_human"]),
         "asa_min": ratio(sums["wait_answered_min"], sums["answered"]),

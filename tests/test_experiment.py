@@ -1,0 +1,114 @@
+"""Replications, executors, confidence intervals and the atomic results folder."""
+
+from __future__ import annotations
+
+import math
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import klarsim
+from klarsim.experiment import Task, execute, run_task
+from klarsim.metrics.confidence import t_interval
+from klarsim.metrics.tables import kpi_table
+from klarsim.store import OutputError, staged_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
+SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}
+
+
+@pytest.fixture(scope="module")
+def short_scenario() -> klarsim.Scenario:
+    return klarsim.load_scenario(ERLANG_A, SHORT)
+
+
+def test_t_interval_matches_a_known_case() -> None:
+    # Five values with mean 3 and sample sd sqrt(2.5); t(0.975, 4) = 2.776445.
+    interval = t_interval([1.0, 2.0, 3.0, 4.0, 5.0])
+    half_width = 2.7764451051977987 * math.sqrt(2.5) / math.sqrt(5)
+    assert interval.mean == 3.0
+    assert interval.half_width == pytest.approx(half_width, rel=1e-12)
+    assert (interval.low, interval.high) == pytest.approx((3 - half_width, 3 + half_width))
+    assert interval.replications == 5
+
+
+def test_t_interval_edge_cases() -> None:
+    assert math.isnan(t_interval([]).mean)
+    single = t_interval([2.0])
+    assert single.mean == 2.0 and math.isnan(single.half_width)
+    assert t_interval([1.0, math.nan, 3.0]).replications == 2
+
+
+def test_t_interval_covers_the_true_mean_95_percent_of_the_time() -> None:
+    generator = np.random.default_rng(3)
+    samples = generator.normal(2.0, 3.0, size=(4000, 10))
+    intervals = [t_interval(sample) for sample in samples]
+    covered = [interval.low <= 2.0 <= interval.high for interval in intervals]
+    # Exact for normal data; the binomial sd of the rate is 0.0034, so allow 3 sd either way.
+    assert 0.9397 < np.mean(covered) < 0.9603
+
+
+def test_kpi_table_uses_t_intervals() -> None:
+    summary = pd.DataFrame({"scenario": ["a"] * 4, "asa_min": [1.0, 2.0, 2.0, 3.0]})
+    [row] = kpi_table(summary, kpis=["asa_min"]).to_dict("records")
+    half = stats.t.ppf(0.975, 3) * np.std([1, 2, 2, 3], ddof=1) / 2
+    assert row["mean"] == 2.0
+    assert row["half_width"] == pytest.approx(half)
+
+
+def test_tasks_pickle_and_run_the_same_anywhere(short_scenario: klarsim.Scenario) -> None:
+    task = Task(short_scenario, replication=1, seed=9)
+    assert pickle.loads(pickle.dumps(task)) == task
+    assert run_task(task).summary == klarsim.simulate(short_scenario, 1, 9).summary
+
+
+def test_serial_and_process_pool_give_identical_rows(short_scenario: klarsim.Scenario) -> None:
+    tasks = [Task(short_scenario, replication, 4) for replication in range(3)]
+    serial = execute(tasks, workers=1)
+    parallel = execute(tasks, workers=2)
+    assert [result.summary for result in serial] == [result.summary for result in parallel]
+    assert [result.timeseries for result in serial] == [result.timeseries for result in parallel]
+
+
+def test_progress_is_reported(short_scenario: klarsim.Scenario) -> None:
+    seen: list[tuple[int, int]] = []
+    execute([Task(short_scenario, r, 1) for r in range(2)], progress=lambda *p: seen.append(p))
+    assert seen == [(1, 2), (2, 2)]
+
+
+def test_run_returns_tables_and_writes_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = klarsim.run(ERLANG_A, reps=2, overrides=SHORT, out=out, record_contacts=True)
+    assert list(result.summary["replication"]) == [0, 1]
+    assert set(result.kpis["kpi"]) >= {"asa_min", "p_wait", "occupancy"}
+    assert result.contacts is not None
+    assert len(result.contacts) == result.summary["contacts"].sum()
+    written = pd.read_csv(out / "summary.csv")
+    assert written["contacts"].tolist() == result.summary["contacts"].tolist()
+
+
+def test_a_failing_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("model failure")
+
+    monkeypatch.setattr("klarsim.experiment.simulate", broken)
+    with pytest.raises(RuntimeError):
+        klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=tmp_path / "run")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_staged_folder_replaces_only_with_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with staged_folder(out, force=False) as folder:
+        (folder / "a.txt").write_text("first")
+    with pytest.raises(OutputError), staged_folder(out, force=False):
+        pass
+    with staged_folder(out, force=True) as folder:
+        (folder / "b.txt").write_text("second")
+    assert [path.name for path in out.iterdir()] == ["b.txt"]
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
