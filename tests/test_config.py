@@ -69,7 +69,7 @@ def test_resolved_yaml_round_trips() -> None:
 def test_unknown_key_names_file_line_key_and_the_allowed_keys(tmp_path: Path) -> None:
     text = ERLANG_A.read_text().replace("    headcount: 48", "    headcount: 48\n    speed: 3")
     [problem] = problems(path=write(tmp_path, text))
-    source, key, message = problem
+    _, key, message = problem
     assert key == "pools.staff.speed"
     assert "unknown key" in message
     assert "headcount" in message and "handle_time_multiplier" in message
