@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import random
 import resource
 import time
 from collections.abc import Callable, Generator
@@ -71,7 +72,7 @@ def idiomatic_speed(days: float, seed: int = 1) -> Speed:
     agents = scenario.pools["staff"].headcount
     env = simpy.Environment()
     staff = simpy.Resource(env, capacity=agents)
-    rng = np.random.default_rng(seed)
+    rng = random.Random(seed)  # SimPy's examples draw with the standard library, one at a time
     counts = {"contacts": 0, "served": 0, "abandoned": 0}
     waits: list[float] = [0.0]
 
@@ -79,17 +80,17 @@ def idiomatic_speed(days: float, seed: int = 1) -> Speed:
         counts["contacts"] += 1
         arrived = env.now
         with staff.request() as request:
-            outcome = yield request | env.timeout(rng.exponential(patience_min))
+            outcome = yield request | env.timeout(rng.expovariate(1 / patience_min))
             waits[0] += env.now - arrived
             if request in outcome:
                 counts["served"] += 1
-                yield env.timeout(rng.exponential(aht_min))
+                yield env.timeout(rng.expovariate(1 / aht_min))
             else:
                 counts["abandoned"] += 1
 
     def source() -> Generator[simpy.Event, Any, None]:
         while True:
-            yield env.timeout(rng.exponential(1 / rate_per_min))
+            yield env.timeout(rng.expovariate(rate_per_min))
             env.process(customer())
 
     env.process(source())

@@ -14,17 +14,22 @@ from simpy.events import Event, Timeout
 
 from klarsim.config.schema import Scenario
 from klarsim.metrics.contact_log import ContactLog
-from klarsim.metrics.kpis import kpis
+from klarsim.metrics.kpis import Prices, kpis
 from klarsim.metrics.recorder import Recorder
-from klarsim.model.contacts import QUEUED, Contact, ContactFactory
+from klarsim.model.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
+from klarsim.model.customers import CustomerBase
 from klarsim.model.demand import MINUTES_PER_DAY, Arrivals
 from klarsim.model.events import Call
+from klarsim.model.journey import Journey
 from klarsim.model.routing import Router
 from klarsim.model.workforce import Pool
 from klarsim.records import Columns, ReplicationResult, Row
 from klarsim.rng import Streams
 
 SECONDS_PER_MINUTE = 60.0
+FEED_MIN = 5.0
+"""How far ahead arrivals are put on the event queue: long enough to save work, short
+enough to keep the queue small."""
 
 
 def simulate(
@@ -40,7 +45,7 @@ def simulate(
 
 
 class Replication:
-    """The model of one replication: demand, contacts, pools and router on one clock."""
+    """The model of one replication: demand, customers, AI, pools and router on one clock."""
 
     def __init__(
         self, scenario: Scenario, replication: int, seed: int, *, record_contacts: bool = False
@@ -54,24 +59,35 @@ class Replication:
         self.warmup_min = experiment.warmup_days * MINUTES_PER_DAY
         self.intervals = round(self.horizon_min / self.interval_min)
         self.first_interval = round(self.warmup_min / self.interval_min)
+        self.prices = Prices.of(scenario)
         self.env = simpy.Environment()
         streams = Streams(seed, replication)
         self.recorder = Recorder(
-            self.intervals, experiment.service_level_target_s / SECONDS_PER_MINUTE
+            self.intervals,
+            self.interval_min,
+            experiment.service_level_target_s / SECONDS_PER_MINUTE,
+            self.warmup_min,
         )
-        self.contacts = ContactFactory(scenario, streams)
+        self.factory = ContactFactory(scenario, streams)
         self.pools = self._build_pools()
+        self.customers = self._build_customers(streams)
         self.log = (
-            ContactLog(self.contacts.intent_names, self.contacts.intent_channels, self.warmup_min)
+            ContactLog(self.factory.intent_names, self.factory.intent_channels, self.warmup_min)
             if record_contacts
             else None
         )
         self.router = Router(
+            self.env, self.pools, len(self.factory.intent_names), on_finished=_not_yet_wired
+        )
+        self.journey = Journey(
             self.env,
-            self.pools,
-            len(self.contacts.intent_names),
-            self.recorder,
-            on_finished=self.log.record if self.log is not None else None,
+            scenario,
+            factory=self.factory,
+            router=self.router,
+            recorder=self.recorder,
+            streams=streams,
+            customers=self.customers,
+            log=self.log,
         )
         arrivals = Arrivals(
             scenario.demand,
@@ -79,21 +95,31 @@ class Replication:
             streams.generator("day_volume"),
             streams.generator("arrivals"),
         )
-        self._incoming: Iterator[Contact] = self.contacts.contacts(arrivals.days())
+        self._incoming: Iterator[Contact] = self.factory.contacts(arrivals.days())
 
     def _build_pools(self) -> list[Pool]:
-        index = {name: position for position, name in enumerate(self.contacts.intent_names)}
+        index = {name: position for position, name in enumerate(self.factory.intent_names)}
         return [
             Pool(name, spec, tuple(index[skill] for skill in spec.skills))
             for name, spec in self.scenario.pools.items()
         ]
 
+    def _build_customers(self, streams: Streams) -> CustomerBase | None:
+        spec = self.scenario.customers
+        if spec.population is None:
+            return None
+        return CustomerBase(spec, spec.population, streams.generator("churn"))
+
     def run(self) -> ReplicationResult:
         """Simulate the horizon and return the replication's records."""
-        self._schedule_next_arrival()
+        self.env.process(self._arrival_feeder())
         self.env.process(self._interval_clock())
+        if self.customers is not None:
+            self.env.process(self._customer_days(self.customers))
         self.env.run(until=self.horizon_min)
         self._close_interval(self.intervals - 1)
+        for contact, _ in self._in_system():
+            self.recorder.unfinished(contact)
         return ReplicationResult(
             scenario=self.scenario.name,
             replication=self.replication,
@@ -104,47 +130,54 @@ class Replication:
             events=next(self.env._eid),
         )
 
-    def _schedule_next_arrival(self) -> None:
-        contact = next(self._incoming, None)
-        if contact is not None:
-            Call(self.env, contact.arrival_min - self.env.now, self._on_arrival, contact)
-
-    def _on_arrival(self, event: Call) -> None:
-        self._schedule_next_arrival()
-        contact: Contact = event.subject
-        self.recorder.arrived(contact)
-        self.router.offer(contact)
+    def _arrival_feeder(self) -> Generator[Event, None, None]:
+        """Every hour, schedule the arrivals of the coming hour, each at its own time."""
+        env, arrive = self.env, self.journey.arrive
+        chunk_end = FEED_MIN
+        for contact in self._incoming:
+            while contact.arrival_min >= chunk_end:
+                yield Timeout(env, chunk_end - env.now)
+                chunk_end += FEED_MIN
+            Call(env, contact.arrival_min - env.now, arrive, contact)
 
     def _interval_clock(self) -> Generator[Event, None, None]:
         for index in range(self.intervals - 1):
             yield Timeout(self.env, (index + 1) * self.interval_min - self.env.now)
             self._close_interval(index)
 
+    def _customer_days(self, customers: CustomerBase) -> Generator[Event, None, None]:
+        while True:
+            yield Timeout(self.env, MINUTES_PER_DAY)
+            leavers = customers.daily_update(self.env.now, MINUTES_PER_DAY)
+            if leavers:
+                self.recorder.churned(self.env.now, leavers)
+
     def _close_interval(self, index: int) -> None:
         self.recorder.close_interval(
-            index,
-            self.env.now,
-            busy=[pool.busy for pool in self.pools],
-            staffed=[pool.staffed for pool in self.pools],
-            waiting=self.router.waiting,
+            index, self.env.now, self.pools, self.router.waiting, self.customers
         )
+
+    def _in_system(self) -> list[tuple[Contact, Pool | None]]:
+        """Contacts still waiting, in service or with the AI when the run ends."""
+        with_ai = self.journey.ai.in_system() if self.journey.ai is not None else []
+        return [*self.router.in_system(), *((contact, None) for contact in with_ai)]
 
     def _summary(self) -> Row:
         totals = self.recorder.totals(self.first_interval)
-        unfinished = [
-            (contact, pool)
-            for contact, pool in self.router.in_system()
-            if contact.arrival_min >= self.warmup_min
-        ]
-        in_queue = sum(1 for contact, _ in unfinished if contact.state == QUEUED)
+        counted = [c for c, _ in self._in_system() if c.arrival_min >= self.warmup_min]
+        in_queue = sum(1 for contact in counted if contact.state == QUEUED)
+        in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
+        open_issues = [c for c, _ in self._in_system()] + list(self.journey.returning)
         return {
             "scenario": self.scenario.name,
             "replication": self.replication,
             "seed": self.seed,
-            **kpis(totals, self.horizon_min - self.warmup_min),
+            **kpis(totals, self.horizon_min - self.warmup_min, self.prices),
             "in_queue_end": in_queue,
-            "in_service_end": len(unfinished) - in_queue,
-            "in_system_end": len(unfinished),
+            "in_service_end": in_service,
+            "with_ai_end": len(counted) - in_queue - in_service,
+            "in_system_end": len(counted),
+            "issues_open_end": sum(1 for c in open_issues if c.issue_start_min >= self.warmup_min),
         }
 
     def _timeseries(self) -> Columns:
@@ -154,7 +187,7 @@ class Replication:
             columns["interval"].append(index)
             columns["time_days"].append(index * self.interval_min / MINUTES_PER_DAY)
             interval_sums = {name: values[index] for name, values in sums.items()}
-            row = kpis(interval_sums, self.interval_min)
+            row = kpis(interval_sums, self.interval_min, self.prices)
             row["staffed_agents"] = interval_sums["staffed_agent_min"] / self.interval_min
             row["queue_end"] = interval_sums["queue_end"]
             for name, value in row.items():
@@ -164,12 +197,16 @@ class Replication:
     def _contact_log(self) -> Columns | None:
         if self.log is None:
             return None
-        unfinished = self.router.in_system()
+        unfinished = self._in_system()
         for contact, _ in unfinished:
             if contact.state == QUEUED:
                 contact.wait_min = self.horizon_min - contact.queued_min
         self.log.record_unfinished(unfinished)
         return self.log.columns
+
+
+def _not_yet_wired(contact: Contact, pool: Pool | None) -> None:
+    raise RuntimeError("the router's finish callback is set by the journey")
 
 
 __all__ = ["Replication", "simulate"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from klarsim.config.ai import DEFAULT_OUTCOME
 from klarsim.config.schema import Scenario
 
 MINUTES_PER_DAY = 1440.0
@@ -15,7 +16,7 @@ Finding = tuple[str, str]
 
 def cross_checks(scenario: Scenario) -> list[Finding]:
     """Every cross-key problem of a scenario whose single keys are already valid."""
-    return [*_experiment(scenario), *_demand(scenario), *_pools(scenario)]
+    return [*_experiment(scenario), *_demand(scenario), *_pools(scenario), *_ai(scenario)]
 
 
 def _experiment(scenario: Scenario) -> Iterator[Finding]:
@@ -65,3 +66,37 @@ def _pools(scenario: Scenario) -> Iterator[Finding]:
 def _is_multiple(value: float, step: float) -> bool:
     ratio = value / step
     return abs(ratio - round(ratio)) < 1e-9 * max(1.0, ratio)
+
+
+def _ai(scenario: Scenario) -> Iterator[Finding]:
+    ai = scenario.ai
+    if ai is None:
+        return
+    intents = scenario.demand.intents
+    known = ", ".join(intents)
+    for name, outcomes in ai.outcomes.items():
+        if name != DEFAULT_OUTCOME and name not in intents:
+            yield f"ai.outcomes.{name}", f"unknown intent; expected 'default' or one of: {known}"
+        if abs(outcomes.total() - 1.0) > SHARE_TOLERANCE:
+            yield (
+                f"ai.outcomes.{name}",
+                f"expected probabilities that sum to 1, got {outcomes.total():.6g}",
+            )
+    for index, name in enumerate(ai.excluded_intents):
+        if name not in intents:
+            yield (
+                f"ai.excluded_intents.{index}",
+                f"unknown intent {name!r}; expected one of: {known}",
+            )
+    uncovered = [
+        name for name in intents if name not in ai.outcomes and name not in ai.excluded_intents
+    ]
+    if uncovered and DEFAULT_OUTCOME not in ai.outcomes:
+        yield "ai.outcomes", f"expected a 'default' row or rows for: {', '.join(uncovered)}"
+    horizon = scenario.experiment.horizon_days
+    for index, outage in enumerate(ai.outages):
+        if outage.start_day >= horizon:
+            yield (
+                f"ai.outages.{index}.start_day",
+                f"expected a day within the horizon (< {horizon:g}), got {outage.start_day:g}",
+            )

@@ -11,30 +11,19 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     field_validator,
 )
 
+from klarsim.config.ai import AI
+from klarsim.config.customers import Customers
 from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
+from klarsim.config.types import Channel, Frozen, Name, Probability
 
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$", min_length=1)]
-"""A name used as a mapping key: letters, digits, ``_`` and ``-`` (no dots, so dotted keys work)."""
-
-Channel = Literal["chat", "voice", "email"]
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Weight = NonNegativeFloat
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
-
-
-class Frozen(BaseModel):
-    """Base of every scenario model: immutable and strict about keys."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Experiment(Frozen):
@@ -64,6 +53,8 @@ class Intent(Frozen):
     share: Probability
     channel: Channel = "chat"
     handle_time_min: Distribution
+    empathy_need: Probability = 0.0
+    """How much the contact needs a human touch; an AI answer loses CSAT in proportion."""
 
 
 class Demand(Frozen):
@@ -96,13 +87,6 @@ def _is_weight(value: Any) -> bool:
     return number and math.isfinite(value) and value >= 0
 
 
-class Customers(Frozen):
-    """How customers behave while they wait."""
-
-    patience_min: dict[Channel, Distribution] = Field(default_factory=dict)
-    """Time a waiting customer stays before abandoning, per channel; absent: never abandons."""
-
-
 class Pool(Frozen):
     """A named group of human agents with the same skills, speed and roster."""
 
@@ -114,6 +98,11 @@ class Pool(Frozen):
     """Intents this pool may serve."""
     handle_time_multiplier: PositiveFloat = 1.0
     """Scales the intent's handle time: below 1 is faster than the norm."""
+    resolution_probability: Probability = 1.0
+    """Chance that this pool's agents resolve the issue of a contact they serve."""
+    cost_per_hour: NonNegativeFloat = 40.0
+    """Loaded cost per staffed agent hour. Default from calibration.md: about $40 per hour
+    fully loaded (iterumconnections.com/blog/2025/04/16/whats-your-true-cost)."""
 
 
 class Scenario(Frozen):
@@ -124,5 +113,7 @@ class Scenario(Frozen):
     experiment: Experiment = Field(default_factory=Experiment)
     demand: Demand
     customers: Customers = Field(default_factory=Customers)
+    ai: AI | None = None
+    """Absent: no AI tier, every contact goes to the human queues."""
     pools: Annotated[dict[Name, Pool], Field(min_length=1)]
     """Pools in the order they are tried for a contact."""

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from klarsim.model.contacts import STATE_NAMES, Contact
+from klarsim.model.outcomes import OUTCOMES
 from klarsim.model.workforce import Pool
 from klarsim.records import Columns
 
@@ -20,6 +21,9 @@ COLUMNS = (
     "service_min",
     "outcome",
     "pool",
+    "attempt",
+    "escalated",
+    "customer",
 )
 
 
@@ -48,8 +52,11 @@ class ContactLog:
             contact.handle_min,
             contact.wait_min,
             contact.service_min,
-            STATE_NAMES[contact.state],
+            OUTCOMES[contact.outcome].name if contact.outcome >= 0 else STATE_NAMES[contact.state],
             pool.name if pool is not None else "",
+            contact.attempt,
+            contact.escalated,
+            contact.customer,
         )
         for name, value in zip(COLUMNS, values, strict=True):
             self.columns[name].append(value)

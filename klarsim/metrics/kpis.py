@@ -1,22 +1,58 @@
-"""Key performance indicators from accumulated sums; one definition for totals and intervals."""
+"""Key performance indicators from accumulated sums; one definition for totals and intervals.
+
+Every column is defined in the README. Costs: the AI bills each conversation, each
+resolution (false ones included) and a monthly platform fee; humans cost their loaded hourly
+rate for staffed time; churned customers' yearly revenue is lost from the day they leave.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+from klarsim.config.schema import Scenario
 from klarsim.metrics.recorder import Totals
 
-COUNT_COLUMNS = ("contacts", "offered_human", "answered", "abandoned", "completed")
-RATE_COLUMNS = (
-    "abandonment_rate",
-    "p_wait",
-    "asa_min",
-    "wait_mean_min",
-    "service_level",
-    "aht_min",
-    "occupancy",
-    "queue_length_mean",
+MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
+COUNT_COLUMNS = (
+    "contacts",
+    "offered_human",
+    "answered",
+    "abandoned",
+    "completed",
+    "recontacts",
+    "ai_contacts",
+    "ai_resolved",
+    "ai_false_resolved",
+    "escalated",
+    "asked_human",
+    "refused_human",
+    "issues_created",
+    "issues_resolved",
+    "issues_lost",
+    "churned",
 )
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What the AI charges; zero without an AI tier."""
+
+    per_conversation: float = 0.0
+    per_resolution: float = 0.0
+    platform_per_min: float = 0.0
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Prices:
+        """The AI prices of a scenario."""
+        if scenario.ai is None:
+            return cls()
+        pricing = scenario.ai.pricing
+        return cls(
+            pricing.price_per_conversation,
+            pricing.price_per_resolution,
+            pricing.platform_cost_per_month / MINUTES_PER_MONTH,
+        )
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -24,11 +60,19 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
-def kpis(sums: Totals, duration_min: float) -> dict[str, float | int]:
-    """Counts and rates over a stretch of ``duration_min`` minutes (see the README's columns)."""
-    left_queue = sums["answered"] + sums["abandoned"]
+def kpis(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float | int]:
+    """Counts, rates, satisfaction and costs over a stretch of ``duration_min`` minutes."""
     return {
         **{name: int(sums[name]) for name in COUNT_COLUMNS},
+        **_queue(sums, duration_min),
+        **_journey(sums),
+        **_costs(sums, duration_min, prices),
+    }
+
+
+def _queue(sums: Totals, duration_min: float) -> dict[str, float]:
+    left_queue = sums["answered"] + sums["abandoned"]
+    return {
         "abandonment_rate": ratio(sums["abandoned"], sums["offered_human"]),
         "p_wait": ratio(sums["waited"], sums["offered_human"]),
         "asa_min": ratio(sums["wait_answered_min"], sums["answered"]),
@@ -37,4 +81,36 @@ def kpis(sums: Totals, duration_min: float) -> dict[str, float | int]:
         "aht_min": ratio(sums["handle_min"], sums["completed"]),
         "occupancy": ratio(sums["busy_agent_min"], sums["staffed_agent_min"]),
         "queue_length_mean": ratio(sums["queue_contact_min"], duration_min),
+    }
+
+
+def _journey(sums: Totals) -> dict[str, float]:
+    active_end = sums["active_customers_end"]
+    return {
+        "ai_share": ratio(sums["ai_contacts"], sums["contacts"]),
+        "fcr": ratio(sums["issues_resolved_first"], sums["issues_created"]),
+        "csat_mean": ratio(sums["csat_sum"], sums["finished"]),
+        "trust_mean_end": sums["trust_mean_end"] if active_end > 0 else math.nan,
+        "active_customers_end": int(active_end),
+        "churn_rate": ratio(sums["churned"], active_end + sums["churned"]),
+    }
+
+
+def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float]:
+    billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
+    cost_ai = (
+        sums["ai_contacts"] * prices.per_conversation
+        + billed_resolutions * prices.per_resolution
+        + duration_min * prices.platform_per_min
+    )
+    cost_human = sums["cost_human"]
+    operating = cost_ai + cost_human
+    return {
+        "revenue_lost": sums["revenue_lost"],
+        "cost_ai": cost_ai,
+        "cost_human": cost_human,
+        "cost_operating": operating,
+        "cost_total": operating + sums["revenue_lost"],
+        "cost_per_contact": ratio(operating, sums["contacts"]),
+        "cost_per_resolution": ratio(operating, sums["issues_resolved"]),
     }

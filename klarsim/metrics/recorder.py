@@ -1,18 +1,24 @@
 """Per-interval accumulators filled while the engine runs; memory depends on intervals only.
 
 Contact counts and waits go to the interval in which the contact arrived (as contact-centre
-reports do); agent and queue time go to the interval in which it was spent.
+reports do); agent time, costs and churn to the interval in which they happened. Issue
+counts include only issues whose first contact arrived after the warm-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from klarsim.metrics.integral import TimeIntegral
-from klarsim.model.contacts import Contact
+from klarsim.model.ai import AI_BUSY, ASK_HUMAN, ESCALATE, FALSE_RESOLVE, NO_AI, RESOLVE
+from klarsim.model.contacts import ABANDONED, COMPLETED, QUEUED, Contact
+from klarsim.model.customers import CustomerBase
+from klarsim.model.outcomes import REFUSED_HUMAN
+from klarsim.model.workforce import Pool
 
 CONTACT_COUNTERS = (
     "contacts",
+    "recontacts",
     "offered_human",
     "waited",
     "answered",
@@ -22,77 +28,165 @@ CONTACT_COUNTERS = (
     "wait_abandoned_min",
     "completed",
     "handle_min",
+    "ai_contacts",
+    "ai_resolved",
+    "ai_false_resolved",
+    "escalated",
+    "asked_human",
+    "refused_human",
+    "finished",
+    "csat_sum",
+    "issues_created",
+    "issues_resolved",
+    "issues_resolved_first",
+    "issues_lost",
 )
-"""Sums by arrival interval."""
+"""Sums by arrival interval (issue counts: by the interval of the contact that settled them)."""
 
-TIME_COUNTERS = ("busy_agent_min", "staffed_agent_min", "queue_contact_min", "queue_end")
-"""Sums by the interval in which the time passed (``queue_end``: contacts waiting at its end)."""
+TIME_COUNTERS = ("busy_agent_min", "staffed_agent_min", "queue_contact_min", "cost_human")
+"""Sums by the interval in which the time passed."""
+
+CUSTOMER_COUNTERS = ("churned", "revenue_lost")
+"""Sums by the interval in which customers left or revenue was lost."""
+
+END_VALUES = ("queue_end", "trust_mean_end", "active_customers_end")
+"""Levels at an interval's end; the totals keep the last one."""
 
 Totals = dict[str, float]
+MINUTES_PER_HOUR = 60.0
+AI_RESULT_COUNTERS = {  # in the order of the AI's result codes
+    RESOLVE: "ai_resolved",
+    FALSE_RESOLVE: "ai_false_resolved",
+    ESCALATE: "escalated",
+    ASK_HUMAN: "asked_human",
+}
 
 
 class Recorder:
-    """Streams the statistics of one replication into fixed-size per-interval lists."""
+    """Streams the statistics of one replication into fixed-size per-interval lists.
 
-    def __init__(self, intervals: int, service_level_target_min: float) -> None:
+    Each contact is booked once, when it finishes (``finished``) or, if it is still in the
+    system when the run ends, then (``unfinished``), from the fields it carries.
+    """
+
+    def __init__(
+        self,
+        intervals: int,
+        interval_min: float,
+        service_level_target_min: float,
+        warmup_min: float,
+    ) -> None:
         self.intervals = intervals
+        self.interval_min = interval_min
         self.target_min = service_level_target_min
-        self.sums: dict[str, list[float]] = {
-            name: [0.0] * intervals for name in CONTACT_COUNTERS + TIME_COUNTERS
-        }
-        self._contacts = self.sums["contacts"]
-        self._offered = self.sums["offered_human"]
-        self._waited = self.sums["waited"]
-        self._answered = self.sums["answered"]
-        self._in_target = self.sums["answered_in_target"]
-        self._wait_answered = self.sums["wait_answered_min"]
-        self._abandoned = self.sums["abandoned"]
-        self._wait_abandoned = self.sums["wait_abandoned_min"]
-        self._completed = self.sums["completed"]
-        self._handle = self.sums["handle_min"]
+        self.warmup_min = warmup_min
+        names = CONTACT_COUNTERS + TIME_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
+        self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in names}
+        sums = self.sums
+        self._finished, self._csat = sums["finished"], sums["csat_sum"]
+        self._contacts, self._recontacts = sums["contacts"], sums["recontacts"]
+        self._issues_created, self._issues_resolved = (
+            sums["issues_created"],
+            sums["issues_resolved"],
+        )
+        self._issues_resolved_first = sums["issues_resolved_first"]
+        self._ai_contacts, self._refused = sums["ai_contacts"], sums["refused_human"]
+        self._ai_results = [sums[name] for name in AI_RESULT_COUNTERS.values()]
+        self._offered, self._waited = sums["offered_human"], sums["waited"]
+        self._answered, self._in_target = sums["answered"], sums["answered_in_target"]
+        self._wait_answered = sums["wait_answered_min"]
+        self._abandoned, self._wait_abandoned = sums["abandoned"], sums["wait_abandoned_min"]
+        self._completed, self._handle = sums["completed"], sums["handle_min"]
 
-    def arrived(self, contact: Contact) -> None:
-        self._contacts[contact.interval] += 1
-
-    def offered(self, contact: Contact) -> None:
-        self._offered[contact.interval] += 1
-
-    def waited(self, contact: Contact) -> None:
-        self._waited[contact.interval] += 1
-
-    def answered(self, contact: Contact) -> None:
+    def finished(self, contact: Contact, resolved: bool, csat: float) -> None:
+        """Book a contact that ended: its arrival, journey, CSAT and issue."""
         index = contact.interval
-        self._answered[index] += 1
-        self._wait_answered[index] += contact.wait_min
-        if contact.wait_min <= self.target_min:
-            self._in_target[index] += 1
+        self._finished[index] += 1
+        self._csat[index] += csat
+        self._arrival(contact, index)
+        if contact.human:
+            self._human(contact, index)
+        if resolved and contact.issue_start_min >= self.warmup_min:
+            self._issues_resolved[index] += 1
+            if contact.attempt == 1:
+                self._issues_resolved_first[index] += 1
 
-    def abandoned(self, contact: Contact) -> None:
-        self._abandoned[contact.interval] += 1
-        self._wait_abandoned[contact.interval] += contact.wait_min
+    def unfinished(self, contact: Contact) -> None:
+        """Book a contact still waiting, in service or with the AI when the run ends."""
+        self._arrival(contact, contact.interval)
+        if contact.human:
+            self._human(contact, contact.interval)
 
-    def completed(self, contact: Contact) -> None:
-        self._completed[contact.interval] += 1
-        self._handle[contact.interval] += contact.service_min
+    def _arrival(self, contact: Contact, index: int) -> None:
+        self._contacts[index] += 1
+        if contact.attempt > 1:
+            self._recontacts[index] += 1
+        elif contact.arrival_min >= self.warmup_min:
+            self._issues_created[index] += 1
+        result = contact.ai_result
+        if result != NO_AI:
+            self._ai_contacts[index] += 1
+            if result != AI_BUSY:
+                self._ai_results[result][index] += 1
+            if contact.outcome == REFUSED_HUMAN.code:
+                self._refused[index] += 1
+
+    def _human(self, contact: Contact, index: int) -> None:
+        self._offered[index] += 1
+        state, wait = contact.state, contact.wait_min
+        if wait > 0 or state == QUEUED:
+            self._waited[index] += 1
+        if state == ABANDONED:
+            self._abandoned[index] += 1
+            self._wait_abandoned[index] += wait
+        elif state != QUEUED:
+            self._answered[index] += 1
+            self._wait_answered[index] += wait
+            if wait <= self.target_min:
+                self._in_target[index] += 1
+            if state == COMPLETED:
+                self._completed[index] += 1
+                self._handle[index] += contact.service_min
+
+    def issue_lost(self, contact: Contact) -> None:
+        """An issue ended unresolved for good (no recontact, or the customer churned)."""
+        if contact.issue_start_min >= self.warmup_min:
+            self.sums["issues_lost"][contact.interval] += 1
 
     def close_interval(
         self,
         index: int,
         now: float,
-        busy: Iterable[TimeIntegral],
-        staffed: Iterable[TimeIntegral],
+        pools: Sequence[Pool],
         waiting: TimeIntegral,
+        customers: CustomerBase | None,
     ) -> None:
-        """Book the agent and queue time of interval ``index``, which ends at ``now``."""
-        self.sums["busy_agent_min"][index] = sum(integral.take(now) for integral in busy)
-        self.sums["staffed_agent_min"][index] = sum(integral.take(now) for integral in staffed)
-        self.sums["queue_contact_min"][index] = waiting.take(now)
-        self.sums["queue_end"][index] = waiting.level
+        """Book the agent, queue and customer figures of interval ``index``, ending at ``now``."""
+        sums = self.sums
+        staffed = [pool.staffed.take(now) for pool in pools]
+        sums["busy_agent_min"][index] = sum(pool.busy.take(now) for pool in pools)
+        sums["staffed_agent_min"][index] = sum(staffed)
+        hourly_costs = [pool.cost_per_hour for pool in pools]
+        sums["cost_human"][index] = (
+            sum(minutes * cost for minutes, cost in zip(staffed, hourly_costs, strict=True))
+            / MINUTES_PER_HOUR
+        )
+        sums["queue_contact_min"][index] = waiting.take(now)
+        sums["queue_end"][index] = waiting.level
+        if customers is not None:
+            lost_per_min = customers.churned_count * customers.revenue_per_min
+            sums["revenue_lost"][index] = lost_per_min * self.interval_min
+            sums["trust_mean_end"][index] = customers.mean_trust(now)
+            sums["active_customers_end"][index] = customers.active_count
+
+    def churned(self, now: float, count: int) -> None:
+        """Customers who left at ``now``."""
+        index = min(int(now // self.interval_min), self.intervals - 1)
+        self.sums["churned"][index] += count
 
     def totals(self, first_interval: int) -> Totals:
-        """Sums over the intervals from ``first_interval`` (the end of the warm-up) on."""
+        """Sums from ``first_interval`` (the end of the warm-up) on; levels at the end."""
         return {
-            name: sum(values[first_interval:])
+            name: values[-1] if name in END_VALUES else sum(values[first_interval:])
             for name, values in self.sums.items()
-            if name != "queue_end"
         }

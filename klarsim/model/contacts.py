@@ -1,7 +1,7 @@
-"""Contacts and the luck each one brings with it (drawn once, at arrival).
+"""Contacts: one customer's attempt to get an issue solved, with the luck drawn on arrival.
 
-Drawing every attribute when a contact arrives, each from its own named stream, gives the
-same contact the same intent, patience and handle time in every scenario of a comparison.
+A recontact is a new contact for the same customer and issue; ``attempt`` counts the
+contacts the issue has taken and ``issue_start_min`` is when its first contact arrived.
 """
 
 from __future__ import annotations
@@ -13,22 +13,33 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from klarsim.config.schema import Scenario
-from klarsim.model.sampling import sampler
+from klarsim.model.luck import Luck, RecontactLuck, decision_rows
 from klarsim.rng import Streams
 
-QUEUED, IN_SERVICE, COMPLETED, ABANDONED = range(4)
-STATE_NAMES = ("queued", "in_service", "completed", "abandoned")
+QUEUED, IN_SERVICE, COMPLETED, ABANDONED, WITH_AI, FINISHED = range(6)
+STATE_NAMES = ("queued", "in_service", "completed", "abandoned", "with_ai", "finished")
+NO_CUSTOMER = -1
+NO_AI, AI_BUSY = -1, -2
 
 
 class Contact:
-    """One customer contact on its way through the centre."""
+    """One contact on its way through the centre."""
 
     __slots__ = (
+        "ai_handle_min",
+        "ai_result",
         "arrival_min",
+        "attempt",
+        "customer",
+        "escalated",
         "handle_min",
+        "human",
         "identifier",
         "intent",
         "interval",
+        "issue_start_min",
+        "luck",
+        "outcome",
         "patience_min",
         "queued_min",
         "service_min",
@@ -44,6 +55,8 @@ class Contact:
         intent: int,
         handle_min: float,
         patience_min: float,
+        ai_handle_min: float,
+        luck: tuple[float, ...],
     ) -> None:
         self.identifier = identifier
         self.arrival_min = arrival_min
@@ -51,18 +64,25 @@ class Contact:
         self.intent = intent
         self.handle_min = handle_min
         self.patience_min = patience_min
+        self.ai_handle_min = ai_handle_min
+        self.luck = luck
+        self.customer = NO_CUSTOMER
+        self.issue_start_min = arrival_min
+        self.attempt = 1
+        self.escalated = False
+        self.human = False
+        """Whether the contact entered a human queue."""
+        self.ai_result = NO_AI
+        """AI outcome code, ``NO_AI`` if it never went to the AI, ``AI_BUSY`` while there."""
         self.queued_min = arrival_min
         self.wait_min = 0.0
         self.service_min = math.nan
         self.state = QUEUED
+        self.outcome = -1
 
 
 class ContactFactory:
-    """Creates each day's contacts with attributes drawn, vectorised, from named streams.
-
-    Every intent and every channel has its own stream, consumed in arrival order, so a
-    contact's luck depends only on the arrivals, never on what happens to it later.
-    """
+    """Creates first contacts a day at a time and recontacts one at a time."""
 
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         intents = scenario.demand.intents
@@ -70,45 +90,50 @@ class ContactFactory:
         self.intent_channels = [intent.channel for intent in intents.values()]
         self._cumulative = np.cumsum([intent.share for intent in intents.values()])
         self._intent_stream = streams.generator("intent")
-        self._handle = [
-            (streams.generator(f"handle_time.{name}"), sampler(intent.handle_time_min))
-            for name, intent in intents.items()
-        ]
-        self._patience = {
-            channel: (streams.generator(f"patience.{channel}"), sampler(spec))
-            for channel, spec in scenario.customers.patience_min.items()
-        }
+        self._luck = Luck(scenario, streams)
+        self._recontact_luck = RecontactLuck(
+            Luck(scenario, streams, prefix="recontact."), len(intents)
+        )
         self._interval_min = scenario.experiment.interval_min
-        self._created = 0
+        self._count = itertools.count()
 
     def contacts(self, days: Iterable[np.ndarray]) -> Iterator[Contact]:
-        """The contacts arriving at each day's sorted arrival times, in order."""
+        """The first contacts arriving at each day's sorted arrival times, in order."""
         return itertools.chain.from_iterable(map(self._day, days))
 
     def _day(self, times: np.ndarray) -> Iterator[Contact]:
         count = times.size
-        last = len(self.intent_names) - 1
         intents = np.searchsorted(self._cumulative, self._intent_stream.random(count), "right")
-        intents = np.minimum(intents, last)
-        handle = np.empty(count)
-        patience = np.full(count, math.inf)
-        for intent, (generator, sample) in enumerate(self._handle):
-            chosen = intents == intent
-            handle[chosen] = sample(generator, int(chosen.sum()))
-        channels = np.asarray(self.intent_channels)[intents]
-        for channel, (generator, sample) in self._patience.items():
-            chosen = channels == channel
-            patience[chosen] = sample(generator, int(chosen.sum()))
+        intents = np.minimum(intents, len(self.intent_names) - 1)
+        draws = self._luck.draw(intents)
         intervals = (times // self._interval_min).astype(np.int64)
-        first = self._created
-        self._created += count
         columns = zip(
-            range(first, first + count),
+            itertools.islice(self._count, count),
             times.tolist(),
             intervals.tolist(),
             intents.tolist(),
-            handle.tolist(),
-            patience.tolist(),
+            draws.handle_min.tolist(),
+            draws.patience_min.tolist(),
+            draws.ai_handle_min.tolist(),
+            decision_rows(draws.uniforms, count),
             strict=True,
         )
         return itertools.starmap(Contact, columns)
+
+    def recontact(self, previous: Contact, now: float) -> Contact:
+        """The same customer back with the same issue, with fresh luck."""
+        handle, patience, ai_handle, luck = self._recontact_luck.next(previous.intent)
+        contact = Contact(
+            next(self._count),
+            now,
+            int(now // self._interval_min),
+            previous.intent,
+            handle,
+            patience,
+            ai_handle,
+            luck,
+        )
+        contact.customer = previous.customer
+        contact.issue_start_min = previous.issue_start_min
+        contact.attempt = previous.attempt + 1
+        return contact

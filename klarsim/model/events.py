@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 import simpy
@@ -12,9 +13,15 @@ from simpy.events import NORMAL, Timeout
 class Call(Timeout):
     """Runs ``callback(event)`` after ``delay``; ``event.subject`` carries ``subject``.
 
-    A ``Timeout`` with its callback list filled in at creation, which is all the per-contact
-    path needs and noticeably cheaper than a process or a request per contact.
+    A ``Timeout`` with its callback filled in at creation: all the per-contact path needs,
+    and far cheaper than a process or a resource request per contact. Its constructor inlines
+    ``Timeout.__init__`` and ``Environment.schedule``, as SimPy inlines ``Event.__init__`` in
+    ``Timeout``; the constant fields of a successful timeout live on the class.
     """
+
+    _ok = True
+    _value = None
+    _delay = 0.0
 
     def __init__(
         self,
@@ -23,12 +30,8 @@ class Call(Timeout):
         callback: Callable[[Call], None],
         subject: Any = None,
     ) -> None:
-        # Timeout.__init__ inlined, as SimPy does itself, without the negative-delay check:
-        # every delay here is a drawn time, validated non-negative by the schema.
         self.env = env
         self.callbacks = [callback]  # called with this very event
-        self._value = None
-        self._delay = delay
-        self._ok = True
         self.subject = subject
-        env.schedule(self, NORMAL, delay)
+        # Environment.schedule(self, NORMAL, delay), inlined (SimPy 4 keeps these fields).
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))

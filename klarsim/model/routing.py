@@ -15,7 +15,6 @@ from collections.abc import Callable
 import simpy
 
 from klarsim.metrics.integral import TimeIntegral
-from klarsim.metrics.recorder import Recorder
 from klarsim.model.contacts import ABANDONED, COMPLETED, IN_SERVICE, QUEUED, Contact
 from klarsim.model.events import Call
 from klarsim.model.workforce import Agent, Pool
@@ -31,39 +30,44 @@ class Router:
         env: simpy.Environment,
         pools: list[Pool],
         intents: int,
-        recorder: Recorder,
-        on_finished: ContactSink | None = None,
+        on_finished: ContactSink,
     ) -> None:
         self.env = env
         self.pools = pools
-        self.recorder = recorder
         self.on_finished = on_finished
         self.queues: list[deque[Contact]] = [deque() for _ in range(intents)]
+        self.priority_queues: list[deque[Contact]] = [deque() for _ in range(intents)]
         self.pools_for_intent = [
             [pool for pool in pools if intent in pool.skills] for intent in range(intents)
         ]
         for pool in pools:
             pool.queues = [self.queues[intent] for intent in pool.skills]
+            pool.priority_queues = [self.priority_queues[intent] for intent in pool.skills]
         self.waiting = TimeIntegral()
+        self.priority_used = False
+        """Set once a contact has queued with priority; until then that scan is skipped."""
 
-    def offer(self, contact: Contact) -> None:
+    def offer(self, contact: Contact, priority: bool = False) -> None:
         """A contact asks for a human: serve it now if an agent is free, else queue it."""
-        self.recorder.offered(contact)
+        contact.human = True
         for pool in self.pools_for_intent[contact.intent]:
             free = pool.free
             if free:
                 pool.busy.add(self.env.now, 1)
                 self._start(contact, free.pop(), 0.0)
                 return
-        self._enqueue(contact)
+        self._enqueue(contact, priority)
 
-    def _enqueue(self, contact: Contact) -> None:
+    def _enqueue(self, contact: Contact, priority: bool) -> None:
         now = self.env.now
         contact.state = QUEUED
         contact.queued_min = now
-        self.queues[contact.intent].append(contact)
+        if priority:
+            self.priority_used = True
+            self.priority_queues[contact.intent].append(contact)
+        else:
+            self.queues[contact.intent].append(contact)
         self.waiting.add(now, 1)
-        self.recorder.waited(contact)
         if contact.patience_min < math.inf:
             Call(self.env, contact.patience_min, self._on_patience, contact)
 
@@ -74,9 +78,7 @@ class Router:
         contact.state = ABANDONED
         contact.wait_min = contact.patience_min
         self.waiting.add(self.env.now, -1)
-        self.recorder.abandoned(contact)
-        if self.on_finished is not None:
-            self.on_finished(contact, None)
+        self.on_finished(contact, None)
 
     def _start(self, contact: Contact, agent: Agent, wait: float) -> None:
         """Put a contact with an agent already counted as busy."""
@@ -85,7 +87,6 @@ class Router:
         contact.wait_min = wait
         contact.service_min = contact.handle_min * pool.handle_time_multiplier
         agent.contact = contact
-        self.recorder.answered(contact)
         Call(self.env, contact.service_min, self._on_done, agent)
 
     def _on_done(self, event: Call) -> None:
@@ -93,21 +94,18 @@ class Router:
         contact = agent.contact
         assert contact is not None
         contact.state = COMPLETED
-        self.recorder.completed(contact)
-        if self.on_finished is not None:
-            self.on_finished(contact, agent.pool)
+        self.on_finished(contact, agent.pool)
         agent.contact = None
         self._next_for(agent)
 
     def _next_for(self, agent: Agent) -> None:
-        """Give a freed agent the longest-waiting contact it can serve, or let it idle."""
+        """Give a freed agent the longest-waiting contact it can serve, or let it idle.
+
+        Priority queues (escalations) come first; within a class, the oldest head wins.
+        """
         pool = agent.pool
-        best: deque[Contact] | None = None
-        for queue in pool.queues:
-            while queue and queue[0].state != QUEUED:
-                queue.popleft()
-            if queue and (best is None or queue[0].queued_min < best[0].queued_min):
-                best = queue
+        best = _oldest_head(pool.priority_queues) if self.priority_used else None
+        best = best or _oldest_head(pool.queues)
         now = self.env.now
         if best is None:
             pool.busy.add(now, -1)
@@ -120,7 +118,10 @@ class Router:
     def in_system(self) -> list[tuple[Contact, Pool | None]]:
         """Contacts still waiting (no pool yet) or in service (with their pool) at this time."""
         queued: list[tuple[Contact, Pool | None]] = [
-            (contact, None) for queue in self.queues for contact in queue if contact.state == QUEUED
+            (contact, None)
+            for queue in (*self.queues, *self.priority_queues)
+            for contact in queue
+            if contact.state == QUEUED
         ]
         serving: list[tuple[Contact, Pool | None]] = [
             (agent.contact, pool)
@@ -129,3 +130,14 @@ class Router:
             if agent.contact is not None
         ]
         return queued + serving
+
+
+def _oldest_head(queues: list[deque[Contact]]) -> deque[Contact] | None:
+    """The queue whose first waiting contact has waited longest (skipping abandoned ones)."""
+    best: deque[Contact] | None = None
+    for queue in queues:
+        while queue and queue[0].state != QUEUED:
+            queue.popleft()
+        if queue and (best is None or queue[0].queued_min < best[0].queued_min):
+            best = queue
+    return best

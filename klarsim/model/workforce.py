@@ -30,9 +30,13 @@ class Pool:
         self.spec = spec
         self.skills = skills
         self.handle_time_multiplier = spec.handle_time_multiplier
+        self.resolution_probability = spec.resolution_probability
+        self.cost_per_hour = spec.cost_per_hour
         self.agents = [Agent(self) for _ in range(spec.headcount)]
         self.free: list[Agent] = list(self.agents)
         self.queues: list[deque[Contact]] = []
         """The queues of the intents this pool serves; set by the router."""
+        self.priority_queues: list[deque[Contact]] = []
+        """Their priority counterparts (escalations), served first."""
         self.busy = TimeIntegral()
         self.staffed = TimeIntegral(level=float(spec.headcount))

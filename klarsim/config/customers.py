@@ -1,0 +1,88 @@
+"""The ``customers:`` section: patience, satisfaction (CSAT), trust, churn and recontacts.
+
+Patience absent: nobody abandons. ``population`` absent: contacts come from anonymous
+customers, so there is no trust, churn or lost revenue. ``recontact`` entries absent: no issue
+comes back. CSAT is always scored; its parameters are assumptions unless a source is given.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
+from klarsim.config.types import Channel, Frozen, Probability
+
+RecontactCause = Literal["unresolved", "abandoned", "refused", "false_resolved"]
+
+
+class Csat(Frozen):
+    """CSAT of a finished contact, in [0, 1] (the formula is in the README).
+
+    csat = clip((outcome score - empathy gap - wait penalty) x repeat factor ^ (contacts - 1)).
+    Outcome scores and penalties are assumptions to sweep; the repeat factor follows
+    calibration.md (SQM: satisfaction falls about 15 % with each additional contact).
+    """
+
+    resolved_by_ai: Probability = 0.80
+    resolved_by_human: Probability = 0.85
+    resolved_after_escalation: Probability = 0.75
+    unresolved_by_human: Probability = 0.35
+    abandoned: Probability = 0.20
+    refused_human: Probability = 0.10
+    false_resolution_discovered: Probability = 0.05
+    """Score the customer gives when a 'solved' issue turns out not to be (moves trust)."""
+    wait_tolerance_min: NonNegativeFloat = 1.0
+    wait_penalty_per_min: NonNegativeFloat = 0.02
+    repeat_contact_factor: Probability = 0.85
+    empathy_gap_penalty: Probability = 0.30
+    """Subtracted, times the intent's ``empathy_need``, when the AI answered the contact."""
+
+
+class Trust(Frozen):
+    """Each customer's trust: it moves toward every CSAT and drifts back to a baseline."""
+
+    initial: Probability = 0.80
+    baseline: Probability = 0.80
+    learning_rate: Probability = 0.30
+    """Share of the gap to a contact's CSAT that trust closes after that contact."""
+    half_life_days: PositiveFloat = 90.0
+    """Time for the gap between trust and the baseline to halve (satisfaction decay)."""
+
+
+class Churn(Frozen):
+    """Yearly churn hazard: zero above ``threshold``, rising to ``max_per_year`` at trust 0.
+
+    hazard(trust) = max_per_year x ((threshold - trust) / threshold) ^ shape below the
+    threshold. Assumption; PwC (calibration.md) says 17 % leave after one bad experience
+    and 59 % after several, a guide for ``max_per_year``.
+    """
+
+    threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    max_per_year: NonNegativeFloat = 2.0
+    shape: PositiveFloat = 1.0
+
+
+class Recontact(Frozen):
+    """Whether and when an issue that did not end resolved comes back."""
+
+    probability: Probability
+    delay_hours: Distribution
+
+
+class Customers(Frozen):
+    """How customers behave: patience, satisfaction, trust, churn and coming back."""
+
+    patience_min: dict[Channel, Distribution] = Field(default_factory=dict)
+    """Time a waiting customer stays before abandoning, per channel; absent: never abandons."""
+    population: Annotated[int, Field(ge=1)] | None = None
+    """Customers at the start; each contact comes from an active one. Absent: no trust model."""
+    revenue_per_year: NonNegativeFloat = 0.0
+    """Yearly revenue per customer, lost from the day a customer churns."""
+    csat: Csat = Field(default_factory=Csat)
+    trust: Trust = Field(default_factory=Trust)
+    churn: Churn | None = None
+    """Absent: nobody churns."""
+    recontact: dict[RecontactCause, Recontact] = Field(default_factory=dict)
+    """Per cause: the chance the same customer comes back with the same issue, and when."""

@@ -1,0 +1,111 @@
+"""The AI tier: takes a share of contacts, converses, and ends each with an outcome.
+
+The routing ``share`` is a plain attribute so a timeline can change it while the model runs.
+At the concurrency cap a contact waits in the AI's own queue or overflows to the humans.
+Outages switch the tier off for a window; conversations already running finish normally.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from collections.abc import Callable, Generator
+
+import simpy
+from simpy.events import Event
+
+from klarsim.config.ai import AI
+from klarsim.model.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
+from klarsim.model.events import Call
+from klarsim.model.luck import AI_OUTCOME, ROUTE
+
+RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN = range(4)
+__all__ = ["AI_BUSY", "ASK_HUMAN", "ESCALATE", "FALSE_RESOLVE", "NO_AI", "RESOLVE", "AiTier"]
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_HOUR = 60.0
+
+Finished = Callable[[Contact, int], None]
+"""Called with a contact and its AI outcome (RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN)."""
+
+
+class AiTier:
+    """The AI assistant of one replication."""
+
+    def __init__(
+        self, env: simpy.Environment, spec: AI, intent_names: list[str], on_finished: Finished
+    ) -> None:
+        self.env = env
+        self.spec = spec
+        self.share = spec.share
+        self.available = True
+        self.capacity = spec.concurrency if spec.concurrency is not None else math.inf
+        self.conversations: set[Contact] = set()
+        self.waiting: deque[Contact] = deque()
+        self.on_finished = on_finished
+        self.excluded = [name in spec.excluded_intents for name in intent_names]
+        self.thresholds = [self._thresholds(name) for name in intent_names]
+        for outage in spec.outages:
+            env.process(self._outage(outage.start_day, outage.duration_hours))
+
+    def _thresholds(self, intent: str) -> tuple[float, ...]:
+        if intent in self.spec.excluded_intents:
+            return (0.0, 0.0, 0.0, 1.0)
+        row = self.spec.outcomes_for(intent)
+        return tuple(
+            itertools.accumulate((row.resolve, row.false_resolve, row.escalate, row.ask_human))
+        )
+
+    def takes(self, contact: Contact) -> bool:
+        """Whether this contact goes to the AI first."""
+        return (
+            self.available
+            and not self.excluded[contact.intent]
+            and contact.luck[ROUTE] < self.share
+        )
+
+    def start(self, contact: Contact) -> bool:
+        """Start or queue a conversation; False when the AI is full and overflow goes to humans."""
+        if len(self.conversations) < self.capacity:
+            self._converse(contact)
+        elif self.spec.when_full == "wait":
+            self.waiting.append(contact)
+        else:
+            return False
+        contact.state = WITH_AI
+        contact.ai_result = AI_BUSY
+        return True
+
+    def in_system(self) -> list[Contact]:
+        """Contacts in conversation with the AI or waiting for it."""
+        return [*self.conversations, *self.waiting]
+
+    def set_available(self, available: bool) -> None:
+        """Switch the tier on or off (outages)."""
+        self.available = available
+
+    def _converse(self, contact: Contact) -> None:
+        self.conversations.add(contact)
+        Call(self.env, contact.ai_handle_min, self._on_end, contact)
+
+    def _on_end(self, event: Call) -> None:
+        contact: Contact = event.subject
+        self.conversations.discard(contact)
+        if self.waiting:
+            self._converse(self.waiting.popleft())
+        contact.ai_result = self.outcome(contact)
+        self.on_finished(contact, contact.ai_result)
+
+    def outcome(self, contact: Contact) -> int:
+        """The contact's outcome from its own uniform (the same in every scenario)."""
+        uniform = contact.luck[AI_OUTCOME]
+        for outcome, threshold in enumerate(self.thresholds[contact.intent]):
+            if uniform < threshold:
+                return outcome
+        return ASK_HUMAN
+
+    def _outage(self, start_day: float, duration_hours: float) -> Generator[Event, None, None]:
+        yield self.env.timeout(start_day * MINUTES_PER_DAY)
+        self.set_available(False)
+        yield self.env.timeout(duration_hours * MINUTES_PER_HOUR)
+        self.set_available(True)

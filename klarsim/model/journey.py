@@ -1,0 +1,155 @@
+"""A contact's journey: AI or human, the outcome, its CSAT, trust, and the issue's return.
+
+Arrivals of the full population are thinned by the share of customers still active, so
+churn lowers demand. A contact the AI escalates, or whose request for a person is honoured,
+joins a human queue (with priority and a longer handle time without context, as set). A
+contact that ends unresolved may come back later as the same customer with the same issue.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from klarsim.config.schema import Scenario
+from klarsim.metrics.contact_log import ContactLog
+from klarsim.metrics.recorder import Recorder
+from klarsim.model import outcomes
+from klarsim.model.ai import ASK_HUMAN, ESCALATE, FALSE_RESOLVE, RESOLVE, AiTier
+from klarsim.model.contacts import NO_CUSTOMER, Contact, ContactFactory
+from klarsim.model.customers import CustomerBase
+from klarsim.model.events import Call
+from klarsim.model.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
+from klarsim.model.outcomes import CsatScorer, Outcome
+from klarsim.model.routing import Router
+from klarsim.model.sampling import sampler
+from klarsim.model.workforce import Pool
+from klarsim.rng import Streams
+
+MINUTES_PER_HOUR = 60.0
+
+
+class Journey:
+    """Routes every contact and settles how it ends."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        *,
+        factory: ContactFactory,
+        router: Router,
+        recorder: Recorder,
+        streams: Streams,
+        customers: CustomerBase | None = None,
+        log: ContactLog | None = None,
+    ) -> None:
+        self.env = env
+        self.factory = factory
+        self.router = router
+        self.recorder = recorder
+        self.customers = customers
+        self.log = log
+        router.on_finished = self._human_finished
+        self._settles = customers is not None or log is not None
+        self.ai = (
+            AiTier(env, scenario.ai, factory.intent_names, self._ai_finished)
+            if scenario.ai is not None
+            else None
+        )
+        self._human_on_request = scenario.ai is None or scenario.ai.human_on_request
+        handoff = scenario.ai.handoff if scenario.ai is not None else None
+        self._priority = handoff is not None and handoff.priority
+        self._lost_context = handoff is not None and not handoff.with_context
+        self._context_factor = handoff.lost_context_factor if handoff is not None else 1.0
+        self._context_extra = handoff.lost_context_extra_min if handoff is not None else 0.0
+        needs = [intent.empathy_need for intent in scenario.demand.intents.values()]
+        self.scorer = CsatScorer(scenario.customers.csat, needs)
+        self._discovered_score = scenario.customers.csat.false_resolution_discovered
+        self._recontact = scenario.customers.recontact
+        self._delays_hours = {
+            cause: streams.draws(f"recontact.delay.{cause}", sampler(spec.delay_hours))
+            for cause, spec in self._recontact.items()
+        }
+        self.returning: set[Contact] = set()
+        """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
+
+    def arrive(self, event: Call) -> None:
+        """A first contact arrives (dropped if its customer would have churned)."""
+        contact: Contact = event.subject
+        customers = self.customers
+        if customers is not None:
+            if not customers.accepts(contact.luck[THINNING]):
+                return
+            contact.customer = customers.pick(contact.luck[CUSTOMER])
+        self._route(contact)
+
+    def _route(self, contact: Contact) -> None:
+        ai = self.ai
+        if ai is None or not ai.takes(contact) or not ai.start(contact):
+            self.router.offer(contact)
+
+    def _ai_finished(self, contact: Contact, result: int) -> None:
+        if result == RESOLVE:
+            self._finish(contact, outcomes.RESOLVED_BY_AI, None)
+        elif result == FALSE_RESOLVE:
+            self._finish(contact, outcomes.FALSE_RESOLVED, None)
+        elif result == ESCALATE or (result == ASK_HUMAN and self._human_on_request):
+            self._to_human(contact)
+        else:
+            self._finish(contact, outcomes.REFUSED_HUMAN, None)
+
+    def _to_human(self, contact: Contact) -> None:
+        contact.escalated = True
+        if self._lost_context:
+            contact.handle_min = contact.handle_min * self._context_factor + self._context_extra
+        self.router.offer(contact, priority=self._priority)
+
+    def _human_finished(self, contact: Contact, pool: Pool | None) -> None:
+        if pool is None:
+            outcome = outcomes.ABANDONED
+        elif contact.luck[HUMAN_RESOLUTION] < pool.resolution_probability:
+            escalated = contact.escalated
+            outcome = (
+                outcomes.RESOLVED_AFTER_ESCALATION if escalated else outcomes.RESOLVED_BY_HUMAN
+            )
+        else:
+            outcome = outcomes.UNRESOLVED_BY_HUMAN
+        self._finish(contact, outcome, pool)
+
+    def _finish(self, contact: Contact, outcome: Outcome, pool: Pool | None) -> None:
+        score = self.scorer.score(outcome, contact.intent, contact.wait_min, contact.attempt)
+        contact.outcome = outcome.code
+        self.recorder.finished(contact, outcome.resolved, score)
+        if self._settles:
+            self._settle(contact, pool, score)
+        if not outcome.resolved:
+            self._maybe_return(contact, outcome)
+
+    def _settle(self, contact: Contact, pool: Pool | None, score: float) -> None:
+        """Move the customer's trust and log the contact, where those are kept."""
+        if self.customers is not None and contact.customer != NO_CUSTOMER:
+            self.customers.update(contact.customer, score, self.env.now)
+        if self.log is not None:
+            self.log.record(contact, pool)
+
+    def _maybe_return(self, contact: Contact, outcome: Outcome) -> None:
+        cause = outcome.recontact_cause
+        spec = self._recontact.get(cause) if cause is not None else None
+        if cause is None or spec is None or contact.luck[RECONTACT] >= spec.probability:
+            self.recorder.issue_lost(contact)
+            return
+        delay_min = self._delays_hours[cause]() * MINUTES_PER_HOUR
+        self.returning.add(contact)
+        Call(self.env, delay_min, self._on_return, (contact, outcome))
+
+    def _on_return(self, event: Call) -> None:
+        previous, outcome = event.subject
+        self.returning.discard(previous)
+        customers = self.customers
+        if customers is not None and previous.customer != NO_CUSTOMER:
+            if not customers.is_active[previous.customer]:
+                self.recorder.issue_lost(previous)
+                return
+            if outcome is outcomes.FALSE_RESOLVED:
+                customers.update(previous.customer, self._discovered_score, self.env.now)
+        self._route(self.factory.recontact(previous, self.env.now))

@@ -1,0 +1,74 @@
+"""How a contact ends, what CSAT it earns, and whether its issue can come back.
+
+CSAT = clip((outcome score - empathy gap - wait penalty) x repeat factor ^ (attempt - 1), 0, 1)
+where the empathy gap is ``empathy_gap_penalty x empathy_need`` when the AI answered, and the
+wait penalty is ``wait_penalty_per_min x max(0, wait - wait_tolerance_min)``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from klarsim.config.customers import Csat, RecontactCause
+
+
+class Outcome(NamedTuple):
+    """One way a contact can end."""
+
+    code: int
+    """Its position in ``OUTCOMES``."""
+    name: str
+    resolved: bool
+    """Whether the issue is really solved."""
+    by_ai: bool
+    """Whether the AI gave the final answer (the empathy gap applies)."""
+    recontact_cause: RecontactCause | None
+    """Which ``customers.recontact`` entry decides whether the issue comes back."""
+
+
+RESOLVED_BY_AI = Outcome(0, "resolved_by_ai", True, True, None)
+FALSE_RESOLVED = Outcome(1, "false_resolved", False, True, "false_resolved")
+RESOLVED_BY_HUMAN = Outcome(2, "resolved_by_human", True, False, None)
+RESOLVED_AFTER_ESCALATION = Outcome(3, "resolved_after_escalation", True, False, None)
+UNRESOLVED_BY_HUMAN = Outcome(4, "unresolved_by_human", False, False, "unresolved")
+ABANDONED = Outcome(5, "abandoned", False, False, "abandoned")
+REFUSED_HUMAN = Outcome(6, "refused_human", False, True, "refused")
+OUTCOMES = (
+    RESOLVED_BY_AI,
+    FALSE_RESOLVED,
+    RESOLVED_BY_HUMAN,
+    RESOLVED_AFTER_ESCALATION,
+    UNRESOLVED_BY_HUMAN,
+    ABANDONED,
+    REFUSED_HUMAN,
+)
+
+
+class CsatScorer:
+    """Scores finished contacts with the scenario's CSAT parameters."""
+
+    def __init__(self, csat: Csat, empathy_needs: list[float]) -> None:
+        self.parameters = csat
+        self._tolerance_min = csat.wait_tolerance_min
+        self._penalty_per_min = csat.wait_penalty_per_min
+        self._repeat_factor = csat.repeat_contact_factor
+        self._base = [
+            [_outcome_score(csat, outcome, need) for need in empathy_needs] for outcome in OUTCOMES
+        ]
+        """Outcome score less the empathy gap, by outcome code and intent."""
+
+    def score(self, outcome: Outcome, intent: int, wait_min: float, attempt: int) -> float:
+        """CSAT of a contact that ended with ``outcome`` (a false resolution looks solved)."""
+        value = self._base[outcome.code][intent]
+        if wait_min > self._tolerance_min:
+            value -= self._penalty_per_min * (wait_min - self._tolerance_min)
+        if attempt > 1:
+            value *= self._repeat_factor ** (attempt - 1)
+        return min(1.0, max(0.0, value))
+
+
+def _outcome_score(csat: Csat, outcome: Outcome, empathy_need: float) -> float:
+    """The score an outcome earns before waits and repeats (false resolutions look solved)."""
+    name = RESOLVED_BY_AI.name if outcome is FALSE_RESOLVED else outcome.name
+    score: float = getattr(csat, name)
+    return score - csat.empathy_gap_penalty * empathy_need if outcome.by_ai else score
