@@ -147,3 +147,26 @@ def test_python_dash_m_and_help() -> None:
     code, stdout, _ = invoke("--help")
     assert code == 0
     assert all(command in stdout for command in ("run", "validate", "erlang"))
+
+
+@pytest.mark.parametrize("name", ["human_only", "ai_first", "hybrid"])
+def test_example_scenarios_run_as_they_are(tmp_path: Path, name: str) -> None:
+    path = str(ROOT / "scenarios" / "examples" / f"{name}.yaml")
+    out = tmp_path / name
+    code, stdout, _ = invoke(
+        "run",
+        path,
+        "--reps",
+        "1",
+        "--days",
+        "2",
+        "--out",
+        str(out),
+        "--set",
+        "experiment.warmup_days=1",
+        "--quiet",
+    )
+    assert code == 0, stdout
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"ai_share", "csat_mean", "trust_mean_end", "cost_total", "fcr"} <= set(summary)
+    assert (summary["ai_share"] > 0).all() == (name != "human_only")

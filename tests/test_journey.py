@@ -263,3 +263,33 @@ def test_common_random_numbers_shrink_the_variance_of_ai_share_differences() -> 
         paired = [h[kpi] - lo[kpi] for h, lo in zip(high, low, strict=True)]
         independent = [h[kpi] - o[kpi] for h, o in zip(high, other, strict=True)]
         assert np.var(paired, ddof=1) * 5 < np.var(independent, ddof=1), kpi
+
+
+def test_ai_concurrency_cap_overflows_or_queues() -> None:
+    free = summary()
+    overflow = summary({"ai.concurrency": 1, "ai.when_full": "human"})
+    queued = summary({"ai.concurrency": 1, "ai.when_full": "wait"})
+    assert overflow["ai_share"] < 0.5 * free["ai_share"]
+    assert overflow["offered_human"] > free["offered_human"]
+    assert queued["ai_share"] == pytest.approx(free["ai_share"], abs=0.02)
+    assert queued["with_ai_end"] > free["with_ai_end"]
+
+
+def test_ai_share_can_change_while_the_model_runs() -> None:
+    from klarsim.engine import Replication
+
+    replication = Replication(scenario({"customers.recontact": {}}), 0, 5)
+    ai = replication.journey.ai
+    assert ai is not None
+
+    def switch_off() -> Any:
+        yield replication.env.timeout(3 * MINUTES_PER_DAY)
+        ai.share = 0.0
+
+    replication.env.process(switch_off())
+    result = replication.run()
+    to_ai = result.timeseries["ai_contacts"]
+    days = [sum(to_ai[day * 24 : (day + 1) * 24]) for day in range(5)]
+    assert days[0] > 0 and days[1] > 0
+    assert days[2] == 0 or days[3] == 0
+    assert days[3] == days[4] == 0
