@@ -293,3 +293,29 @@ def test_ai_share_can_change_while_the_model_runs() -> None:
     assert days[0] > 0 and days[1] > 0
     assert days[2] == 0 or days[3] == 0
     assert days[3] == days[4] == 0
+
+
+@pytest.mark.parametrize("initial", [0.8, 0.3])
+def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
+    """Both daily modes: only at-risk customers (initial 0.8), everyone (initial 0.3)."""
+    spec = Customers.model_validate(
+        {
+            "population": 300,
+            "trust": {"initial": initial, "baseline": 0.8, "half_life_days": 3},
+            "churn": {"threshold": 0.5, "max_per_year": 200},
+        }
+    )
+    customers = CustomerBase(spec, 300, np.random.default_rng(4))
+    generator = np.random.default_rng(5)
+    left = 0
+    for day in range(1, 11):
+        for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 60)):
+            customer = customers.pick(float(generator.random()))
+            customers.update(customer, float(generator.choice([0.0, 0.9])), float(now))
+        left += customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
+    assert 0 < left == customers.churned_count == 300 - customers.active_count
+    now = 10 * MINUTES_PER_DAY
+    active = customers.active[: customers.active_count].tolist()
+    exact = np.mean([customers.trust_of(customer, now) for customer in active])
+    assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
+    assert not customers.is_active[customers.active[customers.active_count :]].any()

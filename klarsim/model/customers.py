@@ -2,9 +2,11 @@
 
 Trust moves toward each contact's CSAT by a learning rate and decays exponentially back to a
 baseline in between (satisfaction decay with a half-life), applied lazily when a customer is
-touched. Once a day every active customer's trust is brought up to date and those below the
-churn threshold leave with probability 1 - exp(-hazard x 1 day). The mean trust of active
-customers is kept as a running sum so any interval can report it without a full pass.
+touched. Once a day customers below the churn threshold leave with probability
+1 - exp(-hazard x 1 day). When the baseline (and the initial trust) are at or above the
+threshold, trust can only fall below it at a contact, so the daily step looks only at the
+customers a contact left below it; otherwise it looks at everyone. The mean trust of active
+customers is a running sum, so no step needs a pass over the whole population.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ class CustomerBase:
         self._churn_stream = churn_stream
         self._reference_min = 0.0
         self._deviation_sum = population * (trust.initial - trust.baseline)
+        """Sum of (trust - baseline) x exp(decay x (updated - reference)) over active customers."""
+        threshold = spec.churn.threshold if spec.churn is not None else 0.0
+        self._threshold = threshold
+        self._check_everyone = min(trust.baseline, trust.initial) < threshold
+        self._at_risk: set[int] = set()
+        """Customers a contact left below the churn threshold (when not checking everyone)."""
 
     def accepts(self, uniform: float) -> bool:
         """Thinning: a contact of the full population happens only if its customer is active."""
@@ -60,6 +68,8 @@ class CustomerBase:
         new = decayed + self._learning_rate * (score - decayed)
         self.trust[customer] = new
         self.updated_min[customer] = now
+        if new < self._threshold:
+            self._at_risk.add(customer)
         reference = self._reference_min
         self._deviation_sum += (new - baseline) * math.exp(
             self._decay_per_min * (now - reference)
@@ -79,20 +89,31 @@ class CustomerBase:
         return self._baseline + self._deviation_sum * decay / self.active_count
 
     def daily_update(self, now: float, period_min: float) -> int:
-        """Bring every active trust up to date, draw churn over the period; return leavers."""
-        active = self.active[: self.active_count]
-        elapsed = now - self.updated_min[active]
+        """Draw churn over the past period for customers below the threshold; return leavers."""
+        self._rebase(now)
+        if self._churn is None:
+            return 0
+        candidates = self._candidates()
+        elapsed = now - self.updated_min[candidates]
         decay = np.exp(-self._decay_per_min * elapsed)
-        trust = self._baseline + (self.trust[active] - self._baseline) * decay
-        self.trust[active] = trust
-        self.updated_min[active] = now
-        leavers = self._leavers(active, trust, period_min)
+        trust = self._baseline + (self.trust[candidates] - self._baseline) * decay
+        below = trust < self._threshold
+        if not self._check_everyone:
+            self._at_risk = set(candidates[below].tolist())
+        leavers = self._leavers(candidates[below], trust[below], period_min)
         for customer in leavers.tolist():
             self._remove(customer)
-        remaining = self.active[: self.active_count]
-        self._deviation_sum = float((self.trust[remaining] - self._baseline).sum())
-        self._reference_min = now
         return int(leavers.size)
+
+    def _candidates(self) -> np.ndarray:
+        if self._check_everyone:
+            return self.active[: self.active_count]
+        return np.fromiter(self._at_risk, dtype=np.int64, count=len(self._at_risk))
+
+    def _rebase(self, now: float) -> None:
+        """Move the running sum's reference time to ``now`` (keeps its terms small)."""
+        self._deviation_sum *= math.exp(-self._decay_per_min * (now - self._reference_min))
+        self._reference_min = now
 
     def hazard_per_year(self, trust: np.ndarray) -> np.ndarray:
         """Yearly churn hazard at these trust levels (zero without a churn section)."""
@@ -103,16 +124,16 @@ class CustomerBase:
         hazard: np.ndarray = churn.max_per_year * gap**churn.shape
         return hazard
 
-    def _leavers(self, active: np.ndarray, trust: np.ndarray, period_min: float) -> np.ndarray:
-        if self._churn is None:
-            return np.empty(0, dtype=np.int64)
-        at_risk = trust < self._churn.threshold
-        hazard = self.hazard_per_year(trust[at_risk])
+    def _leavers(self, customers: np.ndarray, trust: np.ndarray, period_min: float) -> np.ndarray:
+        hazard = self.hazard_per_year(trust)
         leave = -np.expm1(-hazard * period_min / MINUTES_PER_YEAR)
-        chosen: np.ndarray = active[at_risk][self._churn_stream.random(hazard.size) < leave]
+        chosen: np.ndarray = customers[self._churn_stream.random(hazard.size) < leave]
         return chosen
 
     def _remove(self, customer: int) -> None:
+        deviation = float(self.trust[customer]) - self._baseline
+        since = float(self.updated_min[customer]) - self._reference_min
+        self._deviation_sum -= deviation * math.exp(self._decay_per_min * since)
         last = self.active_count - 1
         slot = int(self.position[customer])
         moved = int(self.active[last])
