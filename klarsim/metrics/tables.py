@@ -19,6 +19,13 @@ HEADLINE_KPIS = (
     "service_level",
     "aht_min",
     "occupancy",
+    "ai_share",
+    "fcr",
+    "csat_mean",
+    "trust_mean_end",
+    "churned",
+    "cost_per_contact",
+    "cost_total",
 )
 """The KPIs ``klarsim run`` prints."""
 
