@@ -21,7 +21,6 @@ from klarsim.model.customers import CustomerBase
 from klarsim.model.demand import MINUTES_PER_DAY, Arrivals
 from klarsim.model.events import Call
 from klarsim.model.journey import Journey
-from klarsim.model.routing import Router
 from klarsim.model.workforce import Pool
 from klarsim.records import Columns, ReplicationResult, Row
 from klarsim.rng import Streams
@@ -76,14 +75,11 @@ class Replication:
             if record_contacts
             else None
         )
-        self.router = Router(
-            self.env, self.pools, len(self.factory.intent_names), on_finished=_not_yet_wired
-        )
         self.journey = Journey(
             self.env,
             scenario,
             factory=self.factory,
-            router=self.router,
+            pools=self.pools,
             recorder=self.recorder,
             streams=streams,
             customers=self.customers,
@@ -154,13 +150,13 @@ class Replication:
 
     def _close_interval(self, index: int) -> None:
         self.recorder.close_interval(
-            index, self.env.now, self.pools, self.router.waiting, self.customers
+            index, self.env.now, self.pools, self.journey.router.waiting, self.customers
         )
 
     def _in_system(self) -> list[tuple[Contact, Pool | None]]:
         """Contacts still waiting, in service or with the AI when the run ends."""
         with_ai = self.journey.ai.in_system() if self.journey.ai is not None else []
-        return [*self.router.in_system(), *((contact, None) for contact in with_ai)]
+        return [*self.journey.router.in_system(), *((contact, None) for contact in with_ai)]
 
     def _summary(self) -> Row:
         totals = self.recorder.totals(self.first_interval)
@@ -203,10 +199,6 @@ class Replication:
                 contact.wait_min = self.horizon_min - contact.queued_min
         self.log.record_unfinished(unfinished)
         return self.log.columns
-
-
-def _not_yet_wired(contact: Contact, pool: Pool | None) -> None:
-    raise RuntimeError("the router's finish callback is set by the journey")
 
 
 __all__ = ["Replication", "simulate"]

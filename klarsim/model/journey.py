@@ -37,7 +37,7 @@ class Journey:
         scenario: Scenario,
         *,
         factory: ContactFactory,
-        router: Router,
+        pools: list[Pool],
         recorder: Recorder,
         streams: Streams,
         customers: CustomerBase | None = None,
@@ -45,11 +45,10 @@ class Journey:
     ) -> None:
         self.env = env
         self.factory = factory
-        self.router = router
+        self.router = Router(env, pools, len(factory.intent_names), self._human_finished)
         self.recorder = recorder
         self.customers = customers
         self.log = log
-        router.on_finished = self._human_finished
         self._settles = customers is not None or log is not None
         self.ai = (
             AiTier(env, scenario.ai, factory.intent_names, self._ai_finished)
