@@ -9,26 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 
-import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.schema import Scenario
 from klarsim.metrics.contact_log import ContactLog
 from klarsim.metrics.kpis import Prices, kpis
 from klarsim.metrics.recorder import Recorder
+from klarsim.model.clock import Clock
 from klarsim.model.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
 from klarsim.model.customers import CustomerBase
 from klarsim.model.demand import MINUTES_PER_DAY, Arrivals
-from klarsim.model.events import Call
 from klarsim.model.journey import Journey
 from klarsim.model.workforce import Pool
 from klarsim.records import Columns, ReplicationResult, Row
 from klarsim.rng import Streams
 
 SECONDS_PER_MINUTE = 60.0
-FEED_MIN = 5.0
-"""How far ahead arrivals are put on the event queue: long enough to save work, short
-enough to keep the queue small."""
 
 
 def simulate(
@@ -59,7 +55,7 @@ class Replication:
         self.intervals = round(self.horizon_min / self.interval_min)
         self.first_interval = round(self.warmup_min / self.interval_min)
         self.prices = Prices.of(scenario)
-        self.env = simpy.Environment()
+        self.env = Clock()
         streams = Streams(seed, replication)
         self.recorder = Recorder(
             self.intervals,
@@ -108,11 +104,10 @@ class Replication:
 
     def run(self) -> ReplicationResult:
         """Simulate the horizon and return the replication's records."""
-        self.env.process(self._arrival_feeder())
         self.env.process(self._interval_clock())
         if self.customers is not None:
             self.env.process(self._customer_days(self.customers))
-        self.env.run(until=self.horizon_min)
+        self.env.run_merged(self.horizon_min, self._incoming, _arrival_time, self.journey.arrive)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():
             self.recorder.unfinished(contact)
@@ -123,18 +118,8 @@ class Replication:
             summary=self._summary(),
             timeseries=self._timeseries(),
             contacts=self._contact_log(),
-            events=next(self.env._eid),
+            events=next(self.env._eid) + self.env.arrivals_processed,
         )
-
-    def _arrival_feeder(self) -> Generator[Event, None, None]:
-        """Every hour, schedule the arrivals of the coming hour, each at its own time."""
-        env, arrive = self.env, self.journey.arrive
-        chunk_end = FEED_MIN
-        for contact in self._incoming:
-            while contact.arrival_min >= chunk_end:
-                yield Timeout(env, chunk_end - env.now)
-                chunk_end += FEED_MIN
-            Call(env, contact.arrival_min - env.now, arrive, contact)
 
     def _interval_clock(self) -> Generator[Event, None, None]:
         for index in range(self.intervals - 1):
@@ -199,6 +184,10 @@ class Replication:
                 contact.wait_min = self.horizon_min - contact.queued_min
         self.log.record_unfinished(unfinished)
         return self.log.columns
+
+
+def _arrival_time(contact: Contact) -> float:
+    return contact.arrival_min
 
 
 __all__ = ["Replication", "simulate"]

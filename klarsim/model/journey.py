@@ -72,9 +72,8 @@ class Journey:
         self.returning: set[Contact] = set()
         """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
 
-    def arrive(self, event: Call) -> None:
+    def arrive(self, contact: Contact) -> None:
         """A first contact arrives (dropped if its customer would have churned)."""
-        contact: Contact = event.subject
         customers = self.customers
         if customers is not None:
             if not customers.accepts(contact.luck[THINNING]):
