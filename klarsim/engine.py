@@ -7,7 +7,8 @@ a chain of event callbacks (see ``klarsim.model.routing``).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from operator import attrgetter
 
 from simpy.events import Event, Timeout
 
@@ -25,6 +26,7 @@ from klarsim.records import Columns, ReplicationResult, Row
 from klarsim.rng import Streams
 
 SECONDS_PER_MINUTE = 60.0
+ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
 
 
 def simulate(
@@ -107,7 +109,7 @@ class Replication:
         self.env.process(self._interval_clock())
         if self.customers is not None:
             self.env.process(self._customer_days(self.customers))
-        self.env.run_merged(self.horizon_min, self._incoming, _arrival_time, self.journey.arrive)
+        self.env.run_merged(self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrive)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():
             self.recorder.unfinished(contact)
@@ -184,10 +186,6 @@ class Replication:
                 contact.wait_min = self.horizon_min - contact.queued_min
         self.log.record_unfinished(unfinished)
         return self.log.columns
-
-
-def _arrival_time(contact: Contact) -> float:
-    return contact.arrival_min
 
 
 __all__ = ["Replication", "simulate"]
