@@ -100,53 +100,52 @@ class Recorder:
 
     def finished(self, contact: Contact, resolved: bool, csat: float) -> None:
         """Book a contact that ended: its arrival, journey, CSAT and issue."""
-        index = contact.interval
-        self._finished[index] += 1
-        self._csat[index] += csat
-        self._arrival(contact, index)
-        if contact.human:
-            self._human(contact, index)
-        if resolved and contact.issue_start_min >= self.warmup_min:
-            self._issues_resolved[index] += 1
-            if contact.attempt == 1:
-                self._issues_resolved_first[index] += 1
+        self.book(contact, resolved, csat, ended=True)
 
     def unfinished(self, contact: Contact) -> None:
         """Book a contact still waiting, in service or with the AI when the run ends."""
-        self._arrival(contact, contact.interval)
-        if contact.human:
-            self._human(contact, contact.interval)
+        self.book(contact, False, 0.0, ended=False)
 
-    def _arrival(self, contact: Contact, index: int) -> None:
+    def book(self, contact: Contact, resolved: bool, csat: float, *, ended: bool) -> None:
+        """Add one contact to the sums of the interval in which it arrived."""
+        index = contact.interval
         self._contacts[index] += 1
         if contact.attempt > 1:
             self._recontacts[index] += 1
         elif contact.arrival_min >= self.warmup_min:
             self._issues_created[index] += 1
-        result = contact.ai_result
-        if result != NO_AI:
-            self._ai_contacts[index] += 1
-            if result != AI_BUSY:
-                self._ai_results[result][index] += 1
-            if contact.outcome == REFUSED_HUMAN.code:
-                self._refused[index] += 1
+        if contact.ai_result != NO_AI:
+            self._book_ai(contact, index)
+        if contact.human:
+            self._offered[index] += 1
+            state, wait = contact.state, contact.wait_min
+            if wait > 0 or state == QUEUED:
+                self._waited[index] += 1
+            if state == ABANDONED:
+                self._abandoned[index] += 1
+                self._wait_abandoned[index] += wait
+            elif state != QUEUED:
+                self._answered[index] += 1
+                self._wait_answered[index] += wait
+                if wait <= self.target_min:
+                    self._in_target[index] += 1
+                if state == COMPLETED:
+                    self._completed[index] += 1
+                    self._handle[index] += contact.service_min
+        if ended:
+            self._finished[index] += 1
+            self._csat[index] += csat
+            if resolved and contact.issue_start_min >= self.warmup_min:
+                self._issues_resolved[index] += 1
+                if contact.attempt == 1:
+                    self._issues_resolved_first[index] += 1
 
-    def _human(self, contact: Contact, index: int) -> None:
-        self._offered[index] += 1
-        state, wait = contact.state, contact.wait_min
-        if wait > 0 or state == QUEUED:
-            self._waited[index] += 1
-        if state == ABANDONED:
-            self._abandoned[index] += 1
-            self._wait_abandoned[index] += wait
-        elif state != QUEUED:
-            self._answered[index] += 1
-            self._wait_answered[index] += wait
-            if wait <= self.target_min:
-                self._in_target[index] += 1
-            if state == COMPLETED:
-                self._completed[index] += 1
-                self._handle[index] += contact.service_min
+    def _book_ai(self, contact: Contact, index: int) -> None:
+        self._ai_contacts[index] += 1
+        if contact.ai_result != AI_BUSY:
+            self._ai_results[contact.ai_result][index] += 1
+        if contact.outcome == REFUSED_HUMAN.code:
+            self._refused[index] += 1
 
     def issue_lost(self, contact: Contact) -> None:
         """An issue ended unresolved for good (no recontact, or the customer churned)."""

@@ -79,7 +79,9 @@ class Journey:
             if not customers.accepts(contact.luck[THINNING]):
                 return
             contact.customer = customers.pick(contact.luck[CUSTOMER])
-        self._route(contact)
+        ai = self.ai  # _route, inlined on the busiest path
+        if ai is None or not ai.takes(contact) or not ai.start(contact):
+            self.router.offer(contact)
 
     def _route(self, contact: Contact) -> None:
         ai = self.ai
