@@ -3,6 +3,7 @@
 The public API is listed here once; everything else is internal.
 """
 
+from klarsim.compare import ComparisonResult, compare
 from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
 from klarsim.engine import simulate
 from klarsim.experiment import RunResult, run
@@ -11,11 +12,13 @@ from klarsim.records import ReplicationResult
 __version__ = "0.1.0"
 
 __all__ = [
+    "ComparisonResult",
     "ReplicationResult",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load_scenario",
     "run",
     "simulate",

@@ -25,6 +25,8 @@ from rich.progress import (
 from rich.table import Table
 
 from klarsim import analytic
+from klarsim.compare import ComparisonResult
+from klarsim.compare import compare as run_comparison
 from klarsim.config import ScenarioError, load_scenario
 from klarsim.experiment import RunResult
 from klarsim.experiment import run as run_experiment
@@ -125,6 +127,49 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | 
 
 
 @app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files (two or more).")],
+    reps: Annotated[
+        int | None, typer.Option(min=1, help="Replications (default: the first scenario's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all scenarios.")] = None,
+    days: Annotated[float | None, typer.Option(help="Horizon in days for every scenario.")] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help="Scenario name to compare against (default: the first).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default: results/comparison).")
+    ] = None,
+    set_: SetOption = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Compare scenarios under common random numbers, with paired confidence intervals."""
+    overrides = list(set_ or [])
+    if days is not None:
+        overrides.append(f"experiment.horizon_days={days}")
+    folder = out if out is not None else Path("results") / "comparison"
+    with _bad_input_exits():
+        resolved = [load_scenario(path, overrides) for path in scenarios]
+        check_output(folder, force=force)
+        count = reps if reps is not None else resolved[0].experiment.replications
+        with _progress(count * len(resolved), quiet) as advance:
+            result = run_comparison(
+                resolved,
+                reps=count,
+                seed=seed,
+                baseline=baseline,
+                out=folder,
+                force=force,
+                workers=workers,
+                progress=advance,
+            )
+    console.print(_comparison_table(result))
+    console.print(f"Results written to {folder}")
+
+
+@app.command()
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
     set_: SetOption = None,
@@ -221,6 +266,18 @@ def _kpi_table(result: RunResult) -> Table:
         table.add_row(
             str(row.kpi), *(_number(value) for value in (row.mean, row.ci_low, row.ci_high))
         )
+    return table
+
+
+def _comparison_table(result: ComparisonResult) -> Table:
+    table = Table(title=f"difference from {result.baseline}, paired 95% CI")
+    for column in ("KPI", "scenario", "mean", "difference", "CI low", "CI high"):
+        table.add_column(column, justify="left" if column in {"KPI", "scenario"} else "right")
+    for row in result.comparison.itertuples(index=False):
+        if row.scenario == result.baseline:
+            continue
+        values = (row.mean, row.difference, row.difference_ci_low, row.difference_ci_high)
+        table.add_row(str(row.kpi), str(row.scenario), *(_number(value) for value in values))
     return table
 
 

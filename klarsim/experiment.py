@@ -87,7 +87,7 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Run the replications of a scenario and, if ``out`` is given, write the results folder."""
-    resolved = _resolve(scenario, overrides)
+    resolved = resolve_scenario(scenario, overrides)
     count = reps if reps is not None else resolved.experiment.replications
     run_seed = resolved.experiment.seed if seed is None else seed
     tasks = [Task(resolved, replication, run_seed, record_contacts) for replication in range(count)]
@@ -100,9 +100,10 @@ def run(
     return result
 
 
-def _resolve(
+def resolve_scenario(
     scenario: Scenario | str | Path, overrides: Iterable[str] | Mapping[str, Any] | None
 ) -> Scenario:
+    """A scenario object or file, with overrides applied and validated."""
     if isinstance(scenario, Scenario):
         return with_overrides(scenario, overrides) if overrides else scenario
     return load_scenario(scenario, overrides)
