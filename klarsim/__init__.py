@@ -8,6 +8,7 @@ from klarsim.config import Scenario, ScenarioError, load_scenario, with_override
 from klarsim.engine import simulate
 from klarsim.experiment import RunResult, run
 from klarsim.records import ReplicationResult
+from klarsim.sweep import SweepResult, design_points, sweep
 
 __version__ = "0.1.0"
 
@@ -17,10 +18,13 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SweepResult",
     "__version__",
     "compare",
+    "design_points",
     "load_scenario",
     "run",
     "simulate",
+    "sweep",
     "with_overrides",
 ]

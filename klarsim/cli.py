@@ -31,6 +31,8 @@ from klarsim.config import ScenarioError, load_scenario
 from klarsim.experiment import RunResult
 from klarsim.experiment import run as run_experiment
 from klarsim.store import OutputError, check_output
+from klarsim.sweep import design_points
+from klarsim.sweep import sweep as run_sweep
 
 BAD_INPUT = 2
 app = typer.Typer(
@@ -167,6 +169,64 @@ def compare(
             )
     console.print(_comparison_table(result))
     console.print(f"Results written to {folder}")
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(help="KEY=V1,V2,... or KEY=LOW:HIGH:N; several make a full factorial."),
+    ] = None,
+    design: Annotated[
+        str, typer.Option(help="'grid' (from --grid) or 'lhs' (from --range and --samples).")
+    ] = "grid",
+    samples: Annotated[int | None, typer.Option(help="Latin hypercube points.")] = None,
+    range_: Annotated[
+        list[str] | None, typer.Option("--range", help="KEY=LOW:HIGH, a dimension of the LHS.")
+    ] = None,
+    reps: Annotated[int | None, typer.Option(min=1, help="Replications per point.")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all points.")] = None,
+    days: Annotated[float | None, typer.Option(help="Horizon in days.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default: results/sweep).")
+    ] = None,
+    set_: SetOption = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a scenario at every point of a grid or a Latin hypercube."""
+    if design not in {"grid", "lhs"}:
+        _fail(f"error: --design: expected 'grid' or 'lhs', got {design!r}")
+    overrides = list(set_ or [])
+    if days is not None:
+        overrides.append(f"experiment.horizon_days={days}")
+    folder = out if out is not None else Path("results") / "sweep"
+    with _bad_input_exits():
+        base = load_scenario(scenario, overrides)
+        run_seed = base.experiment.seed if seed is None else seed
+        points = design_points(
+            design="lhs" if design == "lhs" else "grid",
+            grid=grid or [],
+            ranges=range_ or [],
+            samples=samples,
+            seed=run_seed,
+        )
+        check_output(folder, force=force)
+        count = reps if reps is not None else base.experiment.replications
+        with _progress(count * len(points), quiet) as advance:
+            run_sweep(
+                base,
+                points=points,
+                reps=count,
+                seed=seed,
+                out=folder,
+                force=force,
+                workers=workers,
+                progress=advance,
+            )
+    console.print(f"{len(points)} points x {count} replications written to {folder}")
 
 
 @app.command()
