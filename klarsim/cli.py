@@ -49,6 +49,12 @@ SetOption = Annotated[
 ]
 
 
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
+]
+
+
 def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(BAD_INPUT)
@@ -83,6 +89,7 @@ def run(
     set_: SetOption = None,
     contacts: Annotated[bool, typer.Option("--contacts", help="Write contacts.parquet.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -104,6 +111,7 @@ def run(
                 force=force,
                 record_contacts=contacts,
                 workers=workers,
+                scheduler=scheduler,
                 progress=advance,
             )
     console.print(_kpi_table(result))
@@ -144,6 +152,7 @@ def compare(
     ] = None,
     set_: SetOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -165,6 +174,7 @@ def compare(
                 out=folder,
                 force=force,
                 workers=workers,
+                scheduler=scheduler,
                 progress=advance,
             )
     console.print(_comparison_table(result))
@@ -193,6 +203,7 @@ def sweep(
     ] = None,
     set_: SetOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -224,6 +235,7 @@ def sweep(
                 out=folder,
                 force=force,
                 workers=workers,
+                scheduler=scheduler,
                 progress=advance,
             )
     console.print(f"{len(points)} points x {count} replications written to {folder}")

@@ -44,6 +44,7 @@ def compare(
     out: str | Path | None = None,
     force: bool = False,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> ComparisonResult:
@@ -54,10 +55,20 @@ def compare(
     run_seed = resolved[0].experiment.seed if seed is None else seed
     tasks = [Task(s, replication, run_seed) for s in resolved for replication in range(count)]
     if out is None:
-        return _result(resolved, base, execute(tasks, workers=workers, progress=progress), kpis)
+        return _result(
+            resolved,
+            base,
+            execute(tasks, workers=workers, scheduler=scheduler, progress=progress),
+            kpis,
+        )
     started = now_iso()
     with staged_folder(Path(out), force=force) as folder:
-        result = _result(resolved, base, execute(tasks, workers=workers, progress=progress), kpis)
+        result = _result(
+            resolved,
+            base,
+            execute(tasks, workers=workers, scheduler=scheduler, progress=progress),
+            kpis,
+        )
         _write(folder, result, seed=run_seed, started=started)
     return result
 

@@ -44,23 +44,63 @@ def run_task(task: Task) -> ReplicationResult:
 
 
 def execute(
-    tasks: Sequence[Task], *, workers: int = 1, progress: Progress | None = None
+    tasks: Sequence[Task],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> list[ReplicationResult]:
-    """Run tasks serially or on ``workers`` local processes; results come back in task order."""
-    results: list[ReplicationResult] = []
-    for result in _results(tasks, workers):
-        results.append(result)
+    """Run tasks serially, on ``workers`` local processes, or on a Dask cluster.
+
+    ``scheduler`` is a Dask scheduler address, or ``local`` to start a ``LocalCluster`` of
+    ``workers`` processes on loopback. Results come back in task order whatever the executor.
+    """
+    results: list[ReplicationResult | None] = [None] * len(tasks)
+    for done, (index, result) in enumerate(_results(tasks, workers, scheduler), start=1):
+        results[index] = result
         if progress is not None:
-            progress(len(results), len(tasks))
-    return results
+            progress(done, len(tasks))
+    return [result for result in results if result is not None]
 
 
-def _results(tasks: Sequence[Task], workers: int) -> Iterator[ReplicationResult]:
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(run_task, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        yield from pool.map(run_task, tasks)
+def _results(
+    tasks: Sequence[Task], workers: int, scheduler: str | None
+) -> Iterator[tuple[int, ReplicationResult]]:
+    if scheduler is not None:
+        yield from _dask_results(tasks, workers, scheduler)
+    elif workers <= 1 or len(tasks) <= 1:
+        yield from enumerate(map(run_task, tasks))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            yield from enumerate(pool.map(run_task, tasks))
+
+
+def _dask_results(
+    tasks: Sequence[Task], workers: int, scheduler: str
+) -> Iterator[tuple[int, ReplicationResult]]:
+    # Imported here: dask is slow to import and only this executor needs it.
+    from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415
+
+    cluster = (
+        LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        if scheduler == "local"
+        else None
+    )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            futures = client.map(run_task, list(tasks), pure=False)
+            index = {future.key: position for position, future in enumerate(futures)}
+            for future in as_completed(futures):
+                yield index[future.key], future.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 @dataclass(frozen=True)
@@ -84,6 +124,7 @@ def run(
     force: bool = False,
     record_contacts: bool = False,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
     """Run the replications of a scenario and, if ``out`` is given, write the results folder."""
@@ -92,10 +133,14 @@ def run(
     run_seed = resolved.experiment.seed if seed is None else seed
     tasks = [Task(resolved, replication, run_seed, record_contacts) for replication in range(count)]
     if out is None:
-        return _tables(resolved, execute(tasks, workers=workers, progress=progress))
+        return _tables(
+            resolved, execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
+        )
     started = now_iso()
     with staged_folder(Path(out), force=force) as folder:
-        result = _tables(resolved, execute(tasks, workers=workers, progress=progress))
+        result = _tables(
+            resolved, execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
+        )
         write_run(folder, result, seed=run_seed, started=started)
     return result
 

@@ -64,6 +64,7 @@ def sweep(
     out: str | Path | None = None,
     force: bool = False,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> SweepResult:
@@ -76,11 +77,11 @@ def sweep(
         Task(variant, replication, run_seed) for variant in variants for replication in range(count)
     ]
     if out is None:
-        results = execute(tasks, workers=workers, progress=progress)
+        results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
         return _result(base, points, results, count, kpis)
     started = now_iso()
     with staged_folder(Path(out), force=force) as folder:
-        results = execute(tasks, workers=workers, progress=progress)
+        results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
         result = _result(base, points, results, count, kpis)
         _write(folder, result, seed=run_seed, started=started)
     return result
