@@ -12,9 +12,10 @@ from operator import attrgetter
 
 from simpy.events import Event, Timeout
 
+from klarsim.config.scale import scaled
 from klarsim.config.schema import Scenario
 from klarsim.metrics.contact_log import ContactLog
-from klarsim.metrics.kpis import Prices, kpis
+from klarsim.metrics.kpis import Prices, full_scale, kpis
 from klarsim.metrics.recorder import Recorder
 from klarsim.model.clock import Clock
 from klarsim.model.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
@@ -38,7 +39,8 @@ def simulate(
 ) -> ReplicationResult:
     """Run one replication; ``seed`` defaults to the scenario's ``experiment.seed``."""
     run_seed = scenario.experiment.seed if seed is None else seed
-    return Replication(scenario, replication, run_seed, record_contacts=record_contacts).run()
+    model = scaled(scenario)
+    return Replication(model, replication, run_seed, record_contacts=record_contacts).run()
 
 
 class Replication:
@@ -147,6 +149,7 @@ class Replication:
 
     def _summary(self) -> Row:
         totals = self.recorder.totals(self.first_interval)
+        measured = kpis(totals, self.horizon_min - self.warmup_min, self.prices)
         counted = [c for c, _ in self._in_system() if c.arrival_min >= self.warmup_min]
         in_queue = sum(1 for contact in counted if contact.state == QUEUED)
         in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
@@ -155,7 +158,8 @@ class Replication:
             "scenario": self.scenario.name,
             "replication": self.replication,
             "seed": self.seed,
-            **kpis(totals, self.horizon_min - self.warmup_min, self.prices),
+            **measured,
+            **full_scale(measured, self.scenario.experiment.scale),
             "in_queue_end": in_queue,
             "in_service_end": in_service,
             "with_ai_end": len(counted) - in_queue - in_service,

@@ -35,6 +35,8 @@ class Experiment(Frozen):
     seed: Annotated[int, Field(ge=0)] = 0
     interval_min: PositiveFloat = 60.0
     service_level_target_s: PositiveFloat = 20.0
+    scale: PositiveFloat = 1.0
+    """Multiplies the centre's size for fast what-ifs (see ``klarsim.config.scale``)."""
 
 
 HourlyProfile = (

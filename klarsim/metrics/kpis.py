@@ -114,3 +114,19 @@ def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float
         "cost_per_contact": ratio(operating, sums["contacts"]),
         "cost_per_resolution": ratio(operating, sums["issues_resolved"]),
     }
+
+
+FULL_SCALE_COLUMNS = (
+    *COUNT_COLUMNS,
+    "revenue_lost",
+    "cost_ai",
+    "cost_human",
+    "cost_operating",
+    "cost_total",
+)
+"""Volume and cost columns that are also reported divided by ``experiment.scale``."""
+
+
+def full_scale(row: dict[str, float | int], scale: float) -> dict[str, float]:
+    """``COLUMN_full_scale`` = COLUMN / scale for volumes and costs (the full-size centre)."""
+    return {f"{name}_full_scale": row[name] / scale for name in FULL_SCALE_COLUMNS}

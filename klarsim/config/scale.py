@@ -1,0 +1,53 @@
+"""Scaled-down scenarios for fast what-ifs: ``experiment.scale`` multiplies the centre's size.
+
+Demand, the customer population, headcounts, the AI's concurrency cap and its monthly
+platform fee are multiplied by the scale (counts rounded, never below one where they were at
+least one). Volume and cost results are then reported extrapolated to full scale as
+``*_full_scale`` columns. Queueing results do not scale linearly (a small pool at the same
+occupancy waits far longer than a large one), so waits, service levels and abandonment from a
+scaled run are pessimistic for the full-size centre.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klarsim.config.schema import Scenario
+
+SCALED_AMOUNTS = ("demand.contacts_per_day", "ai.pricing.platform_cost_per_month")
+"""Dotted paths multiplied by the scale."""
+SCALED_COUNTS = ("customers.population", "pools.*.headcount", "ai.concurrency")
+"""Dotted paths multiplied and rounded (``*`` is every entry of a mapping)."""
+
+
+def scaled(scenario: Scenario) -> Scenario:
+    """The scenario at its ``experiment.scale`` (itself when the scale is 1)."""
+    scale = scenario.experiment.scale
+    if scale == 1:
+        return scenario
+    data = scenario.model_dump()
+    for path in SCALED_AMOUNTS:
+        _apply(data, path.split("."), lambda value: value * scale)
+    for path in SCALED_COUNTS:
+        _apply(data, path.split("."), lambda value: _count(value, scale))
+    data["experiment"]["scale"] = scale
+    return Scenario.model_validate(data)
+
+
+def _count(value: int, scale: float) -> int:
+    rounded = int(value * scale + 0.5)
+    return max(rounded, 1) if value >= 1 else rounded
+
+
+def _apply(node: Any, parts: list[str], change: Any) -> None:
+    if node is None:
+        return
+    head, *rest = parts
+    keys = list(node) if head == "*" else [head]
+    for key in keys:
+        if key not in node or node[key] is None:
+            continue
+        if rest:
+            _apply(node[key], rest, change)
+        else:
+            node[key] = change(node[key])

@@ -1,0 +1,46 @@
+"""experiment.scale: a smaller centre for fast what-ifs, with volumes and costs extrapolated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import klarsim
+from klarsim.config.scale import scaled
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "scenarios" / "examples"
+
+
+def test_scale_multiplies_the_size_of_the_centre() -> None:
+    base = klarsim.load_scenario(EXAMPLES / "ai_first.yaml", {"ai.concurrency": 40})
+    small = scaled(klarsim.with_overrides(base, {"experiment.scale": 0.1}))
+    assert small.demand.contacts_per_day == pytest.approx(400)
+    assert small.customers.population == 20000
+    assert small.pools["employees"].headcount == 2
+    assert small.ai is not None and base.ai is not None
+    assert small.ai.concurrency == 4
+    assert small.ai.pricing.platform_cost_per_month == pytest.approx(2000)
+    assert small.ai.share == base.ai.share, "shares and probabilities do not scale"
+    tiny = scaled(klarsim.with_overrides(base, {"experiment.scale": 0.001}))
+    assert tiny.pools["employees"].headcount == 1, "a pool that exists keeps at least one agent"
+    assert scaled(base) is base
+
+
+def test_full_scale_columns_extrapolate_volumes_and_costs() -> None:
+    scenario = klarsim.load_scenario(
+        EXAMPLES / "hybrid.yaml",
+        {"experiment.scale": 0.25, "experiment.horizon_days": 9, "experiment.warmup_days": 2},
+    )
+    row = klarsim.simulate(scenario).summary
+    for column in (
+        "contacts",
+        "issues_resolved",
+        "cost_ai",
+        "cost_human",
+        "cost_total",
+        "revenue_lost",
+    ):
+        assert row[f"{column}_full_scale"] == pytest.approx(row[column] / 0.25)
+    assert row["cost_human"] == pytest.approx(8 * 7 * 24 * 40)  # 32 agents x 0.25, $40 an hour
+    assert "csat_mean_full_scale" not in row, "rates are not extrapolated"
