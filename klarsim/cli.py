@@ -18,17 +18,20 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.progress import Task as ProgressTask
 from rich.table import Table
+from rich.text import Text
 
 from klarsim import analytic
 from klarsim.compare import ComparisonResult
 from klarsim.compare import compare as run_comparison
 from klarsim.config import ScenarioError, load_scenario
-from klarsim.experiment import RunResult
+from klarsim.experiment import Precision, RunResult
 from klarsim.experiment import run as run_experiment
 from klarsim.store import OutputError, check_output
 from klarsim.sweep import design_points
@@ -77,6 +80,11 @@ def run(
     reps: Annotated[
         int | None, typer.Option(min=1, help="Replications (default: experiment.replications).")
     ] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(help="KPI=HALF_WIDTH: add replications until the 95% CI is that narrow."),
+    ] = None,
+    max_reps: Annotated[int, typer.Option(min=2, help="Most replications with --precision.")] = 100,
     seed: Annotated[
         int | None, typer.Option(min=0, help="Seed (default: experiment.seed).")
     ] = None,
@@ -99,6 +107,7 @@ def run(
         overrides.append(f"experiment.horizon_days={days}")
     with _bad_input_exits():
         resolved = load_scenario(scenario, overrides)
+        target = Precision.parse(precision, max_reps) if precision is not None else None
         folder = out if out is not None else Path("results") / resolved.name
         check_output(folder, force=force)
         count = reps if reps is not None else resolved.experiment.replications
@@ -106,6 +115,7 @@ def run(
             result = run_experiment(
                 resolved,
                 reps=count,
+                precision=target,
                 seed=seed,
                 out=folder,
                 force=force,
@@ -118,6 +128,14 @@ def run(
     console.print(f"Results written to {folder}")
 
 
+class RunsPerSecond(ProgressColumn):
+    """Throughput of the runs done so far."""
+
+    def render(self, task: ProgressTask) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.2f} runs/s" if speed else "- runs/s")
+
+
 @contextmanager
 def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr (runs done, ETA), or nothing when quiet."""
@@ -125,9 +143,10 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | 
         yield None
         return
     columns = (
-        TextColumn("replications"),
+        TextColumn("runs"),
         BarColumn(),
         MofNCompleteColumn(),
+        RunsPerSecond(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )

@@ -6,6 +6,7 @@ process-pool execution give identical numbers for the same seed.
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,8 +17,17 @@ from typing import Any
 
 import pandas as pd
 
-from klarsim.config import Scenario, load_scenario, scenario_yaml, with_overrides
+from klarsim.config import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    scenario_yaml,
+    with_overrides,
+)
 from klarsim.engine import simulate
+from klarsim.metrics.confidence import t_interval
+from klarsim.metrics.kpis import kpi_names
 from klarsim.metrics.tables import contacts_table, kpi_table, summary_table, timeseries_table
 from klarsim.records import ReplicationResult
 from klarsim.store import manifest, now_iso, staged_folder, write_json
@@ -114,10 +124,42 @@ class RunResult:
     contacts: pd.DataFrame | None = None
 
 
+@dataclass(frozen=True)
+class Precision:
+    """Add replications until the 95 % t-interval half-width of ``kpi`` is at most the target."""
+
+    kpi: str
+    half_width: float
+    max_reps: int = 100
+
+    @classmethod
+    def parse(cls, text: str, max_reps: int = 100) -> Precision:
+        """Read ``KPI=HALF_WIDTH`` as given to ``--precision``."""
+        kpi, _, value = text.partition("=")
+        names = kpi_names()
+        if kpi not in names:
+            message = f"unknown KPI {kpi!r}; expected one of: {', '.join(names)}"
+            raise ScenarioError([Problem("--precision", kpi, message)])
+        try:
+            half_width = float(value)
+        except ValueError:
+            half_width = -1.0
+        if not half_width > 0:
+            message = f"expected KPI=HALF_WIDTH with a positive width, got {text!r}"
+            raise ScenarioError([Problem("--precision", kpi, message)])
+        return cls(kpi, half_width, max_reps)
+
+    def reached(self, results: Sequence[ReplicationResult]) -> bool:
+        """Whether the replications so far pin the KPI down closely enough."""
+        interval = t_interval([result.summary[self.kpi] for result in results])
+        return interval.half_width <= self.half_width
+
+
 def run(
     scenario: Scenario | str | Path,
     *,
     reps: int | None = None,
+    precision: Precision | None = None,
     seed: int | None = None,
     overrides: Iterable[str] | Mapping[str, Any] | None = None,
     out: str | Path | None = None,
@@ -127,22 +169,44 @@ def run(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Run the replications of a scenario and, if ``out`` is given, write the results folder."""
+    """Run a scenario's replications (or until ``precision``) and write the folder if asked."""
     resolved = resolve_scenario(scenario, overrides)
     count = reps if reps is not None else resolved.experiment.replications
     run_seed = resolved.experiment.seed if seed is None else seed
-    tasks = [Task(resolved, replication, run_seed, record_contacts) for replication in range(count)]
-    if out is None:
-        return _tables(
-            resolved, execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
+
+    def replicate() -> list[ReplicationResult]:
+        return _replicate(
+            [Task(resolved, r, run_seed, record_contacts) for r in range(count)],
+            precision,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
         )
+
+    if out is None:
+        return _tables(resolved, replicate())
     started = now_iso()
     with staged_folder(Path(out), force=force) as folder:
-        result = _tables(
-            resolved, execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
-        )
+        result = _tables(resolved, replicate())
         write_run(folder, result, seed=run_seed, started=started)
     return result
+
+
+def _replicate(
+    first: list[Task],
+    precision: Precision | None,
+    *,
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+) -> list[ReplicationResult]:
+    """Run the first tasks, then further replications of the same kind until precise enough."""
+    done = execute(first, workers=workers, scheduler=scheduler, progress=progress)
+    while precision is not None and not precision.reached(done) and len(done) < precision.max_reps:
+        size = min(max(workers, 2), precision.max_reps - len(done))
+        more = [dataclasses.replace(first[0], replication=len(done) + i) for i in range(size)]
+        done += execute(more, workers=workers, scheduler=scheduler, progress=progress)
+    return done
 
 
 def resolve_scenario(

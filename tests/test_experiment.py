@@ -113,3 +113,30 @@ def test_staged_folder_replaces_only_with_force(tmp_path: Path) -> None:
         (folder / "b.txt").write_text("second")
     assert [path.name for path in out.iterdir()] == ["b.txt"]
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_precision_adds_replications_until_the_half_width_is_reached() -> None:
+    from klarsim.experiment import Precision
+
+    loose = Precision("asa_min", half_width=0.02, max_reps=40)
+    result = klarsim.run(ERLANG_A, reps=3, precision=loose, overrides=SHORT)
+    count = len(result.summary)
+    asa = result.kpis.set_index("kpi").loc["asa_min"]
+    assert 3 < count < 40
+    assert asa["half_width"] <= 0.02
+    fewer = t_interval(result.summary["asa_min"].to_numpy()[: count - 2])
+    assert fewer.half_width > 0.02, "one batch fewer would not have been enough"
+    strict = Precision("asa_min", half_width=1e-9, max_reps=7)
+    assert len(klarsim.run(ERLANG_A, reps=3, precision=strict, overrides=SHORT).summary) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("nope=1", "unknown KPI"), ("asa_min=0", "positive"), ("asa_min", "positive")],
+)
+def test_precision_specs_are_checked(text: str, expected: str) -> None:
+    from klarsim.config import ScenarioError
+    from klarsim.experiment import Precision
+
+    with pytest.raises(ScenarioError, match=expected):
+        Precision.parse(text)

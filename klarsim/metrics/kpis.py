@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from klarsim.config.schema import Scenario
-from klarsim.metrics.recorder import Totals
+from klarsim.metrics.recorder import ALL_SUMS, Totals
 
 MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
 COUNT_COLUMNS = (
@@ -130,3 +130,9 @@ FULL_SCALE_COLUMNS = (
 def full_scale(row: dict[str, float | int], scale: float) -> dict[str, float]:
     """``COLUMN_full_scale`` = COLUMN / scale for volumes and costs (the full-size centre)."""
     return {f"{name}_full_scale": row[name] / scale for name in FULL_SCALE_COLUMNS}
+
+
+def kpi_names() -> tuple[str, ...]:
+    """Every KPI column a summary row has (what ``--precision`` may target)."""
+    zero = dict.fromkeys(ALL_SUMS, 0.0)
+    return tuple(kpis(zero, 1.0, Prices()))

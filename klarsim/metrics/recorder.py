@@ -52,6 +52,7 @@ CUSTOMER_COUNTERS = ("churned", "revenue_lost")
 END_VALUES = ("queue_end", "trust_mean_end", "active_customers_end")
 """Levels at an interval's end; the totals keep the last one."""
 
+ALL_SUMS = CONTACT_COUNTERS + TIME_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
 Totals = dict[str, float]
 MINUTES_PER_HOUR = 60.0
 AI_RESULT_COUNTERS = {  # in the order of the AI's result codes
@@ -80,8 +81,7 @@ class Recorder:
         self.interval_min = interval_min
         self.target_min = service_level_target_min
         self.warmup_min = warmup_min
-        names = CONTACT_COUNTERS + TIME_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
-        self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in names}
+        self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in ALL_SUMS}
         sums = self.sums
         self._finished, self._csat = sums["finished"], sums["csat_sum"]
         self._contacts, self._recontacts = sums["contacts"], sums["recontacts"]
