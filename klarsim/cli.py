@@ -7,6 +7,7 @@ ends with a readable message on stderr and exit code 2, and leaves no results fo
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,13 +32,14 @@ from klarsim import analytic
 from klarsim.compare import ComparisonResult
 from klarsim.compare import compare as run_comparison
 from klarsim.config import ScenarioError, load_scenario
-from klarsim.experiment import Precision, RunResult
+from klarsim.experiment import Failure, Precision, RunResult
 from klarsim.experiment import run as run_experiment
 from klarsim.store import OutputError, check_output
 from klarsim.sweep import design_points
 from klarsim.sweep import sweep as run_sweep
 
 BAD_INPUT = 2
+ALL_CORES = os.cpu_count() or 1
 app = typer.Typer(
     name="klarsim",
     help="Simulate customer service staffed by AI, employees and a gig pool.",
@@ -56,6 +58,30 @@ SchedulerOption = Annotated[
     str | None,
     typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
 ]
+
+
+class FailureLog:
+    """Logs each failed run when it happens and lists them all at the end (exit code 1)."""
+
+    def __init__(self) -> None:
+        self.failures: list[Failure] = []
+
+    def __call__(self, failure: Failure) -> None:
+        self.failures.append(failure)
+        typer.echo(f"failed: {self._describe(failure)}", err=True)
+
+    def exit_if_any(self) -> None:
+        """After the results are written: list the failed runs and exit 1, if there were any."""
+        if not self.failures:
+            return
+        typer.echo(f"{len(self.failures)} run(s) failed; the others were written:", err=True)
+        for failure in self.failures:
+            typer.echo(f"  {self._describe(failure)}", err=True)
+        raise typer.Exit(1)
+
+    @staticmethod
+    def _describe(failure: Failure) -> str:
+        return f"{failure.scenario} replication {failure.replication}: {failure.error}"
 
 
 def _fail(message: str) -> NoReturn:
@@ -96,7 +122,7 @@ def run(
     ] = None,
     set_: SetOption = None,
     contacts: Annotated[bool, typer.Option("--contacts", help="Write contacts.parquet.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -105,6 +131,7 @@ def run(
     overrides = list(set_ or [])
     if days is not None:
         overrides.append(f"experiment.horizon_days={days}")
+    failures = FailureLog()
     with _bad_input_exits():
         resolved = load_scenario(scenario, overrides)
         target = Precision.parse(precision, max_reps) if precision is not None else None
@@ -123,9 +150,11 @@ def run(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                on_failure=failures,
             )
     console.print(_kpi_table(result))
     console.print(f"Results written to {folder}")
+    failures.exit_if_any()
 
 
 class RunsPerSecond(ProgressColumn):
@@ -170,7 +199,7 @@ def compare(
         Path | None, typer.Option(help="Results folder (default: results/comparison).")
     ] = None,
     set_: SetOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -180,6 +209,7 @@ def compare(
     if days is not None:
         overrides.append(f"experiment.horizon_days={days}")
     folder = out if out is not None else Path("results") / "comparison"
+    failures = FailureLog()
     with _bad_input_exits():
         resolved = [load_scenario(path, overrides) for path in scenarios]
         check_output(folder, force=force)
@@ -195,9 +225,11 @@ def compare(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                on_failure=failures,
             )
     console.print(_comparison_table(result))
     console.print(f"Results written to {folder}")
+    failures.exit_if_any()
 
 
 @app.command()
@@ -221,7 +253,7 @@ def sweep(
         Path | None, typer.Option(help="Results folder (default: results/sweep).")
     ] = None,
     set_: SetOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -233,6 +265,7 @@ def sweep(
     if days is not None:
         overrides.append(f"experiment.horizon_days={days}")
     folder = out if out is not None else Path("results") / "sweep"
+    failures = FailureLog()
     with _bad_input_exits():
         base = load_scenario(scenario, overrides)
         run_seed = base.experiment.seed if seed is None else seed
@@ -256,8 +289,10 @@ def sweep(
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
+                on_failure=failures,
             )
     console.print(f"{len(points)} points x {count} replications written to {folder}")
+    failures.exit_if_any()
 
 
 @app.command()

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml
-from klarsim.experiment import Progress, Task, execute, resolve_scenario
+from klarsim.experiment import OnFailure, Progress, Task, execute, resolve_scenario
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.metrics.tables import HEADLINE_KPIS, summary_table, timeseries_table
 from klarsim.store import manifest, now_iso, staged_folder, write_json
@@ -46,6 +46,7 @@ def compare(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> ComparisonResult:
     """Run every scenario with the same seeds and compare each with the baseline."""
@@ -58,7 +59,13 @@ def compare(
         return _result(
             resolved,
             base,
-            execute(tasks, workers=workers, scheduler=scheduler, progress=progress),
+            execute(
+                tasks,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                on_failure=on_failure,
+            ),
             kpis,
         )
     started = now_iso()
@@ -66,7 +73,13 @@ def compare(
         result = _result(
             resolved,
             base,
-            execute(tasks, workers=workers, scheduler=scheduler, progress=progress),
+            execute(
+                tasks,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                on_failure=on_failure,
+            ),
             kpis,
         )
         _write(folder, result, seed=run_seed, started=started)

@@ -53,41 +53,73 @@ def run_task(task: Task) -> ReplicationResult:
     )
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A replication that raised instead of finishing."""
+
+    scenario: str
+    replication: int
+    error: str
+
+
+OnFailure = Callable[[Failure], None]
+
+
 def execute(
     tasks: Sequence[Task],
     *,
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
 ) -> list[ReplicationResult]:
     """Run tasks serially, on ``workers`` local processes, or on a Dask cluster.
 
     ``scheduler`` is a Dask scheduler address, or ``local`` to start a ``LocalCluster`` of
     ``workers`` processes on loopback. Results come back in task order whatever the executor.
+    A task that raises stops everything, unless ``on_failure`` is given: then it is reported
+    there and left out, and the other tasks go on.
     """
     results: list[ReplicationResult | None] = [None] * len(tasks)
-    for done, (index, result) in enumerate(_results(tasks, workers, scheduler), start=1):
-        results[index] = result
+    for done, (index, outcome) in enumerate(_results(tasks, workers, scheduler), start=1):
+        if isinstance(outcome, BaseException):
+            if on_failure is None:
+                raise outcome
+            task = tasks[index]
+            on_failure(Failure(task.scenario.name, task.replication, repr(outcome)))
+        else:
+            results[index] = outcome
         if progress is not None:
             progress(done, len(tasks))
     return [result for result in results if result is not None]
 
 
+Outcome = ReplicationResult | Exception
+
+
+def _attempt(task: Task) -> Outcome:
+    """Run a task, returning its error instead of raising it (so the others go on)."""
+    try:
+        return run_task(task)
+    except Exception as error:
+        return error
+
+
 def _results(
     tasks: Sequence[Task], workers: int, scheduler: str | None
-) -> Iterator[tuple[int, ReplicationResult]]:
+) -> Iterator[tuple[int, Outcome]]:
     if scheduler is not None:
         yield from _dask_results(tasks, workers, scheduler)
     elif workers <= 1 or len(tasks) <= 1:
-        yield from enumerate(map(run_task, tasks))
+        yield from enumerate(map(_attempt, tasks))
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            yield from enumerate(pool.map(run_task, tasks))
+            yield from enumerate(pool.map(_attempt, tasks))
 
 
 def _dask_results(
     tasks: Sequence[Task], workers: int, scheduler: str
-) -> Iterator[tuple[int, ReplicationResult]]:
+) -> Iterator[tuple[int, Outcome]]:
     # Imported here: dask is slow to import and only this executor needs it.
     from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415
 
@@ -104,7 +136,7 @@ def _dask_results(
     )
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
-            futures = client.map(run_task, list(tasks), pure=False)
+            futures = client.map(_attempt, list(tasks), pure=False)
             index = {future.key: position for position, future in enumerate(futures)}
             for future in as_completed(futures):
                 yield index[future.key], future.result()
@@ -168,6 +200,7 @@ def run(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
 ) -> RunResult:
     """Run a scenario's replications (or until ``precision``) and write the folder if asked."""
     resolved = resolve_scenario(scenario, overrides)
@@ -181,6 +214,7 @@ def run(
             workers=workers,
             scheduler=scheduler,
             progress=progress,
+            on_failure=on_failure,
         )
 
     if out is None:
@@ -199,13 +233,20 @@ def _replicate(
     workers: int,
     scheduler: str | None,
     progress: Progress | None,
+    on_failure: OnFailure | None,
 ) -> list[ReplicationResult]:
     """Run the first tasks, then further replications of the same kind until precise enough."""
-    done = execute(first, workers=workers, scheduler=scheduler, progress=progress)
+    options: dict[str, Any] = {
+        "workers": workers,
+        "scheduler": scheduler,
+        "progress": progress,
+        "on_failure": on_failure,
+    }
+    done = execute(first, **options)
     while precision is not None and not precision.reached(done) and len(done) < precision.max_reps:
         size = min(max(workers, 2), precision.max_reps - len(done))
         more = [dataclasses.replace(first[0], replication=len(done) + i) for i in range(size)]
-        done += execute(more, workers=workers, scheduler=scheduler, progress=progress)
+        done += execute(more, **options)
     return done
 
 

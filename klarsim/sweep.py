@@ -17,7 +17,7 @@ import pandas as pd
 
 from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml, with_overrides
 from klarsim.designs import Point, grid_points, lhs_points
-from klarsim.experiment import Progress, Task, execute, resolve_scenario
+from klarsim.experiment import OnFailure, Progress, Task, execute, resolve_scenario
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import HEADLINE_KPIS, summary_table
 from klarsim.records import ReplicationResult
@@ -66,6 +66,7 @@ def sweep(
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> SweepResult:
     """Run the scenario at every point; every point is checked before the first run."""
@@ -77,11 +78,15 @@ def sweep(
         Task(variant, replication, run_seed) for variant in variants for replication in range(count)
     ]
     if out is None:
-        results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
+        results = execute(
+            tasks, workers=workers, scheduler=scheduler, progress=progress, on_failure=on_failure
+        )
         return _result(base, points, results, count, kpis)
     started = now_iso()
     with staged_folder(Path(out), force=force) as folder:
-        results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress)
+        results = execute(
+            tasks, workers=workers, scheduler=scheduler, progress=progress, on_failure=on_failure
+        )
         result = _result(base, points, results, count, kpis)
         _write(folder, result, seed=run_seed, started=started)
     return result

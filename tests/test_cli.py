@@ -170,3 +170,33 @@ def test_example_scenarios_run_as_they_are(tmp_path: Path, name: str) -> None:
     summary = pd.read_csv(out / "summary.csv")
     assert {"ai_share", "csat_mean", "trust_mean_end", "cost_total", "fcr"} <= set(summary)
     assert (summary["ai_share"] > 0).all() == (name != "human_only")
+
+
+def test_failed_runs_are_listed_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from klarsim import experiment
+
+    real = experiment.run_task
+
+    def flaky(task: experiment.Task) -> experiment.ReplicationResult:
+        if task.scenario.pools["staff"].headcount == 50:
+            raise ValueError("broken point")
+        return real(task)
+
+    monkeypatch.setattr(experiment, "run_task", flaky)
+    out = tmp_path / "sweep"
+    arguments = [
+        "sweep",
+        ERLANG_A,
+        "--grid",
+        "pools.staff.headcount=48,50",
+        "--reps",
+        "2",
+        "--workers",
+        "1",
+    ]
+    result = runner.invoke(app, [*arguments, "--out", str(out), *QUICK])
+    assert result.exit_code == 1
+    assert result.stderr.count("failed: erlang-a-check replication") == 2
+    assert "2 run(s) failed; the others were written" in result.stderr
+    rows = pd.read_csv(out / "sweep.csv")
+    assert rows["pools.staff.headcount"].tolist() == [48, 48]

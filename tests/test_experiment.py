@@ -140,3 +140,26 @@ def test_precision_specs_are_checked(text: str, expected: str) -> None:
 
     with pytest.raises(ScenarioError, match=expected):
         Precision.parse(text)
+
+
+def test_failed_runs_are_reported_and_the_others_go_on(
+    short_scenario: klarsim.Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klarsim import experiment
+    from klarsim.experiment import Failure
+
+    real = experiment.run_task
+
+    def flaky(task: Task) -> klarsim.ReplicationResult:
+        if task.replication == 1:
+            raise RuntimeError("model failure")
+        return real(task)
+
+    monkeypatch.setattr(experiment, "run_task", flaky)
+    tasks = [Task(short_scenario, replication, 2) for replication in range(3)]
+    failures: list[Failure] = []
+    results = execute(tasks, on_failure=failures.append)
+    assert [result.replication for result in results] == [0, 2]
+    assert failures == [Failure("erlang-a-check", 1, "RuntimeError('model failure')")]
+    with pytest.raises(RuntimeError, match="model failure"):
+        execute(tasks)
