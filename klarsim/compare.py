@@ -19,7 +19,7 @@ import pandas as pd
 from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml
 from klarsim.experiment import OnFailure, Progress, Task, execute, resolve_scenario
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
-from klarsim.metrics.tables import HEADLINE_KPIS, summary_table, timeseries_table
+from klarsim.metrics.tables import HEADLINE_KPIS, events_table, summary_table, timeseries_table
 from klarsim.store import manifest, now_iso, staged_folder, write_json
 
 
@@ -32,6 +32,8 @@ class ComparisonResult:
     summary: pd.DataFrame
     timeseries: pd.DataFrame
     comparison: pd.DataFrame
+    events: pd.DataFrame | None = None
+    """Timeline actions and guardrail firings of every scenario and replication."""
 
 
 def compare(
@@ -108,6 +110,7 @@ def _result(
         summary=summary,
         timeseries=timeseries_table(results),
         comparison=comparison_table(summary, baseline, kpis),
+        events=events_table(results),
     )
 
 
@@ -154,6 +157,8 @@ def _write(folder: Path, result: ComparisonResult, *, seed: int, started: str) -
     result.summary.to_csv(folder / "summary.csv", index=False)
     result.timeseries.to_csv(folder / "timeseries.csv", index=False)
     result.comparison.to_csv(folder / "comparison.csv", index=False)
+    if result.events is not None:
+        result.events.to_csv(folder / "events.csv", index=False)
     write_json(
         folder / "manifest.json",
         manifest(

@@ -28,7 +28,13 @@ from klarsim.config import (
 from klarsim.engine import simulate
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.kpis import kpi_names
-from klarsim.metrics.tables import contacts_table, kpi_table, summary_table, timeseries_table
+from klarsim.metrics.tables import (
+    contacts_table,
+    events_table,
+    kpi_table,
+    summary_table,
+    timeseries_table,
+)
 from klarsim.records import ReplicationResult
 from klarsim.store import manifest, now_iso, staged_folder, write_json
 
@@ -154,6 +160,8 @@ class RunResult:
     timeseries: pd.DataFrame
     kpis: pd.DataFrame
     contacts: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    """Timeline actions and guardrail firings; None or empty when the scenario has none."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +275,7 @@ def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
         timeseries=timeseries_table(results),
         kpis=kpi_table(summary),
         contacts=contacts_table(results),
+        events=events_table(results),
     )
 
 
@@ -275,6 +284,8 @@ def write_run(folder: Path, result: RunResult, *, seed: int, started: str) -> No
     (folder / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
     result.summary.to_csv(folder / "summary.csv", index=False)
     result.timeseries.to_csv(folder / "timeseries.csv", index=False)
+    if result.events is not None:
+        result.events.to_csv(folder / "events.csv", index=False)
     if result.contacts is not None:
         result.contacts.to_parquet(folder / "contacts.parquet", index=False)
     replications = [int(value) for value in result.summary["replication"]]

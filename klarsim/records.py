@@ -21,3 +21,5 @@ class ReplicationResult:
     contacts: Columns | None = None
     events: int = 0
     """Simulation events scheduled, for the benchmarks."""
+    event_log: Columns | None = None
+    """Timeline actions and guardrail firings with their times (``events.csv``); None: none."""

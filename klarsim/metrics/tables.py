@@ -10,6 +10,17 @@ from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.records import ReplicationResult
 
 KEY_COLUMNS = ["scenario", "replication", "seed"]
+EVENT_COLUMNS = [
+    "scenario",
+    "replication",
+    "time_days",
+    "kind",
+    "action",
+    "target",
+    "value",
+    "detail",
+]
+"""Columns of ``events.csv``: when, timeline or guardrail, what was done, to what, the detail."""
 HEADLINE_KPIS = (
     "contacts",
     "abandonment_rate",
@@ -46,6 +57,12 @@ def contacts_table(results: Sequence[ReplicationResult]) -> pd.DataFrame | None:
     if all(log is None for log in logs):
         return None
     return _stacked(results, [log or {} for log in logs])
+
+
+def events_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """One row per timeline action or guardrail firing of every replication (maybe empty)."""
+    table = _stacked(results, [result.event_log or {} for result in results])
+    return table if not table.empty else pd.DataFrame(columns=EVENT_COLUMNS)
 
 
 def _stacked(
