@@ -34,6 +34,7 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         "manifest.json",
         "summary.csv",
         "timeseries.csv",
+        "events.csv",
         "contacts.parquet",
     }
     summary = pd.read_csv(out / "summary.csv")

@@ -88,6 +88,7 @@ def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
         "summary.csv",
         "timeseries.csv",
         "comparison.csv",
+        "events.csv",
     }
     comparison = pd.read_csv(out / "comparison.csv")
     assert set(comparison["scenario"]) == {"human-only", "ai-first", "hybrid"}
