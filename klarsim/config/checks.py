@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 from klarsim.config.ai import DEFAULT_OUTCOME
+from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.schema import Scenario
 
 MINUTES_PER_DAY = 1440.0
@@ -16,7 +17,13 @@ Finding = tuple[str, str]
 
 def cross_checks(scenario: Scenario) -> list[Finding]:
     """Every cross-key problem of a scenario whose single keys are already valid."""
-    return [*_experiment(scenario), *_demand(scenario), *_pools(scenario), *_ai(scenario)]
+    return [
+        *_experiment(scenario),
+        *_demand(scenario),
+        *_pools(scenario),
+        *_ai(scenario),
+        *timeline_checks(scenario),
+    ]
 
 
 def _experiment(scenario: Scenario) -> Iterator[Finding]:

@@ -149,9 +149,17 @@ def _has_child(node: Any, part: str | int) -> bool:
     return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
+TAG_KEYS = {"dist": None, "kind": "employee", "action": None}
+"""Keys that choose a union member, with the member chosen when the key is absent."""
+SHAPE_TAGS = frozenset({"weekly"})
+"""Union labels chosen by a value's shape rather than by a key (a weekly roster mapping)."""
+
+
 def _is_union_label(node: Any, part: str | int) -> bool:
-    if isinstance(node, dict) and node.get("dist") == part:
-        return True
+    if isinstance(node, dict):
+        tags = {node.get(key, default) for key, default in TAG_KEYS.items()}
+        if part in tags or part in SHAPE_TAGS:
+            return True
     return isinstance(part, str) and ("[" in part or not isinstance(node, dict))
 
 
@@ -189,9 +197,8 @@ def _resolve(annotation: Any, node: Any) -> Any:
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         members = [_resolve(member, node) for member in typing.get_args(annotation)]
         models = [member for member in members if _is_model(member)]
-        tag = node.get("dist") if isinstance(node, dict) else None
         for model in models:
-            if tag is not None and _accepts_tag(model, tag):
+            if isinstance(node, dict) and _accepts_tags(model, node):
                 return model
         return models[0] if models else members[-1]
     return annotation
@@ -213,6 +220,11 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _accepts_tag(model: type[BaseModel], tag: Any) -> bool:
-    field = model.model_fields.get("dist")
-    return field is not None and tag in typing.get_args(field.annotation)
+def _accepts_tags(model: type[BaseModel], node: dict[str, Any]) -> bool:
+    """Whether the model's tag field (``dist``, ``kind`` or ``action``) accepts the data's tag."""
+    for key in TAG_KEYS:
+        field = model.model_fields.get(key)
+        if field is not None:
+            tag = node.get(key, field.default)
+            return tag in typing.get_args(field.annotation)
+    return False

@@ -7,6 +7,7 @@ Cross-references (skills naming intents, shares summing to one) are checked in `
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,9 @@ from pydantic import (
 from klarsim.config.ai import AI
 from klarsim.config.customers import Customers
 from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
+from klarsim.config.timeline import Guardrail, TimelineAction
 from klarsim.config.types import Channel, Frozen, Name, Probability
+from klarsim.config.workforce import EmployeePool, GigPool, Pool, Routing
 
 Weight = NonNegativeFloat
 HOURS_PER_DAY = 24
@@ -37,6 +40,8 @@ class Experiment(Frozen):
     service_level_target_s: PositiveFloat = 20.0
     scale: PositiveFloat = 1.0
     """Multiplies the centre's size for fast what-ifs (see ``klarsim.config.scale``)."""
+    start_date: datetime.date | None = None
+    """Calendar date of time zero, a Monday; lets timeline entries use dates."""
 
 
 HourlyProfile = (
@@ -89,24 +94,6 @@ def _is_weight(value: Any) -> bool:
     return number and math.isfinite(value) and value >= 0
 
 
-class Pool(Frozen):
-    """A named group of human agents with the same skills, speed and roster."""
-
-    kind: Literal["employee"] = "employee"
-    headcount: Annotated[int, Field(ge=0)]
-    roster: Literal["always"] = "always"
-    """``always``: every agent of the headcount is staffed around the clock."""
-    skills: Annotated[list[Name], Field(min_length=1)]
-    """Intents this pool may serve."""
-    handle_time_multiplier: PositiveFloat = 1.0
-    """Scales the intent's handle time: below 1 is faster than the norm."""
-    resolution_probability: Probability = 1.0
-    """Chance that this pool's agents resolve the issue of a contact they serve."""
-    cost_per_hour: NonNegativeFloat = 40.0
-    """Loaded cost per staffed agent hour. Default from calibration.md: about $40 per hour
-    fully loaded (iterumconnections.com/blog/2025/04/16/whats-your-true-cost)."""
-
-
 class Scenario(Frozen):
     """A whole scenario: what is modelled (demand, customers, pools) and how it is run."""
 
@@ -119,3 +106,21 @@ class Scenario(Frozen):
     """Absent: no AI tier, every contact goes to the human queues."""
     pools: Annotated[dict[Name, Pool], Field(min_length=1)]
     """Pools in the order they are tried for a contact."""
+    routing: Routing = Field(default_factory=Routing)
+    timeline: list[TimelineAction] = Field(default_factory=list)
+    """Dated actions that change the scenario while it runs."""
+    guardrails: list[Guardrail] = Field(default_factory=list)
+    """Rules that watch a rolling metric and act when it crosses a threshold."""
+
+
+__all__ = [
+    "DAYS_PER_WEEK",
+    "HOURS_PER_DAY",
+    "Demand",
+    "EmployeePool",
+    "Experiment",
+    "GigPool",
+    "Intent",
+    "Pool",
+    "Scenario",
+]

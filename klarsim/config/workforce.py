@@ -1,0 +1,209 @@
+"""The ``pools:`` section: employee and gig pools, rosters, hiring, pay and routing rules.
+
+A pool is either ``kind: employee`` (the default: a headcount on a weekly roster, paid for
+staffed time, with attrition, a hiring pipeline and layoffs) or ``kind: gig`` (registered
+agents who come online in time blocks and are paid for engaged time). Defaults cite rows of
+calibration.md; values without a source are assumptions to sweep.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from klarsim.config.distributions import Distribution, Exponential, NonNegativeFloat, PositiveFloat
+from klarsim.config.types import Frozen, Name, Probability
+
+HOURS_PER_WEEK = 168
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WeeklyCounts = Annotated[
+    list[NonNegativeFloat], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+]
+WeeklyProbabilities = Annotated[
+    list[Probability], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
+]
+
+
+class Shift(Frozen):
+    """A shift template: ``agents`` work from ``start_hour`` for ``length_hours`` on ``days``."""
+
+    start_hour: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
+    length_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+    days: Annotated[list[Weekday], Field(min_length=1)] = Field(
+        default_factory=lambda: list(WEEKDAYS)
+    )
+    agents: NonNegativeFloat
+    """Agents on this shift at the pool's ``headcount`` (a shift past midnight runs on)."""
+
+
+class Roster(Frozen):
+    """Staffed agents per hour of the week at the pool's headcount: given per hour, or as shifts.
+
+    When the number of trained employees differs from ``headcount`` (attrition, hires,
+    layoffs), every hour's count scales in proportion.
+    """
+
+    hours_of_week: WeeklyCounts | None = None
+    """168 counts, Monday 00:00-01:00 first."""
+    shifts: Annotated[list[Shift], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Roster:
+        if (self.hours_of_week is None) == (self.shifts is None):
+            raise ValueError("expected exactly one of hours_of_week or shifts")
+        return self
+
+
+def _roster_form(value: Any) -> str:
+    """``always`` for the word, ``weekly`` for a mapping (so errors speak of one form only)."""
+    return "always" if isinstance(value, str) else "weekly"
+
+
+RosterSpec = Annotated[
+    Annotated[Literal["always"], Tag("always")] | Annotated[Roster, Tag("weekly")],
+    Discriminator(_roster_form),
+]
+"""``always`` or a weekly ``Roster``."""
+
+
+class Hiring(Frozen):
+    """The hiring pipeline of an employee pool: recruiting, paid training, a proficiency ramp."""
+
+    time_to_hire_days: NonNegativeFloat = 30.0
+    """From an opened position to the hire's first day (assumption)."""
+    training_days: NonNegativeFloat = 21.0
+    """Paid classroom training, no contacts served: 2-3 weeks for simple work (wfmlabs)."""
+    ramp_days: NonNegativeFloat = 45.0
+    """Handle time falls linearly to the pool's norm over this time: ~45 days (icmi.com)."""
+    ramp_start_multiplier: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 1.5
+    """Handle-time multiplier of a hire on the first day after training (assumption)."""
+    cost_per_hire: NonNegativeFloat = 1750.0
+    """Median cost per hire $1,750 (ContactBabel, via cinareo.com)."""
+    training_cost: NonNegativeFloat = 0.0
+    """Training cost per hire beside the trainee's wages (trainers, material; assumption)."""
+    trainee_paid_hours_per_week: NonNegativeFloat = 40.0
+    """Hours a trainee is paid per week, at the pool's ``cost_per_hour``."""
+
+
+class PoolBase(Frozen):
+    """What every pool has: skills, speed, quality, chat concurrency, staffing policy, routing."""
+
+    skills: Annotated[list[Name], Field(min_length=1)]
+    """Intents this pool may serve."""
+    handle_time_multiplier: PositiveFloat = 1.0
+    """Scales the intent's handle time: below 1 is faster than the norm."""
+    resolution_probability: Probability = 1.0
+    """Chance that this pool's agents resolve the issue of a contact they serve."""
+    concurrency: Annotated[int, Field(ge=1)] = 1
+    """Most chats an agent holds at once (voice and email: always one at a time)."""
+    concurrency_slowdown: NonNegativeFloat = 0.39
+    """Each extra parallel chat slows all of an agent's chats by this share: with n chats each
+    progresses at 1 / (1 + slowdown x (n - 1)). 0.39 gives 1.69x throughput at 3 chats
+    (patent US8064589B2 via calibration.md)."""
+    attrition_per_year: NonNegativeFloat = 0.0
+    """Quit hazard per person per year (0.3: about 30 % of the headcount leaves in a year).
+    Contact-centre attrition is 30-45 %/year (QATC, callcenterpower.com)."""
+    target_headcount: Annotated[int, Field(ge=0)] | None = None
+    """Leavers are replaced up to this many people (absent: the starting headcount)."""
+    replace_leavers: bool = True
+    """Open a position for every leaver while below the target (unless hiring is frozen)."""
+    frozen: bool = False
+    """Hiring freeze from the start: leavers are not replaced."""
+    overflow_wait_min: PositiveFloat | None = None
+    """Serve only contacts whose expected wait for the other pools passes this many minutes
+    (overflow); absent: serve whenever an agent is free, in pool order."""
+
+
+class EmployeePool(PoolBase):
+    """Employees: a headcount on a weekly roster, paid for staffed time busy or idle."""
+
+    kind: Literal["employee"] = "employee"
+    headcount: Annotated[int, Field(ge=0)]
+    """Employees at the start, all trained."""
+    roster: RosterSpec = "always"
+    """``always``: every trained employee staffed around the clock; or a weekly roster."""
+    shrinkage: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
+    """Share of rostered time lost to breaks, training and absence: paid, not serving.
+    Mean 27 % over 1,230 centres (opsdog.com); 0 keeps the pool an exact M/M/c server."""
+    cost_per_hour: NonNegativeFloat = 40.0
+    """Loaded cost per rostered agent hour: about $40 (iterumconnections.com)."""
+    hiring: Hiring = Field(default_factory=Hiring)
+    severance_per_head: NonNegativeFloat = 0.0
+    """Paid to each employee laid off (assumption)."""
+
+
+class CallUp(Frozen):
+    """Bringing offline gig agents online when the queue grows."""
+
+    queue_threshold: Annotated[int, Field(ge=1)]
+    """Call when this many contacts are waiting."""
+    agents: Annotated[int, Field(ge=1)]
+    """Offline registered agents asked per call."""
+    log_on_delay_min: Distribution = Field(
+        default_factory=lambda: Exponential(dist="exponential", mean=10.0)
+    )
+    """From the call to being online (assumption: no published figure)."""
+    no_show_probability: Probability = 0.2
+    """Chance a called agent does not come (assumption: no published figure)."""
+    stay_min: PositiveFloat = 60.0
+    """How long a called agent stays online once logged on."""
+    cooldown_min: NonNegativeFloat = 30.0
+    """No new call within this time of the previous one."""
+
+
+class GigPay(Frozen):
+    """How gig agents are paid: for engaged time and contacts, idle time unpaid."""
+
+    per_engaged_min: NonNegativeFloat = 0.25
+    """$15 per engaged hour: LiveOps $12-15/h basic (techtarget.com)."""
+    per_contact: NonNegativeFloat = 0.0
+    guaranteed_per_online_hour: NonNegativeFloat = 0.0
+    """Minimum pay per online hour, topped up per block; some contracts guarantee 30 of 60
+    minutes (Los Angeles Times 2022), i.e. half the engaged rate."""
+
+
+class GigPool(PoolBase):
+    """On-demand agents: registered, online in time blocks by choice, paid for engaged time."""
+
+    kind: Literal["gig"]
+    registered: Annotated[int, Field(ge=0)]
+    """Registered, onboarded agents at the start."""
+    online_probability: Probability | WeeklyProbabilities
+    """Chance each registered agent is online in a block; one value or 168 by hour of week
+    (assumption: no published figures, sweep it)."""
+    block_min: PositiveFloat = 30.0
+    """Agents choose to work in blocks of this length: 30 minutes (LiveOps, techtarget.com)."""
+    call_up: CallUp | None = None
+    pay: GigPay = Field(default_factory=GigPay)
+    onboarding_cost: NonNegativeFloat = 0.0
+    """Paid for each agent registered during the run (the starting ones are onboarded)."""
+    onboarding_days: NonNegativeFloat = 0.0
+    """From registering to the first block online: certification about 4 weeks, often
+    unpaid (globalworksolution.com, propublica.org)."""
+
+
+def _pool_kind(value: Any) -> str:
+    """The pool's kind for the discriminated union; ``employee`` when the key is absent."""
+    if isinstance(value, dict):
+        return str(value.get("kind", "employee"))
+    return str(getattr(value, "kind", "employee"))
+
+
+Pool = Annotated[
+    Annotated[EmployeePool, Tag("employee")] | Annotated[GigPool, Tag("gig")],
+    Discriminator(
+        _pool_kind,
+        custom_error_type="pool_kind",
+        custom_error_message="expected kind 'employee' or 'gig'",
+    ),
+]
+"""Any pool, chosen by its ``kind`` key (default ``employee``)."""
+
+
+class Routing(Frozen):
+    """Queue priorities beyond escalations (which ``ai.handoff.priority`` sets)."""
+
+    recontact_priority: bool = False
+    """Recontacts (an issue coming back) go ahead of first contacts in the human queue."""
