@@ -7,6 +7,8 @@ a chain of event callbacks (see ``klarsim.model.routing``).
 
 from __future__ import annotations
 
+import datetime
+import math
 from collections.abc import Callable, Generator, Iterator
 from operator import attrgetter
 
@@ -15,13 +17,18 @@ from simpy.events import Event, Timeout
 from klarsim.config.scale import scaled
 from klarsim.config.schema import Scenario
 from klarsim.metrics.contact_log import ContactLog
+from klarsim.metrics.event_log import EventLog
 from klarsim.metrics.kpis import Prices, full_scale, kpis
 from klarsim.metrics.recorder import Recorder
 from klarsim.model.clock import Clock
 from klarsim.model.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
+from klarsim.model.controls import Controls
 from klarsim.model.customers import CustomerBase
 from klarsim.model.demand import MINUTES_PER_DAY, Arrivals
+from klarsim.model.guardrails import Guardrails
 from klarsim.model.journey import Journey
+from klarsim.model.staff import Workforce
+from klarsim.model.timeline import Timeline
 from klarsim.model.workforce import Pool
 from klarsim.records import Columns, ReplicationResult, Row
 from klarsim.rng import Streams
@@ -69,7 +76,9 @@ class Replication:
         )
         self.factory = ContactFactory(scenario, streams)
         self.pools = self._build_pools()
+        self.workforce = Workforce(self.env, scenario, self.pools, streams, self.recorder.book_at)
         self.customers = self._build_customers(streams)
+        self.events = EventLog()
         self.log = (
             ContactLog(self.factory.intent_names, self.factory.intent_channels, self.warmup_min)
             if record_contacts
@@ -85,6 +94,7 @@ class Replication:
             customers=self.customers,
             log=self.log,
         )
+        self._connect_model()
         arrivals = Arrivals(
             scenario.demand,
             self.horizon_min,
@@ -92,6 +102,32 @@ class Replication:
             streams.generator("arrivals"),
         )
         self._incoming: Iterator[Contact] = self.factory.contacts(arrivals.days())
+
+    def _connect_model(self) -> None:
+        """Wire call-ups to the queue, and build the timeline and guardrails on the controls."""
+        router, workforce = self.journey.router, self.workforce
+        router.call_up_level = workforce.call_up_level()
+        router.on_queue_growth = workforce.on_queue
+        controls = Controls(self.journey, workforce)
+        self.timeline = Timeline(
+            self.env,
+            self.scenario,
+            controls=controls,
+            workforce=workforce,
+            ai=self.journey.ai,
+            log=self.events,
+        )
+        self.guardrails = Guardrails(
+            self.env,
+            self.scenario.guardrails,
+            sums=self.recorder.sums,
+            interval_min=self.interval_min,
+            customers=self.customers,
+            controls=controls,
+            workforce=workforce,
+            log=self.events,
+            book=self.recorder.book_at,
+        )
 
     def _build_pools(self) -> list[Pool]:
         index = {name: position for position, name in enumerate(self.factory.intent_names)}
@@ -108,10 +144,13 @@ class Replication:
 
     def run(self) -> ReplicationResult:
         """Simulate the horizon and return the replication's records."""
+        self.workforce.start()
+        self.timeline.start()
         self.env.process(self._interval_clock())
         if self.customers is not None:
             self.env.process(self._customer_days(self.customers))
         self.env.run_merged(self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrive)
+        self.workforce.settle(self.horizon_min)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():
             self.recorder.unfinished(contact)
@@ -123,12 +162,14 @@ class Replication:
             timeseries=self._timeseries(),
             contacts=self._contact_log(),
             events=next(self.env._eid) + self.env.arrivals_processed,
+            event_log=self.events.columns,
         )
 
     def _interval_clock(self) -> Generator[Event, None, None]:
         for index in range(self.intervals - 1):
             yield Timeout(self.env, (index + 1) * self.interval_min - self.env.now)
             self._close_interval(index)
+            self.guardrails.interval_closed(index, self.env.now)
 
     def _customer_days(self, customers: CustomerBase) -> Generator[Event, None, None]:
         while True:
@@ -138,8 +179,14 @@ class Replication:
                 self.recorder.churned(self.env.now, leavers)
 
     def _close_interval(self, index: int) -> None:
+        ai = self.journey.ai
         self.recorder.close_interval(
-            index, self.env.now, self.pools, self.journey.router.waiting, self.customers
+            index,
+            self.env.now,
+            workforce=self.workforce,
+            waiting=self.journey.router.waiting,
+            customers=self.customers,
+            ai_share=ai.share if ai is not None else math.nan,
         )
 
     def _in_system(self) -> list[tuple[Contact, Pool | None]]:
@@ -177,8 +224,29 @@ class Replication:
             row = kpis(interval_sums, self.interval_min, self.prices)
             row["staffed_agents"] = interval_sums["staffed_agent_min"] / self.interval_min
             row["queue_end"] = interval_sums["queue_end"]
+            row |= self._pool_columns(index)
             for name, value in row.items():
                 columns.setdefault(name, []).append(value)
+        return self._with_dates(columns)
+
+    def _pool_columns(self, index: int) -> dict[str, float]:
+        """Agents on duty (mean over the interval) and headcount (at its end) per pool."""
+        row: dict[str, float] = {}
+        for name, sums in self.recorder.pool_sums.items():
+            row[f"staffed_agents_{name}"] = sums["staffed_min"][index] / self.interval_min
+            row[f"headcount_{name}"] = sums["headcount"][index]
+        return row
+
+    def _with_dates(self, columns: Columns) -> Columns:
+        """Add each interval's calendar start when the scenario has a start date."""
+        start_date = self.scenario.experiment.start_date
+        if start_date is None:
+            return columns
+        origin = datetime.datetime.combine(start_date, datetime.time())
+        columns["date"] = [
+            (origin + datetime.timedelta(days=days)).isoformat(timespec="minutes")
+            for days in columns["time_days"]
+        ]
         return columns
 
     def _contact_log(self) -> Columns | None:

@@ -20,6 +20,10 @@ class TimeIntegral:
         self._since = now
         self.level += change
 
+    def set(self, now: float, level: float) -> None:
+        """Set the level to ``level`` from time ``now`` on."""
+        self.add(now, level - self.level)
+
     def take(self, now: float) -> float:
         """Area accumulated since the last call (or since time zero)."""
         area = self._area + self.level * (now - self._since)

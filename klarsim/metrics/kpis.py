@@ -14,6 +14,7 @@ from klarsim.config.schema import Scenario
 from klarsim.metrics.recorder import ALL_SUMS, Totals
 
 MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
+MINUTES_PER_HOUR = 60.0
 COUNT_COLUMNS = (
     "contacts",
     "offered_human",
@@ -31,6 +32,11 @@ COUNT_COLUMNS = (
     "issues_resolved",
     "issues_lost",
     "churned",
+    "hires",
+    "quits",
+    "laid_off",
+    "gig_registrations",
+    "guardrail_firings",
 )
 
 
@@ -66,6 +72,7 @@ def kpis(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float |
         **{name: int(sums[name]) for name in COUNT_COLUMNS},
         **_queue(sums, duration_min),
         **_journey(sums),
+        **_labour(sums),
         **_costs(sums, duration_min, prices),
     }
 
@@ -96,6 +103,22 @@ def _journey(sums: Totals) -> dict[str, float]:
     }
 
 
+def _labour(sums: Totals) -> dict[str, float]:
+    gig_hours_online = sums["gig_online_min"] / MINUTES_PER_HOUR
+    human_busy = sums["employee_busy_min"] + sums["gig_busy_min"]
+    return {
+        "employees_end": int(sums["employees_end"]),
+        "employee_hours": sums["employee_paid_min"] / MINUTES_PER_HOUR,
+        "gig_hours_online": gig_hours_online,
+        "gig_hours_engaged": sums["gig_busy_min"] / MINUTES_PER_HOUR,
+        "gig_share_of_human_work": ratio(sums["gig_busy_min"], human_busy),
+        "gig_earnings_per_online_hour": ratio(sums["gig_pay"], gig_hours_online),
+        "occupancy_employee": ratio(sums["employee_busy_min"], sums["employee_staffed_min"]),
+        "occupancy_gig": ratio(sums["gig_busy_min"], sums["gig_online_min"]),
+        "ai_share_setting": sums["ai_share_setting"],
+    }
+
+
 def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float]:
     billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
     cost_ai = (
@@ -103,11 +126,17 @@ def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float
         + billed_resolutions * prices.per_resolution
         + duration_min * prices.platform_per_min
     )
-    cost_human = sums["cost_human"]
+    cost_hiring = sums["cost_hiring_fees"] + sums["cost_training_wages"]
+    cost_gig = sums["gig_pay"] + sums["gig_onboarding"]
+    cost_human = sums["cost_employee"] + cost_gig + cost_hiring + sums["cost_severance"]
     operating = cost_ai + cost_human
     return {
         "revenue_lost": sums["revenue_lost"],
         "cost_ai": cost_ai,
+        "cost_employee": sums["cost_employee"],
+        "cost_gig": cost_gig,
+        "cost_hiring": cost_hiring,
+        "cost_severance": sums["cost_severance"],
         "cost_human": cost_human,
         "cost_operating": operating,
         "cost_total": operating + sums["revenue_lost"],
@@ -118,8 +147,16 @@ def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float
 
 FULL_SCALE_COLUMNS = (
     *COUNT_COLUMNS,
+    "employees_end",
+    "employee_hours",
+    "gig_hours_online",
+    "gig_hours_engaged",
     "revenue_lost",
     "cost_ai",
+    "cost_employee",
+    "cost_gig",
+    "cost_hiring",
+    "cost_severance",
     "cost_human",
     "cost_operating",
     "cost_total",

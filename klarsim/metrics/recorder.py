@@ -7,14 +7,12 @@ counts include only issues whose first contact arrived after the warm-up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from klarsim.metrics.integral import TimeIntegral
 from klarsim.model.ai import AI_BUSY, ASK_HUMAN, ESCALATE, FALSE_RESOLVE, NO_AI, RESOLVE
 from klarsim.model.contacts import ABANDONED, COMPLETED, QUEUED, Contact
 from klarsim.model.customers import CustomerBase
 from klarsim.model.outcomes import REFUSED_HUMAN
-from klarsim.model.workforce import Pool
+from klarsim.model.staff import Workforce
 
 CONTACT_COUNTERS = (
     "contacts",
@@ -43,18 +41,49 @@ CONTACT_COUNTERS = (
 )
 """Sums by arrival interval (issue counts: by the interval of the contact that settled them)."""
 
-TIME_COUNTERS = ("busy_agent_min", "staffed_agent_min", "queue_contact_min", "cost_human")
+TIME_COUNTERS = (
+    "busy_agent_min",
+    "staffed_agent_min",
+    "queue_contact_min",
+    "employee_paid_min",
+    "employee_staffed_min",
+    "employee_busy_min",
+    "gig_online_min",
+    "gig_busy_min",
+    "cost_employee",
+    "cost_training_wages",
+)
 """Sums by the interval in which the time passed."""
+
+EVENT_COUNTERS = (
+    "hires",
+    "quits",
+    "laid_off",
+    "gig_registrations",
+    "gig_dropouts",
+    "guardrail_firings",
+    "cost_hiring_fees",
+    "cost_severance",
+    "gig_pay",
+    "gig_onboarding",
+)
+"""Sums by the interval in which the event happened (``Recorder.book_at``)."""
 
 CUSTOMER_COUNTERS = ("churned", "revenue_lost")
 """Sums by the interval in which customers left or revenue was lost."""
 
-END_VALUES = ("queue_end", "trust_mean_end", "active_customers_end")
+END_VALUES = (
+    "queue_end",
+    "trust_mean_end",
+    "active_customers_end",
+    "employees_end",
+    "ai_share_setting",
+)
 """Levels at an interval's end; the totals keep the last one."""
 
-ALL_SUMS = CONTACT_COUNTERS + TIME_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
+ALL_SUMS = CONTACT_COUNTERS + TIME_COUNTERS + EVENT_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
 Totals = dict[str, float]
-MINUTES_PER_HOUR = 60.0
+POOL_SUMS = ("staffed_min", "headcount")
 AI_RESULT_COUNTERS = {  # in the order of the AI's result codes
     RESOLVE: "ai_resolved",
     FALSE_RESOLVE: "ai_false_resolved",
@@ -82,6 +111,8 @@ class Recorder:
         self.target_min = service_level_target_min
         self.warmup_min = warmup_min
         self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in ALL_SUMS}
+        self.pool_sums: dict[str, dict[str, list[float]]] = {}
+        """Per pool: staffed agent minutes (``staffed_min``) and ``headcount`` at the end."""
         sums = self.sums
         self._finished, self._csat = sums["finished"], sums["csat_sum"]
         self._contacts, self._recontacts = sums["contacts"], sums["recontacts"]
@@ -156,32 +187,54 @@ class Recorder:
         self,
         index: int,
         now: float,
-        pools: Sequence[Pool],
+        *,
+        workforce: Workforce,
         waiting: TimeIntegral,
         customers: CustomerBase | None,
+        ai_share: float,
     ) -> None:
         """Book the agent, queue and customer figures of interval ``index``, ending at ``now``."""
         sums = self.sums
-        staffed = [pool.staffed.take(now) for pool in pools]
-        sums["busy_agent_min"][index] = sum(pool.busy.take(now) for pool in pools)
-        sums["staffed_agent_min"][index] = sum(staffed)
-        hourly_costs = [pool.cost_per_hour for pool in pools]
-        sums["cost_human"][index] = (
-            sum(minutes * cost for minutes, cost in zip(staffed, hourly_costs, strict=True))
-            / MINUTES_PER_HOUR
-        )
+        self._close_pools(index, now, workforce)
         sums["queue_contact_min"][index] = waiting.take(now)
         sums["queue_end"][index] = waiting.level
+        sums["ai_share_setting"][index] = ai_share
         if customers is not None:
             lost_per_min = customers.churned_count * customers.revenue_per_min
             sums["revenue_lost"][index] = lost_per_min * self.interval_min
             sums["trust_mean_end"][index] = customers.mean_trust(now)
             sums["active_customers_end"][index] = customers.active_count
 
+    def _close_pools(self, index: int, now: float, workforce: Workforce) -> None:
+        """Agent time, pay and headcount of every pool, in total and per pool."""
+        sums = self.sums
+        for name, pool in workforce.pools.items():
+            staffed, busy = pool.staffed.take(now), pool.busy.take(now)
+            per_pool = self.pool_sums.setdefault(name, _pool_lists(self.intervals))
+            per_pool["staffed_min"][index] = staffed
+            per_pool["headcount"][index] = workforce.headcounts[name].people
+            sums["staffed_agent_min"][index] += staffed
+            sums["busy_agent_min"][index] += busy
+            sums["cost_training_wages"][index] += workforce.headcounts[name].wages.take(now)
+            staffing = workforce.staffing.get(name)
+            if staffing is not None:
+                sums["employee_staffed_min"][index] += staffed
+                sums["employee_busy_min"][index] += busy
+                sums["employee_paid_min"][index] += staffing.paid.take(now)
+                sums["cost_employee"][index] += staffing.cost.take(now)
+            else:
+                sums["gig_online_min"][index] += staffed
+                sums["gig_busy_min"][index] += busy
+        sums["employees_end"][index] = workforce.employees()
+
+    def book_at(self, name: str, now: float, amount: float) -> None:
+        """Add ``amount`` to statistic ``name`` in the interval holding time ``now``."""
+        index = min(int(now // self.interval_min), self.intervals - 1)
+        self.sums[name][index] += amount
+
     def churned(self, now: float, count: int) -> None:
         """Customers who left at ``now``."""
-        index = min(int(now // self.interval_min), self.intervals - 1)
-        self.sums["churned"][index] += count
+        self.book_at("churned", now, count)
 
     def totals(self, first_interval: int) -> Totals:
         """Sums from ``first_interval`` (the end of the warm-up) on; levels at the end."""
@@ -189,3 +242,7 @@ class Recorder:
             name: values[-1] if name in END_VALUES else sum(values[first_interval:])
             for name, values in self.sums.items()
         }
+
+
+def _pool_lists(intervals: int) -> dict[str, list[float]]:
+    return {name: [0.0] * intervals for name in POOL_SUMS}

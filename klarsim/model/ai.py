@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator
 import simpy
 from simpy.events import Event
 
-from klarsim.config.ai import AI
+from klarsim.config.ai import AI, DEFAULT_OUTCOME, Outcomes
 from klarsim.model.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
 from klarsim.model.events import Call
 from klarsim.model.luck import AI_OUTCOME, ROUTE
@@ -39,11 +39,15 @@ class AiTier:
         self.spec = spec
         self.share = spec.share
         self.available = True
+        self._outages_now = 0
+        """Outages in progress (they may overlap); the tier is available when none is."""
         self.capacity = spec.concurrency if spec.concurrency is not None else math.inf
         self.conversations: set[Contact] = set()
         self.waiting: deque[Contact] = deque()
         self.on_finished = on_finished
         self.excluded = [name in spec.excluded_intents for name in intent_names]
+        self.intent_names = intent_names
+        self.rows: dict[str, Outcomes] = dict(spec.outcomes)
         self.thresholds = [self._thresholds(name) for name in intent_names]
         for outage in spec.outages:
             env.process(self._outage(outage.start_day, outage.duration_hours))
@@ -51,10 +55,15 @@ class AiTier:
     def _thresholds(self, intent: str) -> tuple[float, ...]:
         if intent in self.spec.excluded_intents:
             return (0.0, 0.0, 0.0, 1.0)
-        row = self.spec.outcomes_for(intent)
+        row = self.rows.get(intent) or self.rows[DEFAULT_OUTCOME]
         return tuple(
             itertools.accumulate((row.resolve, row.false_resolve, row.escalate, row.ask_human))
         )
+
+    def update_outcomes(self, rows: dict[str, Outcomes]) -> None:
+        """A model update: new outcome rows for the intents listed (``default``: the rest)."""
+        self.rows.update(rows)
+        self.thresholds = [self._thresholds(name) for name in self.intent_names]
 
     def takes(self, contact: Contact) -> bool:
         """Whether this contact goes to the AI first."""
@@ -80,9 +89,15 @@ class AiTier:
         """Contacts in conversation with the AI or waiting for it."""
         return [*self.conversations, *self.waiting]
 
-    def set_available(self, available: bool) -> None:
-        """Switch the tier on or off (outages)."""
-        self.available = available
+    def begin_outage(self) -> None:
+        """The AI goes down; new contacts go to humans until every outage has ended."""
+        self._outages_now += 1
+        self.available = False
+
+    def end_outage(self) -> None:
+        """An outage ends; the AI is back if no other outage is in progress."""
+        self._outages_now -= 1
+        self.available = self._outages_now == 0
 
     def _converse(self, contact: Contact) -> None:
         self.conversations.add(contact)
@@ -106,6 +121,6 @@ class AiTier:
 
     def _outage(self, start_day: float, duration_hours: float) -> Generator[Event, None, None]:
         yield self.env.timeout(start_day * MINUTES_PER_DAY)
-        self.set_available(False)
+        self.begin_outage()
         yield self.env.timeout(duration_hours * MINUTES_PER_HOUR)
-        self.set_available(True)
+        self.end_outage()

@@ -43,9 +43,15 @@ class Contact:
         "patience_min",
         "queued_min",
         "service_min",
+        "started_min",
         "state",
         "wait_min",
+        "work_left_min",
     )
+    started_min: float
+    """When service started (chats served alongside others only)."""
+    work_left_min: float
+    """Handle time still to do at full pace (chats served alongside others only)."""
 
     def __init__(  # noqa: PLR0917 - built positionally by starmap, the fastest way
         self,
@@ -77,6 +83,8 @@ class Contact:
         self.queued_min = arrival_min
         self.wait_min = 0.0
         self.service_min = math.nan
+        # started_min and work_left_min are set only for chats served alongside others
+        # (klarsim.model.chats), when service starts: not on the common path.
         self.state = QUEUED
         self.outcome = -1
 

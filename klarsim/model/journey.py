@@ -45,7 +45,14 @@ class Journey:
     ) -> None:
         self.env = env
         self.factory = factory
-        self.router = Router(env, pools, len(factory.intent_names), self._human_finished)
+        intents = scenario.demand.intents.values()
+        self.router = Router(
+            env,
+            pools,
+            [intent.channel for intent in intents],
+            [intent.handle_time_min.mean_value for intent in intents],
+            self._human_finished,
+        )
         self.recorder = recorder
         self.customers = customers
         self.log = log
@@ -55,10 +62,11 @@ class Journey:
             if scenario.ai is not None
             else None
         )
-        self._human_on_request = scenario.ai is None or scenario.ai.human_on_request
+        self.human_on_request = scenario.ai is None or scenario.ai.human_on_request
         handoff = scenario.ai.handoff if scenario.ai is not None else None
-        self._priority = handoff is not None and handoff.priority
-        self._lost_context = handoff is not None and not handoff.with_context
+        self.escalation_priority = handoff is not None and handoff.priority
+        self.lost_context = handoff is not None and not handoff.with_context
+        self.recontact_priority = scenario.routing.recontact_priority
         self._context_factor = handoff.lost_context_factor if handoff is not None else 1.0
         self._context_extra = handoff.lost_context_extra_min if handoff is not None else 0.0
         needs = [intent.empathy_need for intent in scenario.demand.intents.values()]
@@ -79,30 +87,31 @@ class Journey:
             if not customers.accepts(contact.luck[THINNING]):
                 return
             contact.customer = customers.pick(contact.luck[CUSTOMER])
-        ai = self.ai  # _route, inlined on the busiest path
+        ai = self.ai  # _route_recontact without priority, inlined on the busiest path
         if ai is None or not ai.takes(contact) or not ai.start(contact):
             self.router.offer(contact)
 
-    def _route(self, contact: Contact) -> None:
+    def _route_recontact(self, contact: Contact) -> None:
         ai = self.ai
         if ai is None or not ai.takes(contact) or not ai.start(contact):
-            self.router.offer(contact)
+            self.router.offer(contact, priority=self.recontact_priority)
 
     def _ai_finished(self, contact: Contact, result: int) -> None:
         if result == RESOLVE:
             self._finish(contact, outcomes.RESOLVED_BY_AI, None)
         elif result == FALSE_RESOLVE:
             self._finish(contact, outcomes.FALSE_RESOLVED, None)
-        elif result == ESCALATE or (result == ASK_HUMAN and self._human_on_request):
+        elif result == ESCALATE or (result == ASK_HUMAN and self.human_on_request):
             self._to_human(contact)
         else:
             self._finish(contact, outcomes.REFUSED_HUMAN, None)
 
     def _to_human(self, contact: Contact) -> None:
         contact.escalated = True
-        if self._lost_context:
+        if self.lost_context:
             contact.handle_min = contact.handle_min * self._context_factor + self._context_extra
-        self.router.offer(contact, priority=self._priority)
+        priority = self.escalation_priority or (self.recontact_priority and contact.attempt > 1)
+        self.router.offer(contact, priority=priority)
 
     def _human_finished(self, contact: Contact, pool: Pool | None) -> None:
         if pool is None:
@@ -152,4 +161,4 @@ class Journey:
                 return
             if outcome is outcomes.FALSE_RESOLVED:
                 customers.update(previous.customer, self._discovered_score, self.env.now)
-        self._route(self.factory.recontact(previous, self.env.now))
+        self._route_recontact(self.factory.recontact(previous, self.env.now))

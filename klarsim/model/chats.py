@@ -1,0 +1,155 @@
+"""Chat concurrency: an agent holds up to K chats, each slowed by the others.
+
+With n chats at once every chat progresses at pace 1 / (1 + slowdown x (n - 1)) of its solo
+handle time, so an agent's throughput n / (1 + slowdown x (n - 1)) grows sub-linearly with n.
+All of an agent's chats share one pace, so only the chat with the least work left can finish
+next: each agent has one pending completion event, replaced (by a new ticket) whenever its
+set of chats changes. A voice or email contact takes all of an agent's slots.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import simpy
+
+from klarsim.model.contacts import COMPLETED, IN_SERVICE, Contact
+from klarsim.model.events import Call
+from klarsim.model.workforce import Agent, Pool
+
+if TYPE_CHECKING:
+    from klarsim.model.routing import Router
+
+
+def pace(pool: Pool, chats: int) -> float:
+    """Share of full speed at which each of ``chats`` parallel chats progresses."""
+    return 1.0 / (1.0 + pool.slowdown * (chats - 1))
+
+
+def throughput(pool: Pool) -> float:
+    """Chats an agent of the pool completes, relative to one at a time, when full."""
+    return pool.concurrency * pace(pool, pool.concurrency)
+
+
+class ChatDesk:
+    """Serves the contacts of pools whose agents may hold several chats at once."""
+
+    def __init__(self, env: simpy.Environment, router: Router) -> None:
+        self.env = env
+        self.router = router
+
+    def join(self, contact: Contact, pool: Pool) -> bool:
+        """Give a chat to the least-loaded agent with a free slot; False if none has one."""
+        for bucket in pool.partial[1:]:
+            if bucket:
+                self.start(contact, next(iter(bucket)), 0.0)
+                return True
+        return False
+
+    def start(self, contact: Contact, agent: Agent, wait: float) -> None:
+        """Start serving a contact on an agent (already counted busy if it was idle)."""
+        pool = agent.pool
+        now = self.env.now
+        contact.state = IN_SERVICE
+        contact.wait_min = wait
+        contact.started_min = now
+        work = contact.handle_min * pool.speed_factor(agent, now)
+        if agent.load == 0 and pool.payroll is not None:
+            pool.payroll.engage(agent, now)
+        if not self.router.is_chat[contact.intent]:
+            agent.contact = contact
+            agent.load = pool.concurrency
+            pool.unplace(agent)
+            contact.service_min = work
+            Call(self.env, work, self._exclusive_done, agent)
+            return
+        self._advance(agent, now)
+        contact.work_left_min = work
+        agent.chats.append(contact)
+        agent.load += 1
+        pool.place(agent)
+        self._schedule(agent)
+
+    def refill(self, agent: Agent) -> None:
+        """An agent came on duty or stayed on: fill its free slots from the queues."""
+        pool = agent.pool
+        if agent.load == 0:
+            if self.router.work_for(pool, chat_only=False) is None:
+                return
+            pool.free.remove(agent)
+            pool.busy.add(self.env.now, 1)
+        self._take_work(agent)
+
+    def _take_work(self, agent: Agent) -> None:
+        pool, router = agent.pool, self.router
+        while agent.load < pool.concurrency:
+            queue = router.work_for(pool, chat_only=agent.load > 0)
+            if queue is None:
+                return
+            contact = router.take(queue)
+            self.start(contact, agent, self.env.now - contact.queued_min)
+
+    def _advance(self, agent: Agent, now: float) -> None:
+        """Book the work done on the agent's chats since their pace last changed."""
+        chats = agent.chats
+        if chats:
+            done = (now - agent.progress_since) * pace(agent.pool, len(chats))
+            for chat in chats:
+                chat.work_left_min -= done
+        agent.progress_since = now
+
+    def _schedule(self, agent: Agent) -> None:
+        """Replace the agent's pending completion by one for its chat with least work left."""
+        agent.ticket += 1
+        if agent.chats:
+            left = min(chat.work_left_min for chat in agent.chats)
+            delay = max(0.0, left) / pace(agent.pool, len(agent.chats))
+            Call(self.env, delay, self._chat_done, (agent, agent.ticket))
+
+    def _chat_done(self, event: Call) -> None:
+        agent, ticket = event.subject
+        if ticket != agent.ticket:
+            return  # the agent's chats changed since this was scheduled
+        now = self.env.now
+        self._advance(agent, now)
+        chat = min(agent.chats, key=_work_left)
+        agent.chats.remove(chat)
+        agent.load -= 1
+        chat.state = COMPLETED
+        chat.service_min = now - chat.started_min
+        self._finish(chat, agent)
+
+    def _exclusive_done(self, event: Call) -> None:
+        agent: Agent = event.subject
+        contact = agent.contact
+        assert contact is not None
+        contact.state = COMPLETED
+        agent.contact = None
+        agent.load = 0
+        self._finish(contact, agent)
+
+    def _finish(self, contact: Contact, agent: Agent) -> None:
+        pool = agent.pool
+        now = self.env.now
+        if pool.payroll is not None:
+            pool.payroll.served(agent, now)
+        self.router.on_finished(contact, pool)
+        if not agent.leaving:
+            self._take_work(agent)
+        if agent.load == 0:
+            pool.unplace(agent)
+            pool.busy.add(now, -1)
+            if pool.payroll is not None:
+                pool.payroll.idle(agent, now)
+            if agent.leaving:
+                pool.release(agent, now)
+            else:
+                pool.free.append(agent)
+            return
+        pool.place(agent)
+        self._schedule(agent)
+
+
+def _work_left(contact: Contact) -> float:
+    left: float = contact.work_left_min
+    return left
