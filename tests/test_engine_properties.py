@@ -58,11 +58,16 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     for index in range(draw(st.integers(1, 3))):
         skills = draw(st.lists(st.sampled_from(names), min_size=1, max_size=count, unique=True))
         pools[f"pool{index}"] = {
-            "headcount": draw(st.integers(0, 6)),
             "skills": skills,
             "resolution_probability": draw(st.floats(0.3, 1)),
+            "concurrency": draw(st.integers(1, 3)),
+            **draw(st.one_of(employee_fields(), gig_fields())),
         }
-    pools["backstop"] = {"headcount": draw(st.integers(1, 4)), "skills": names}
+    pools["backstop"] = {
+        "headcount": draw(st.integers(1, 4)),
+        "skills": names,
+        "concurrency": draw(st.integers(1, 3)),
+    }
     interval = draw(st.sampled_from([30, 60]))
     horizon_intervals = draw(st.integers(12, 96))
     warmup_intervals = draw(st.integers(0, horizon_intervals // 2))
@@ -82,6 +87,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         },
         "pools": pools,
     }
+    data["timeline"] = draw(timelines(data, horizon_intervals * interval / 1440))
     if draw(st.booleans()):
         data["customers"]["population"] = draw(st.integers(20, 5000))
         data["customers"]["churn"] = {"threshold": 0.7, "max_per_year": draw(st.floats(0, 50))}
@@ -111,6 +117,60 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             },
         }
     return data
+
+
+@st.composite
+def employee_fields(draw: st.DrawFn) -> dict[str, Any]:
+    """An employee pool: maybe a shift roster, shrinkage, attrition and a quick pipeline."""
+    headcount = draw(st.integers(0, 6))
+    fields: dict[str, Any] = {"kind": "employee", "headcount": headcount}
+    if headcount and draw(st.booleans()):
+        shift = {
+            "start_hour": draw(st.integers(0, 23)),
+            "length_hours": draw(st.integers(1, 12)),
+            "agents": draw(st.integers(0, headcount)),
+        }
+        fields["roster"] = {"shifts": [shift]}
+    fields["shrinkage"] = draw(st.sampled_from([0.0, 0.3]))
+    fields["attrition_per_year"] = draw(st.sampled_from([0.0, 20.0]))
+    fields["hiring"] = {"time_to_hire_days": 0.1, "training_days": 0.1, "ramp_days": 0.2}
+    return fields
+
+
+@st.composite
+def gig_fields(draw: st.DrawFn) -> dict[str, Any]:
+    """A gig pool: online by blocks, maybe an overflow rule and a call-up."""
+    fields: dict[str, Any] = {
+        "kind": "gig",
+        "registered": draw(st.integers(0, 8)),
+        "online_probability": draw(st.floats(0, 1)),
+        "block_min": draw(st.sampled_from([15, 30])),
+        "pay": {
+            "per_engaged_min": 0.3,
+            "guaranteed_per_online_hour": draw(st.sampled_from([0, 9])),
+        },
+    }
+    if draw(st.booleans()):
+        fields["overflow_wait_min"] = draw(st.floats(0.1, 5))
+    if draw(st.booleans()):
+        fields["call_up"] = {"queue_threshold": draw(st.integers(1, 5)), "agents": 3}
+    return fields
+
+
+@st.composite
+def timelines(draw: st.DrawFn, data: dict[str, Any], horizon_days: float) -> list[Any]:
+    """A few dated workforce actions on the backstop pool."""
+    when = st.floats(0, horizon_days * 0.99)
+    headcount = data["pools"]["backstop"]["headcount"]
+    actions = [
+        {"action": "hire", "pool": "backstop", "count": draw(st.integers(1, 3))},
+        {"action": "freeze", "pool": "backstop"},
+        {"action": "unfreeze"},
+        {"action": "set", "key": "pools.backstop.target_headcount", "value": 3},
+    ]
+    chosen = draw(st.lists(st.sampled_from(actions), max_size=3))
+    layoff = {"action": "layoff", "pool": "backstop", "count": headcount}
+    return [{**action, "day": draw(when)} for action in [*chosen, layoff]]
 
 
 @settings(max_examples=80, deadline=None)
@@ -149,6 +209,7 @@ def test_contacts_and_issues_are_conserved(data: dict[str, Any]) -> None:
         assert math.isnan(row[kpi]) or 0 <= row[kpi] <= 1, kpi
     assert math.isnan(row["occupancy"]) or row["occupancy"] <= 1 + 1e-9
     assert row["asa_min"] >= 0 or math.isnan(row["asa_min"])
+    assert row["cost_human"] >= 0 and row["employees_end"] >= 0
 
 
 @settings(max_examples=15, deadline=None)
