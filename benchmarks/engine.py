@@ -26,6 +26,7 @@ import numpy as np
 import simpy
 
 import klarsim
+from klarsim.config.schema import EmployeePool
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
@@ -75,7 +76,9 @@ def idiomatic_speed(days: float, seed: int = 1) -> Speed:
     rate_per_min = scenario.demand.contacts_per_day / MINUTES_PER_DAY
     aht_min = scenario.demand.intents["general"].handle_time_min.mean_value
     patience_min = scenario.customers.patience_min["chat"].mean_value
-    agents = scenario.pools["staff"].headcount
+    pool = scenario.pools["staff"]
+    assert isinstance(pool, EmployeePool)
+    agents = pool.headcount
     env = simpy.Environment()
     staff = simpy.Resource(env, capacity=agents)
     rng = random.Random(seed)  # SimPy's examples draw with the standard library, one at a time

@@ -1,9 +1,10 @@
 """Scaled-down scenarios for fast what-ifs: ``experiment.scale`` multiplies the centre's size.
 
-Demand, the customer population, headcounts, the AI's concurrency cap and its monthly
-platform fee are multiplied by the scale (counts rounded, never below one where they were at
-least one). Volume and cost results are then reported extrapolated to full scale as
-``*_full_scale`` columns. Queueing results do not scale linearly (a small pool at the same
+Demand, the customer population, headcounts (employees, registered gig agents, targets,
+rosters), hires, layoffs and call-ups, the AI's concurrency cap and its monthly platform fee
+are multiplied by the scale (counts rounded, never below one where they were at least one).
+Volume and cost results are then reported extrapolated to full scale as ``*_full_scale``
+columns. Queueing results do not scale linearly (a small pool at the same
 occupancy waits far longer than a large one), so waits, service levels and abandonment from a
 scaled run are pessimistic for the full-size centre.
 """
@@ -14,10 +15,25 @@ from typing import Any
 
 from klarsim.config.schema import Scenario
 
-SCALED_AMOUNTS = ("demand.contacts_per_day", "ai.pricing.platform_cost_per_month")
-"""Dotted paths multiplied by the scale."""
-SCALED_COUNTS = ("customers.population", "pools.*.headcount", "ai.concurrency")
-"""Dotted paths multiplied and rounded (``*`` is every entry of a mapping)."""
+SCALED_AMOUNTS = (
+    "demand.contacts_per_day",
+    "ai.pricing.platform_cost_per_month",
+    "pools.*.roster.hours_of_week.*",
+    "pools.*.roster.shifts.*.agents",
+)
+"""Dotted paths multiplied by the scale (``*``: every entry of a mapping or list)."""
+SCALED_COUNTS = (
+    "customers.population",
+    "ai.concurrency",
+    "pools.*.headcount",
+    "pools.*.registered",
+    "pools.*.target_headcount",
+    "pools.*.call_up.agents",
+    "timeline.*.count",
+    "guardrails.*.then.agents",
+    "guardrails.*.then.target_headcount",
+)
+"""Dotted paths multiplied and rounded."""
 
 
 def scaled(scenario: Scenario) -> Scenario:
@@ -40,12 +56,14 @@ def _count(value: int, scale: float) -> int:
 
 
 def _apply(node: Any, parts: list[str], change: Any) -> None:
-    if node is None:
+    if not isinstance(node, dict | list):
         return
     head, *rest = parts
-    keys = list(node) if head == "*" else [head]
+    keys: list[Any] = list(range(len(node)) if isinstance(node, list) else node)
+    if head != "*":
+        keys = [head] if isinstance(node, dict) and head in node else []
     for key in keys:
-        if key not in node or node[key] is None:
+        if node[key] is None:
             continue
         if rest:
             _apply(node[key], rest, change)
