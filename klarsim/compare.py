@@ -7,8 +7,7 @@ narrower than those of independent runs.
 
 from __future__ import annotations
 
-import shlex
-import sys
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,20 @@ from typing import Any
 
 import pandas as pd
 
+from klarsim.atomic import write_text
 from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml
-from klarsim.experiment import OnFailure, Progress, Task, execute, resolve_scenario
+from klarsim.experiment import (
+    Failure,
+    OnFailure,
+    Progress,
+    Task,
+    execute,
+    recording,
+    resolve_scenario,
+)
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.metrics.tables import HEADLINE_KPIS, events_table, summary_table, timeseries_table
-from klarsim.store import manifest, now_iso, staged_folder, write_json
+from klarsim.store import OutputFolder, describe_job, output_folder, write_table
 
 
 @dataclass(frozen=True)
@@ -45,46 +53,48 @@ def compare(
     overrides: Iterable[str] | Mapping[str, Any] | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    resume: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
     on_failure: OnFailure | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> ComparisonResult:
-    """Run every scenario with the same seeds and compare each with the baseline."""
+    """Run every scenario with the same seeds and compare each with the baseline.
+
+    With ``out``, each finished run is saved there at once; ``resume`` reuses the runs a
+    previous, interrupted call with the same scenarios, seed and replications left there.
+    """
     resolved = [resolve_scenario(scenario, overrides) for scenario in scenarios]
     base = _baseline(resolved, baseline)
     count = reps if reps is not None else resolved[0].experiment.replications
     run_seed = resolved[0].experiment.seed if seed is None else seed
     tasks = [Task(s, replication, run_seed) for s in resolved for replication in range(count)]
+    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
     if out is None:
-        return _result(
-            resolved,
-            base,
-            execute(
-                tasks,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                on_failure=on_failure,
-            ),
-            kpis,
+        results = execute(tasks, **options, on_failure=on_failure)
+        return _result(resolved, base, results, kpis)
+    described = describe_job("compare", scenarios=resolved, seed=run_seed, replications=count)
+    details = {
+        "scenarios": [scenario.name for scenario in resolved],
+        "baseline": base,
+        "seed": run_seed,
+        "replications": list(range(count)),
+        "seeding": "replication r of every scenario: streams seeded from (seed, r, stream name)",
+    }
+    failures: list[Failure] = []
+    with output_folder(
+        Path(out), job=described, details=details, force=force, resume=resume
+    ) as folder:
+        _write_scenarios(folder, resolved)
+        failing = recording(failures, on_failure)
+        results = execute(tasks, **options, on_failure=failing, store=folder.runs)
+        result = _result(resolved, base, results, kpis)
+        _write(folder.path, result)
+        folder.complete(
+            replications=sorted({int(r) for r in result.summary["replication"]}),
+            failed_runs=[dataclasses.asdict(failure) for failure in failures],
         )
-    started = now_iso()
-    with staged_folder(Path(out), force=force) as folder:
-        result = _result(
-            resolved,
-            base,
-            execute(
-                tasks,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                on_failure=on_failure,
-            ),
-            kpis,
-        )
-        _write(folder, result, seed=run_seed, started=started)
     return result
 
 
@@ -147,28 +157,18 @@ def comparison_table(
     return pd.DataFrame(rows)
 
 
-def _write(folder: Path, result: ComparisonResult, *, seed: int, started: str) -> None:
-    scenario_folder = folder / "scenarios"
-    scenario_folder.mkdir()
-    for scenario in result.scenarios:
-        (scenario_folder / f"{scenario.name}.yaml").write_text(
-            scenario_yaml(scenario), encoding="utf-8"
-        )
-    result.summary.to_csv(folder / "summary.csv", index=False)
-    result.timeseries.to_csv(folder / "timeseries.csv", index=False)
-    result.comparison.to_csv(folder / "comparison.csv", index=False)
+def _write_scenarios(folder: OutputFolder, scenarios: Sequence[Scenario]) -> None:
+    """Each resolved scenario as ``scenarios/NAME.yaml``, written before the runs."""
+    scenario_folder = folder.path / "scenarios"
+    scenario_folder.mkdir(exist_ok=True)
+    for scenario in scenarios:
+        write_text(scenario_folder / f"{scenario.name}.yaml", scenario_yaml(scenario))
+
+
+def _write(folder: Path, result: ComparisonResult) -> None:
+    """The comparison's tables, each written atomically."""
+    write_table(folder / "summary.csv", result.summary)
+    write_table(folder / "timeseries.csv", result.timeseries)
+    write_table(folder / "comparison.csv", result.comparison)
     if result.events is not None:
-        result.events.to_csv(folder / "events.csv", index=False)
-    write_json(
-        folder / "manifest.json",
-        manifest(
-            scenarios=[scenario.name for scenario in result.scenarios],
-            baseline=result.baseline,
-            seed=seed,
-            replications=sorted({int(r) for r in result.summary["replication"]}),
-            seeding="replication r of every scenario: streams seeded from (seed, r, stream name)",
-            command=shlex.join(sys.argv),
-            started=started,
-            finished=now_iso(),
-        ),
-    )
+        write_table(folder / "events.csv", result.events)

@@ -1,22 +1,23 @@
 """Replications of a scenario: tasks, executors, tables, and the results folder.
 
 Every replication is one ``Task`` run by ``run_task``, a picklable function, so serial and
-process-pool execution give identical numbers for the same seed.
+process-pool execution give identical numbers for the same seed. With a results folder, each
+finished replication is saved as it comes back, and a resumed job runs only the missing ones.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shlex
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from klarsim.atomic import write_text
 from klarsim.config import (
     Problem,
     Scenario,
@@ -36,7 +37,8 @@ from klarsim.metrics.tables import (
     timeseries_table,
 )
 from klarsim.records import ReplicationResult
-from klarsim.store import manifest, now_iso, staged_folder, write_json
+from klarsim.run_store import RunStore
+from klarsim.store import describe_job, output_folder, write_table
 
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all)."""
@@ -50,6 +52,8 @@ class Task:
     replication: int
     seed: int
     record_contacts: bool = False
+    point: int | None = None
+    """The sweep point the task belongs to; None outside sweeps."""
 
 
 def run_task(task: Task) -> ReplicationResult:
@@ -66,9 +70,22 @@ class Failure:
     scenario: str
     replication: int
     error: str
+    point: int | None = None
 
 
 OnFailure = Callable[[Failure], None]
+
+
+def recording(failures: list[Failure], on_failure: OnFailure | None) -> OnFailure | None:
+    """``on_failure`` that also keeps each failure in ``failures``; None stays None (raise)."""
+    if on_failure is None:
+        return None
+
+    def record(failure: Failure) -> None:
+        failures.append(failure)
+        on_failure(failure)
+
+    return record
 
 
 def execute(
@@ -78,26 +95,64 @@ def execute(
     scheduler: str | None = None,
     progress: Progress | None = None,
     on_failure: OnFailure | None = None,
+    store: RunStore | None = None,
 ) -> list[ReplicationResult]:
     """Run tasks serially, on ``workers`` local processes, or on a Dask cluster.
 
     ``scheduler`` is a Dask scheduler address, or ``local`` to start a ``LocalCluster`` of
     ``workers`` processes on loopback. Results come back in task order whatever the executor.
     A task that raises stops everything, unless ``on_failure`` is given: then it is reported
-    there and left out, and the other tasks go on.
+    there and left out, and the other tasks go on. With a ``store``, see ``finish``.
     """
-    results: list[ReplicationResult | None] = [None] * len(tasks)
-    for done, (index, outcome) in enumerate(_results(tasks, workers, scheduler), start=1):
-        if isinstance(outcome, BaseException):
-            if on_failure is None:
-                raise outcome
-            task = tasks[index]
-            on_failure(Failure(task.scenario.name, task.replication, repr(outcome)))
-        else:
-            results[index] = outcome
-        if progress is not None:
-            progress(done, len(tasks))
-    return [result for result in results if result is not None]
+    pairs = finish(
+        tasks,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        on_failure=on_failure,
+        store=store,
+    )
+    return [result for _, result in pairs]
+
+
+def finish(
+    tasks: Sequence[Task],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
+    store: RunStore | None = None,
+) -> list[tuple[Task, ReplicationResult]]:
+    """Each finished task with its result, in task order, as ``execute`` runs them.
+
+    Tasks whose result is in ``store`` are loaded, not run; every other result is saved there
+    in this process as soon as it comes back, so an interrupted job keeps what it finished.
+    """
+    results = [store.load(task) if store is not None else None for task in tasks]
+    pending = [index for index, result in enumerate(results) if result is None]
+    done = len(tasks) - len(pending)
+    if progress is not None and done:
+        progress(done, len(tasks))
+    # closing: an error or Ctrl-C here stops the executor at once, not when garbage collected.
+    with closing(_results([tasks[index] for index in pending], workers, scheduler)) as outcomes:
+        for position, outcome in outcomes:
+            task = tasks[pending[position]]
+            if isinstance(outcome, BaseException):
+                if on_failure is None:
+                    raise outcome
+                error = repr(outcome)
+                on_failure(Failure(task.scenario.name, task.replication, error, task.point))
+            else:
+                if store is not None:
+                    store.save(task, outcome)
+                results[pending[position]] = outcome
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    return [
+        (task, result) for task, result in zip(tasks, results, strict=True) if result is not None
+    ]
 
 
 Outcome = ReplicationResult | Exception
@@ -113,14 +168,24 @@ def _attempt(task: Task) -> Outcome:
 
 def _results(
     tasks: Sequence[Task], workers: int, scheduler: str | None
-) -> Iterator[tuple[int, Outcome]]:
+) -> Generator[tuple[int, Outcome]]:
     if scheduler is not None:
         yield from _dask_results(tasks, workers, scheduler)
     elif workers <= 1 or len(tasks) <= 1:
         yield from enumerate(map(_attempt, tasks))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            yield from enumerate(pool.map(_attempt, tasks))
+        yield from _process_results(tasks, workers)
+
+
+def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+    """Results as each finishes; on an interrupt the queued tasks are cancelled, not run."""
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    try:
+        futures = {pool.submit(_attempt, task): index for index, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_results(
@@ -204,33 +269,57 @@ def run(
     overrides: Iterable[str] | Mapping[str, Any] | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    resume: bool = False,
     record_contacts: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
     on_failure: OnFailure | None = None,
 ) -> RunResult:
-    """Run a scenario's replications (or until ``precision``) and write the folder if asked."""
+    """Run a scenario's replications (or until ``precision``) and write the folder if asked.
+
+    With ``out``, each finished replication is saved there at once; ``resume`` reuses the
+    runs a previous, interrupted call with the same job left in ``out``.
+    """
     resolved = resolve_scenario(scenario, overrides)
     count = reps if reps is not None else resolved.experiment.replications
     run_seed = resolved.experiment.seed if seed is None else seed
-
-    def replicate() -> list[ReplicationResult]:
-        return _replicate(
-            [Task(resolved, r, run_seed, record_contacts) for r in range(count)],
-            precision,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            on_failure=on_failure,
-        )
-
+    first = [Task(resolved, r, run_seed, record_contacts) for r in range(count)]
+    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
     if out is None:
-        return _tables(resolved, replicate())
-    started = now_iso()
-    with staged_folder(Path(out), force=force) as folder:
-        result = _tables(resolved, replicate())
-        write_run(folder, result, seed=run_seed, started=started)
+        return _tables(resolved, _replicate(first, precision, **options, on_failure=on_failure))
+    described = describe_job(
+        "run",
+        scenarios=[resolved],
+        seed=run_seed,
+        replications=count,
+        record_contacts=record_contacts,
+        precision=dataclasses.asdict(precision) if precision is not None else None,
+    )
+    details = {
+        "scenario": resolved.name,
+        "seed": run_seed,
+        "replications": list(range(count)),
+        "seeding": "each stream seeded from (seed, replication, stream name)",
+    }
+    failures: list[Failure] = []
+    with output_folder(
+        Path(out), job=described, details=details, force=force, resume=resume
+    ) as folder:
+        write_text(folder.path / "scenario.yaml", scenario_yaml(resolved))
+        results = _replicate(
+            first,
+            precision,
+            **options,
+            on_failure=recording(failures, on_failure),
+            store=folder.runs,
+        )
+        result = _tables(resolved, results)
+        write_run(folder.path, result)
+        folder.complete(
+            replications=[int(value) for value in result.summary["replication"]],
+            failed_runs=[dataclasses.asdict(failure) for failure in failures],
+        )
     return result
 
 
@@ -242,19 +331,30 @@ def _replicate(
     scheduler: str | None,
     progress: Progress | None,
     on_failure: OnFailure | None,
+    store: RunStore | None = None,
 ) -> list[ReplicationResult]:
-    """Run the first tasks, then further replications of the same kind until precise enough."""
+    """Run the first tasks, then further replications of the same kind until precise enough.
+
+    The batches depend only on ``workers`` and the results, so a resumed job with the same
+    workers asks for the same replications and finds the finished ones in ``store``.
+    """
     options: dict[str, Any] = {
         "workers": workers,
         "scheduler": scheduler,
         "progress": progress,
         "on_failure": on_failure,
+        "store": store,
     }
     done = execute(first, **options)
+    following = len(first)
     while precision is not None and not precision.reached(done) and len(done) < precision.max_reps:
         size = min(max(workers, 2), precision.max_reps - len(done))
-        more = [dataclasses.replace(first[0], replication=len(done) + i) for i in range(size)]
-        done += execute(more, **options)
+        more = [dataclasses.replace(first[0], replication=following + i) for i in range(size)]
+        following += size
+        added = execute(more, **options)
+        if not added:  # every run of the batch failed: more of the same would not help
+            break
+        done += added
     return done
 
 
@@ -279,25 +379,11 @@ def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
     )
 
 
-def write_run(folder: Path, result: RunResult, *, seed: int, started: str) -> None:
-    """Write the output contract's files for one run into ``folder``."""
-    (folder / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
-    result.summary.to_csv(folder / "summary.csv", index=False)
-    result.timeseries.to_csv(folder / "timeseries.csv", index=False)
+def write_run(folder: Path, result: RunResult) -> None:
+    """Write the tables of one run into ``folder``, each atomically."""
+    write_table(folder / "summary.csv", result.summary)
+    write_table(folder / "timeseries.csv", result.timeseries)
     if result.events is not None:
-        result.events.to_csv(folder / "events.csv", index=False)
+        write_table(folder / "events.csv", result.events)
     if result.contacts is not None:
-        result.contacts.to_parquet(folder / "contacts.parquet", index=False)
-    replications = [int(value) for value in result.summary["replication"]]
-    write_json(
-        folder / "manifest.json",
-        manifest(
-            scenario=result.scenario.name,
-            seed=seed,
-            replications=replications,
-            seeding="each stream seeded from (seed, replication, stream name)",
-            command=shlex.join(sys.argv),
-            started=started,
-            finished=now_iso(),
-        ),
-    )
+        write_table(folder / "contacts.parquet", result.contacts)

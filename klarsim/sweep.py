@@ -6,8 +6,7 @@ of replication r, so neighbouring points differ by their parameters, not by thei
 
 from __future__ import annotations
 
-import shlex
-import sys
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +14,22 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from klarsim.atomic import write_text
 from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml, with_overrides
 from klarsim.designs import Point, grid_points, lhs_points
-from klarsim.experiment import OnFailure, Progress, Task, execute, resolve_scenario
+from klarsim.experiment import (
+    Failure,
+    OnFailure,
+    Progress,
+    Task,
+    finish,
+    recording,
+    resolve_scenario,
+)
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import HEADLINE_KPIS, summary_table
 from klarsim.records import ReplicationResult
-from klarsim.store import manifest, now_iso, staged_folder, write_json
+from klarsim.store import describe_job, output_folder, write_table
 
 
 @dataclass(frozen=True)
@@ -63,32 +71,53 @@ def sweep(
     overrides: Iterable[str] | Mapping[str, Any] | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    resume: bool = False,
     workers: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
     on_failure: OnFailure | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
 ) -> SweepResult:
-    """Run the scenario at every point; every point is checked before the first run."""
+    """Run the scenario at every point; every point is checked before the first run.
+
+    With ``out``, each finished run is saved there at once; ``resume`` reuses the runs a
+    previous, interrupted call with the same scenario, points, seed and replications left.
+    """
     base = resolve_scenario(scenario, overrides)
     variants = [_variant(base, index, point) for index, point in enumerate(points)]
     count = reps if reps is not None else base.experiment.replications
     run_seed = base.experiment.seed if seed is None else seed
     tasks = [
-        Task(variant, replication, run_seed) for variant in variants for replication in range(count)
+        Task(variant, replication, run_seed, point=index)
+        for index, variant in enumerate(variants)
+        for replication in range(count)
     ]
+    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
     if out is None:
-        results = execute(
-            tasks, workers=workers, scheduler=scheduler, progress=progress, on_failure=on_failure
-        )
-        return _result(base, points, results, count, kpis)
-    started = now_iso()
-    with staged_folder(Path(out), force=force) as folder:
-        results = execute(
-            tasks, workers=workers, scheduler=scheduler, progress=progress, on_failure=on_failure
-        )
-        result = _result(base, points, results, count, kpis)
-        _write(folder, result, seed=run_seed, started=started)
+        return _result(base, points, finish(tasks, **options, on_failure=on_failure), kpis)
+    described = describe_job(
+        "sweep",
+        scenarios=[base],
+        seed=run_seed,
+        replications=count,
+        points=[dict(point) for point in points],
+    )
+    details = {
+        "scenario": base.name,
+        "points": len(points),
+        "seed": run_seed,
+        "seeding": "replication r at every point: streams seeded from (seed, r, stream name)",
+    }
+    failures: list[Failure] = []
+    with output_folder(
+        Path(out), job=described, details=details, force=force, resume=resume
+    ) as folder:
+        write_text(folder.path / "scenario.yaml", scenario_yaml(base))
+        failing = recording(failures, on_failure)
+        finished = finish(tasks, **options, on_failure=failing, store=folder.runs)
+        result = _result(base, points, finished, kpis)
+        _write(folder.path, result)
+        folder.complete(failed_runs=[dataclasses.asdict(failure) for failure in failures])
     return result
 
 
@@ -110,14 +139,13 @@ def _label(point: Point) -> str:
 def _result(
     base: Scenario,
     points: Sequence[Point],
-    results: list[ReplicationResult],
-    reps: int,
+    finished: list[tuple[Task, ReplicationResult]],
     kpis: Sequence[str],
 ) -> SweepResult:
     table = pd.DataFrame([dict(point) for point in points])
     table.insert(0, "point", range(len(points)))
-    runs = summary_table(results)
-    runs.insert(0, "point", [index // reps for index in range(len(results))])
+    runs = summary_table([result for _, result in finished])
+    runs.insert(0, "point", [task.point for task, _ in finished])
     runs = table.merge(runs, on="point")
     return SweepResult(
         scenario=base, points=table, runs=runs, summary=_per_point(runs, table, kpis)
@@ -139,20 +167,8 @@ def _per_point(runs: pd.DataFrame, points: pd.DataFrame, kpis: Sequence[str]) ->
     return points.merge(pd.DataFrame(rows), on="point")
 
 
-def _write(folder: Path, result: SweepResult, *, seed: int, started: str) -> None:
-    (folder / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
-    result.runs.to_csv(folder / "sweep.csv", index=False)
-    result.runs.to_parquet(folder / "sweep.parquet", index=False)
-    result.summary.to_csv(folder / "sweep_summary.csv", index=False)
-    write_json(
-        folder / "manifest.json",
-        manifest(
-            scenario=result.scenario.name,
-            points=len(result.points),
-            seed=seed,
-            seeding="replication r at every point: streams seeded from (seed, r, stream name)",
-            command=shlex.join(sys.argv),
-            started=started,
-            finished=now_iso(),
-        ),
-    )
+def _write(folder: Path, result: SweepResult) -> None:
+    """The sweep's tables, each written atomically."""
+    write_table(folder / "sweep.csv", result.runs)
+    write_table(folder / "sweep.parquet", result.runs)
+    write_table(folder / "sweep_summary.csv", result.summary)

@@ -1,7 +1,8 @@
-"""Replications, executors, confidence intervals and the atomic results folder."""
+"""Replications, executors, confidence intervals and the results folder."""
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 from pathlib import Path
@@ -15,7 +16,7 @@ import klarsim
 from klarsim.experiment import Task, execute, run_task
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import kpi_table
-from klarsim.store import OutputError, staged_folder
+from klarsim.store import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
@@ -93,25 +94,37 @@ def test_run_returns_tables_and_writes_the_folder(tmp_path: Path) -> None:
     assert written["contacts"].tolist() == result.summary["contacts"].tolist()
 
 
-def test_a_failing_run_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_: object, **__: object) -> None:
-        raise RuntimeError("model failure")
+def test_a_failing_run_keeps_the_finished_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klarsim import experiment
 
-    monkeypatch.setattr("klarsim.experiment.simulate", broken)
+    real = experiment.run_task
+
+    def broken(task: Task) -> klarsim.ReplicationResult:
+        if task.replication == 1:
+            raise RuntimeError("model failure")
+        return real(task)
+
+    monkeypatch.setattr(experiment, "run_task", broken)
+    out = tmp_path / "run"
     with pytest.raises(RuntimeError):
-        klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=tmp_path / "run")
-    assert list(tmp_path.iterdir()) == []
+        klarsim.run(ERLANG_A, reps=2, overrides=SHORT, out=out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and "model failure" in manifest["error"]
+    assert [p.name for p in (out / "runs" / "erlang-a-check").iterdir()] == ["rep-0000.pkl"]
+    assert not (out / "summary.csv").exists()
 
 
-def test_staged_folder_replaces_only_with_force(tmp_path: Path) -> None:
+def test_an_existing_folder_is_replaced_only_with_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with staged_folder(out, force=False) as folder:
-        (folder / "a.txt").write_text("first")
-    with pytest.raises(OutputError), staged_folder(out, force=False):
-        pass
-    with staged_folder(out, force=True) as folder:
-        (folder / "b.txt").write_text("second")
-    assert [path.name for path in out.iterdir()] == ["b.txt"]
+    out.mkdir()
+    (out / "a.txt").write_text("first")
+    with pytest.raises(OutputError, match="already exists"):
+        klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out)
+    assert [path.name for path in out.iterdir()] == ["a.txt"]
+    klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out, force=True)
+    assert not (out / "a.txt").exists() and (out / "summary.csv").exists()
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
 
 
