@@ -2,12 +2,15 @@
 
 Bad input of any kind (missing file, YAML error, invalid key or value, existing output folder)
 ends with a readable message on stderr and exit code 2, and leaves no results folder behind.
+Ctrl-C keeps the finished runs, prints how to ``--resume`` and exits with code 130.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shlex
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,11 +37,13 @@ from klarsim.compare import compare as run_comparison
 from klarsim.config import ScenarioError, load_scenario
 from klarsim.experiment import Failure, Precision, RunResult
 from klarsim.experiment import run as run_experiment
-from klarsim.store import OutputError, check_output
+from klarsim.store import OutputError
 from klarsim.sweep import design_points
 from klarsim.sweep import sweep as run_sweep
 
 BAD_INPUT = 2
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (SIGINT), as shells report it: 128 + signal 2."""
 ALL_CORES = os.cpu_count() or 1
 app = typer.Typer(
     name="klarsim",
@@ -57,6 +62,11 @@ SetOption = Annotated[
 SchedulerOption = Annotated[
     str | None,
     typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
+]
+
+ResumeOption = Annotated[
+    bool,
+    typer.Option(help="Complete an interrupted job in its results folder: keep its runs."),
 ]
 
 
@@ -81,7 +91,8 @@ class FailureLog:
 
     @staticmethod
     def _describe(failure: Failure) -> str:
-        return f"{failure.scenario} replication {failure.replication}: {failure.error}"
+        where = f" at point {failure.point}" if failure.point is not None else ""
+        return f"{failure.scenario} replication {failure.replication}{where}: {failure.error}"
 
 
 def _fail(message: str) -> NoReturn:
@@ -98,6 +109,24 @@ def _bad_input_exits() -> Iterator[None]:
         _fail("error: invalid scenario\n" + "\n".join(f"  {p}" for p in error.problems))
     except OutputError as error:
         _fail(f"error: {error}")
+
+
+@contextmanager
+def _interrupt_exits(folder: Path) -> Iterator[None]:
+    """After Ctrl-C: say how to complete the job from its finished runs, and exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the finished runs are kept in {folder}", err=True)
+        if (folder / "manifest.json").is_file():
+            typer.echo(f"complete them with: {_resume_command()}", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+
+
+def _resume_command() -> str:
+    """The command line as given, with --resume instead of --force."""
+    arguments = [argument for argument in sys.argv[1:] if argument not in {"--force", "--resume"}]
+    return shlex.join(["klarsim", *arguments, "--resume"])
 
 
 @app.command()
@@ -125,6 +154,7 @@ def run(
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    resume: ResumeOption = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a scenario's replications and write its results folder."""
@@ -136,9 +166,8 @@ def run(
         resolved = load_scenario(scenario, overrides)
         target = Precision.parse(precision, max_reps) if precision is not None else None
         folder = out if out is not None else Path("results") / resolved.name
-        check_output(folder, force=force)
         count = reps if reps is not None else resolved.experiment.replications
-        with _progress(count, quiet) as advance:
+        with _interrupt_exits(folder), _progress(count, quiet) as advance:
             result = run_experiment(
                 resolved,
                 reps=count,
@@ -146,6 +175,7 @@ def run(
                 seed=seed,
                 out=folder,
                 force=force,
+                resume=resume,
                 record_contacts=contacts,
                 workers=workers,
                 scheduler=scheduler,
@@ -202,6 +232,7 @@ def compare(
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    resume: ResumeOption = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Compare scenarios under common random numbers, with paired confidence intervals."""
@@ -212,9 +243,8 @@ def compare(
     failures = FailureLog()
     with _bad_input_exits():
         resolved = [load_scenario(path, overrides) for path in scenarios]
-        check_output(folder, force=force)
         count = reps if reps is not None else resolved[0].experiment.replications
-        with _progress(count * len(resolved), quiet) as advance:
+        with _interrupt_exits(folder), _progress(count * len(resolved), quiet) as advance:
             result = run_comparison(
                 resolved,
                 reps=count,
@@ -222,6 +252,7 @@ def compare(
                 baseline=baseline,
                 out=folder,
                 force=force,
+                resume=resume,
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
@@ -256,6 +287,7 @@ def sweep(
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
     scheduler: SchedulerOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    resume: ResumeOption = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a scenario at every point of a grid or a Latin hypercube."""
@@ -276,9 +308,8 @@ def sweep(
             samples=samples,
             seed=run_seed,
         )
-        check_output(folder, force=force)
         count = reps if reps is not None else base.experiment.replications
-        with _progress(count * len(points), quiet) as advance:
+        with _interrupt_exits(folder), _progress(count * len(points), quiet) as advance:
             run_sweep(
                 base,
                 points=points,
@@ -286,6 +317,7 @@ def sweep(
                 seed=seed,
                 out=folder,
                 force=force,
+                resume=resume,
                 workers=workers,
                 scheduler=scheduler,
                 progress=advance,
@@ -412,3 +444,47 @@ def _number(value: object) -> str:
     if math.isnan(number):
         return "-"
     return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+
+
+# --- Plots and report: read a results folder (run, compare or sweep), never simulate. ---------
+# matplotlib is imported only by these two commands, so the others start as fast as before.
+
+ResultsDirArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RESULTS_DIR", help="A results folder written by klarsim run, compare or sweep."
+    ),
+]
+
+
+@contextmanager
+def _folder_errors_exit() -> Iterator[None]:
+    """A missing or unrecognised results folder: a message and exit code 2, no traceback."""
+    from klarsim.results_folder import FolderError  # noqa: PLC0415
+
+    try:
+        yield
+    except FolderError as error:
+        _fail(f"error: {error}")
+
+
+@app.command()
+def plot(results_dir: ResultsDirArgument) -> None:
+    """Draw every plot that fits a results folder into RESULTS_DIR/plots, as PNG and SVG."""
+    from klarsim.folder_plots import write_plots  # noqa: PLC0415
+
+    with _folder_errors_exit():
+        paths = write_plots(results_dir)
+    for path in paths:
+        console.print(str(path), highlight=False)
+    console.print(f"{len(paths)} plot files written to {results_dir / 'plots'}", highlight=False)
+
+
+@app.command()
+def report(results_dir: ResultsDirArgument) -> None:
+    """Write RESULTS_DIR/report.html: KPI tables, plots, assumptions; opens offline."""
+    from klarsim.report import write_report  # noqa: PLC0415
+
+    with _folder_errors_exit():
+        path = write_report(results_dir)
+    console.print(f"Report written to {path}", highlight=False)

@@ -36,7 +36,9 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         "timeseries.csv",
         "events.csv",
         "contacts.parquet",
+        "runs",
     }
+    assert len(list((out / "runs").rglob("rep-*.pkl"))) == 2
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["replication"]) == [0, 1]
     assert {"scenario", "seed", "contacts", "p_wait", "asa_min", "in_system_end"} <= set(summary)
@@ -49,6 +51,7 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 2024 and manifest["replications"] == [0, 1]
     assert {"klarsim_version", "command", "started", "finished"} <= set(manifest)
+    assert manifest["kind"] == "run" and manifest["status"] == "complete"
     assert "asa_min" in stdout and "95% CI" in stdout
 
 
@@ -67,7 +70,7 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
     (out / "keep.txt").write_text("mine")
     code, _, stderr = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), *QUICK)
     assert code == 2
-    assert "already exists" in stderr and "--force" in stderr
+    assert "already exists" in stderr and "--force" in stderr and "--resume" in stderr
     assert (out / "keep.txt").read_text() == "mine"
     code, _, _ = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), "--force", *QUICK)
     assert code == 0
@@ -199,5 +202,9 @@ def test_failed_runs_are_listed_and_exit_1(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 1
     assert result.stderr.count("failed: erlang-a-check replication") == 2
     assert "2 run(s) failed; the others were written" in result.stderr
+    assert "replication 0 at point 1" in result.stderr
     rows = pd.read_csv(out / "sweep.csv")
     assert rows["pools.staff.headcount"].tolist() == [48, 48]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert [failure["point"] for failure in manifest["failed_runs"]] == [1, 1]

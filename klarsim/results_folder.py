@@ -1,0 +1,189 @@
+"""Read a results folder written by ``klarsim run``, ``compare`` or ``sweep``: its kind and tables.
+
+Only reads; plotting and the report take the ``ResultsFolder`` this returns. A ``runs/``
+subfolder, if any, is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+
+Kind = Literal["run", "compare", "sweep"]
+EVENT_COLUMNS = [
+    "scenario",
+    "replication",
+    "time_days",
+    "kind",
+    "action",
+    "target",
+    "value",
+    "detail",
+]
+
+
+COMPARISON_VALUES = (
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+)
+
+
+class FolderError(Exception):
+    """The path is not a readable klarsim results folder."""
+
+
+@dataclass(frozen=True)
+class ScenarioText:
+    """One resolved scenario: its YAML text and the parsed mapping."""
+
+    name: str
+    text: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ResultsFolder:
+    """A results folder's kind and tables; tables a kind does not write are ``None``."""
+
+    path: Path
+    kind: Kind
+    manifest: dict[str, Any]
+    scenarios: list[ScenarioText]
+    summary: pd.DataFrame
+    """One row per replication (for a sweep: per point and replication, from sweep.csv)."""
+    timeseries: pd.DataFrame | None = None
+    comparison: pd.DataFrame | None = None
+    sweep_summary: pd.DataFrame | None = None
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+
+    @property
+    def baseline(self) -> str | None:
+        """The compared scenarios' baseline (compare folders only)."""
+        value = self.manifest.get("baseline")
+        return str(value) if value is not None else None
+
+    @property
+    def scale(self) -> float:
+        """The runs' ``experiment.scale``, from total cost at run and at full scale (else 1)."""
+        columns = {"cost_total", "cost_total_full_scale"}
+        if not columns <= set(self.summary.columns):
+            return 1.0
+        ratio = self.summary["cost_total"] / self.summary["cost_total_full_scale"]
+        ratio = ratio[np.isfinite(ratio) & (ratio > 0)]
+        return float(ratio.median()) if not ratio.empty else 1.0
+
+    def full_scale_comparison(self) -> pd.DataFrame | None:
+        """comparison.csv with money and counts at full scale (as ``KPI_full_scale``) if scaled.
+
+        A KPI is extrapolated when summary.csv has its ``_full_scale`` column; rates are not.
+        """
+        if self.comparison is None or self.scale == 1.0:
+            return self.comparison
+        table = self.comparison.copy()
+        extensive = table["kpi"].map(lambda kpi: f"{kpi}_full_scale" in self.summary.columns)
+        values = [column for column in COMPARISON_VALUES if column in table.columns]
+        table.loc[extensive, values] = table.loc[extensive, values] / self.scale
+        table.loc[extensive, "kpi"] = table.loc[extensive, "kpi"] + "_full_scale"
+        return table
+
+    @property
+    def scenario_names(self) -> list[str]:
+        """Scenario names in the order the results list them."""
+        return list(dict.fromkeys(str(name) for name in self.summary["scenario"]))
+
+
+def folder_kind(path: Path) -> Kind:
+    """Which command wrote ``path``; FolderError if none did."""
+    if not path.is_dir():
+        raise FolderError(f"{path}: no such folder")
+    if (path / "sweep_summary.csv").is_file():
+        return "sweep"
+    if (path / "comparison.csv").is_file():
+        return "compare"
+    if (path / "summary.csv").is_file():
+        return "run"
+    raise FolderError(
+        f"{path}: not a klarsim results folder (expected summary.csv, comparison.csv "
+        "or sweep_summary.csv from klarsim run, compare or sweep)"
+    )
+
+
+def read_folder(path: Path) -> ResultsFolder:
+    """Load every table of the folder at ``path``."""
+    kind = folder_kind(path)
+    try:
+        return _read(path, kind)
+    except (OSError, ValueError, KeyError, yaml.YAMLError) as error:
+        raise FolderError(f"{path}: cannot read the {kind} results: {error}") from error
+
+
+def _read(path: Path, kind: Kind) -> ResultsFolder:
+    manifest = _manifest(path)
+    if kind == "sweep":
+        return ResultsFolder(
+            path=path,
+            kind=kind,
+            manifest=manifest,
+            scenarios=_scenarios(path),
+            summary=_table(path / "sweep.csv"),
+            sweep_summary=_table(path / "sweep_summary.csv"),
+        )
+    return ResultsFolder(
+        path=path,
+        kind=kind,
+        manifest=manifest,
+        scenarios=_scenarios(path),
+        summary=_table(path / "summary.csv"),
+        timeseries=_optional_table(path / "timeseries.csv"),
+        comparison=_optional_table(path / "comparison.csv"),
+        events=_events(path),
+    )
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    file = path / "manifest.json"
+    if not file.is_file():
+        return {}
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _scenarios(path: Path) -> list[ScenarioText]:
+    """``scenario.yaml``, or every ``scenarios/NAME.yaml`` of a comparison."""
+    files = sorted((path / "scenarios").glob("*.yaml")) or [path / "scenario.yaml"]
+    scenarios = []
+    for file in files:
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        values = yaml.safe_load(text)
+        values = values if isinstance(values, dict) else {}
+        scenarios.append(ScenarioText(str(values.get("name", file.stem)), text, values))
+    return scenarios
+
+
+def _table(file: Path) -> pd.DataFrame:
+    if not file.is_file():
+        raise FolderError(f"{file.parent}: {file.name} is missing")
+    return pd.read_csv(file, engine="pyarrow")
+
+
+def _optional_table(file: Path) -> pd.DataFrame | None:
+    return _table(file) if file.is_file() else None
+
+
+def _events(path: Path) -> pd.DataFrame:
+    file = path / "events.csv"
+    if not file.is_file() or file.stat().st_size == 0:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    return pd.read_csv(file)
