@@ -21,14 +21,9 @@ if TYPE_CHECKING:
     from klarsim.model.routing import Router
 
 
-def pace(pool: Pool, chats: int) -> float:
-    """Share of full speed at which each of ``chats`` parallel chats progresses."""
-    return 1.0 / (1.0 + pool.slowdown * (chats - 1))
-
-
 def throughput(pool: Pool) -> float:
     """Chats an agent of the pool completes, relative to one at a time, when full."""
-    return pool.concurrency * pace(pool, pool.concurrency)
+    return pool.concurrency * pool.paces[pool.concurrency]
 
 
 class ChatDesk:
@@ -46,14 +41,23 @@ class ChatDesk:
                 return True
         return False
 
-    def start(self, contact: Contact, agent: Agent, wait: float) -> None:
-        """Start serving a contact on an agent (already counted busy if it was idle)."""
+    def start(self, contact: Contact, agent: Agent, wait: float, *, schedule: bool = True) -> None:
+        """Start serving a contact on an agent (already counted busy if it was idle).
+
+        ``schedule=False`` leaves the agent's next completion to be scheduled by the caller,
+        which is about to add more work.
+        """
         pool = agent.pool
         now = self.env.now
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
-        work = contact.handle_min * pool.speed_factor(agent, now)
+        speed = (
+            pool.handle_time_multiplier
+            if agent.ramp_until <= now
+            else pool.speed_factor(agent, now)
+        )
+        work = contact.handle_min * speed
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
         if not self.router.is_chat[contact.intent]:
@@ -67,8 +71,9 @@ class ChatDesk:
         contact.work_left_min = work
         agent.chats.append(contact)
         agent.load += 1
-        pool.place(agent)
-        self._schedule(agent)
+        if schedule:
+            pool.place(agent)
+            self._schedule(agent)
 
     def refill(self, agent: Agent) -> None:
         """An agent came on duty or stayed on: fill its free slots from the queues."""
@@ -79,21 +84,24 @@ class ChatDesk:
             pool.free.remove(agent)
             pool.busy.add(self.env.now, 1)
         self._take_work(agent)
+        pool.place(agent)
+        self._schedule(agent)
 
     def _take_work(self, agent: Agent) -> None:
+        """Fill the agent's free slots from the queues; the caller schedules the completion."""
         pool, router = agent.pool, self.router
         while agent.load < pool.concurrency:
             queue = router.work_for(pool, chat_only=agent.load > 0)
             if queue is None:
                 return
             contact = router.take(queue)
-            self.start(contact, agent, self.env.now - contact.queued_min)
+            self.start(contact, agent, self.env.now - contact.queued_min, schedule=False)
 
     def _advance(self, agent: Agent, now: float) -> None:
         """Book the work done on the agent's chats since their pace last changed."""
         chats = agent.chats
         if chats:
-            done = (now - agent.progress_since) * pace(agent.pool, len(chats))
+            done = (now - agent.progress_since) * agent.pool.paces[len(chats)]
             for chat in chats:
                 chat.work_left_min -= done
         agent.progress_since = now
@@ -101,18 +109,21 @@ class ChatDesk:
     def _schedule(self, agent: Agent) -> None:
         """Replace the agent's pending completion by one for its chat with least work left."""
         agent.ticket += 1
-        if agent.chats:
-            left = min(chat.work_left_min for chat in agent.chats)
-            delay = max(0.0, left) / pace(agent.pool, len(agent.chats))
-            Call(self.env, delay, self._chat_done, (agent, agent.ticket))
+        chats = agent.chats
+        if chats:
+            first = chats[0]
+            for chat in chats:
+                if chat.work_left_min < first.work_left_min:
+                    first = chat
+            delay = max(0.0, first.work_left_min) / agent.pool.paces[len(chats)]
+            Call(self.env, delay, self._chat_done, (agent, agent.ticket, first))
 
     def _chat_done(self, event: Call) -> None:
-        agent, ticket = event.subject
+        agent, ticket, chat = event.subject
         if ticket != agent.ticket:
             return  # the agent's chats changed since this was scheduled
         now = self.env.now
         self._advance(agent, now)
-        chat = min(agent.chats, key=_work_left)
         agent.chats.remove(chat)
         agent.load -= 1
         chat.state = COMPLETED
@@ -148,8 +159,3 @@ class ChatDesk:
             return
         pool.place(agent)
         self._schedule(agent)
-
-
-def _work_left(contact: Contact) -> float:
-    left: float = contact.work_left_min
-    return left

@@ -59,6 +59,9 @@ class Router:
         for pool in pools:
             pool.queues = [self.queues[intent] for intent in pool.skills]
             pool.priority_queues = [self.priority_queues[intent] for intent in pool.skills]
+            chats = [intent for intent in pool.skills if self.is_chat[intent]]
+            pool.chat_queues = [self.queues[intent] for intent in chats]
+            pool.chat_priority_queues = [self.priority_queues[intent] for intent in chats]
             pool.on_available = self.fill
         self.waiting = TimeIntegral()
         self.priority_used = False
@@ -100,7 +103,11 @@ class Router:
         return False
 
     def expected_wait_min(self, intent: int) -> float:
-        """A new contact's expected wait for the primary pools: backlog over their capacity."""
+        """A new contact's expected wait for the primary pools: backlog over their capacity.
+
+        Capacity is the agents on duty times the contacts each serves at once (chats at their
+        slowed pace); service is the intent's mean handle time at the first pool's speed.
+        """
         capacity = 0.0
         pools = self.primary[intent]
         for pool in pools:
@@ -170,19 +177,30 @@ class Router:
         self._next_for(agent)
 
     def _next_for(self, agent: Agent) -> None:
-        """Give a freed agent the longest-waiting contact it can serve, or let it idle."""
+        """Give a freed agent the longest-waiting contact it can serve, or let it idle.
+
+        ``work_for``, ``take`` and ``_idle`` are inlined here: this runs once per contact.
+        """
         pool = agent.pool
         now = self.env.now
         if agent.leaving:
             self._idle(agent, now)
             pool.release(agent, now)
             return
-        best = self.work_for(pool, chat_only=False)
+        if pool.overflow_wait_min is None:
+            best = _oldest_head(pool.priority_queues) if self.priority_used else None
+            best = best or _oldest_head(pool.queues)
+        else:
+            best = self._eligible_head(pool, chat_only=False)
         if best is None:
-            self._idle(agent, now)
+            pool.busy.add(now, -1)
+            if pool.payroll is not None:
+                pool.payroll.idle(agent, now)
             pool.free.append(agent)
             return
-        contact = self.take(best)
+        contact = best.popleft()
+        self.waiting_by_intent[contact.intent] -= 1
+        self.waiting.add(now, -1)
         self.start(contact, agent, now - contact.queued_min)
 
     @staticmethod
@@ -205,12 +223,15 @@ class Router:
         Priority queues (escalations, recontacts) come first; within a class, the oldest head
         wins. ``chat_only`` limits the choice to chats (an agent already holding chats).
         """
-        if pool.overflow_wait_min is not None or chat_only:
-            return self._eligible_head(pool, chat_only)
+        if pool.overflow_wait_min is not None:
+            return self._eligible_head(pool, chat_only=chat_only)
+        if chat_only:
+            best = _oldest_head(pool.chat_priority_queues) if self.priority_used else None
+            return best or _oldest_head(pool.chat_queues)
         best = _oldest_head(pool.priority_queues) if self.priority_used else None
         return best or _oldest_head(pool.queues)
 
-    def _eligible_head(self, pool: Pool, chat_only: bool) -> deque[Contact] | None:
+    def _eligible_head(self, pool: Pool, *, chat_only: bool) -> deque[Contact] | None:
         """Like ``work_for``, restricted to chats and/or to contacts worth an overflow."""
         best: deque[Contact] | None = None
         for queues in (pool.priority_queues, pool.queues):

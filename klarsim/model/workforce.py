@@ -106,6 +106,11 @@ class Pool:
         self.resolution_probability = spec.resolution_probability
         self.concurrency = spec.concurrency
         self.slowdown = spec.concurrency_slowdown
+        self.paces = [1.0] + [
+            1.0 / (1.0 + spec.concurrency_slowdown * (chats - 1))
+            for chats in range(1, spec.concurrency + 1)
+        ]
+        """Pace of each chat when an agent holds ``index`` chats (index 0 unused)."""
         self.overflow_wait_min = spec.overflow_wait_min
         hiring = spec.hiring if isinstance(spec, EmployeePool) else None
         self.ramp_extra = hiring.ramp_start_multiplier - 1.0 if hiring is not None else 0.0
@@ -128,6 +133,9 @@ class Pool:
         """The queues of the intents this pool serves; set by the router."""
         self.priority_queues: list[deque[Contact]] = []
         """Their priority counterparts (escalations, recontacts), served first."""
+        self.chat_queues: list[deque[Contact]] = []
+        self.chat_priority_queues: list[deque[Contact]] = []
+        """The queues of the chat intents among them (for an agent already holding chats)."""
         self.busy = TimeIntegral()
         """Agents holding at least one contact."""
         self.staffed = TimeIntegral()
