@@ -204,3 +204,22 @@ def test_ai_actions_need_an_ai_section() -> None:
         {"staff": employees(5)}, timeline=[{"day": 1, "action": "ai_outage", "duration_hours": 2}]
     )
     assert problems(data) == {"timeline.0.action": "ai_outage needs an ai section"}
+
+
+def test_intents_can_be_excluded_from_the_ai_at_run_time() -> None:
+    data = centre({"staff": employees(30)}, volume=2000, ai=dict(AI))
+    data["ai"]["share"] = 1.0
+    data["demand"]["intents"]["dispute"] = {
+        "share": 0.5,
+        "handle_time_min": {"dist": "exponential", "mean": 5.0},
+    }
+    data["demand"]["intents"]["general"]["share"] = 0.5
+    data["pools"]["staff"]["skills"] = ["general", "dispute"]
+    data["timeline"] = [
+        {"day": 3, "action": "set", "key": "ai.excluded_intents", "value": ["dispute"]}
+    ]
+    table = timeseries(run(data)).set_index("time_days")
+    assert table.loc[:2.9, "ai_share"].mean() == pytest.approx(1.0)
+    assert table.loc[3:, "ai_share"].mean() == pytest.approx(0.5, abs=0.03)
+    data["timeline"][0]["value"] = ["nothing"]
+    assert "unknown intent 'nothing'" in problems(data)["timeline.0.value"]

@@ -109,10 +109,15 @@ def _settable(scenario: Scenario, key: str, value: Any, where: str) -> Iterator[
     data.pop("timeline", None)
     data.pop("guardrails", None)
     try:
-        Scenario.model_validate(apply_overrides(data, [(key, value)]))
+        changed = Scenario.model_validate(apply_overrides(data, [(key, value)]))
     except ValidationError as error:
         first = error.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")
+        yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
+        return
+    from klarsim.config.checks import cross_checks  # noqa: PLC0415 - checks.py imports this module
+
+    for _, message in cross_checks(changed):
         yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
 
 

@@ -27,6 +27,7 @@ class RuntimeKey:
 RUNTIME_KEYS = (
     RuntimeKey("ai.share", "ai", numeric=True),
     RuntimeKey("ai.human_on_request", "ai", numeric=False),
+    RuntimeKey("ai.excluded_intents", "ai", numeric=False),
     RuntimeKey("ai.handoff.with_context", "ai", numeric=False),
     RuntimeKey("ai.handoff.priority", "ai", numeric=False),
     RuntimeKey("pools.*.handle_time_multiplier", "pool", numeric=True),

@@ -53,12 +53,17 @@ class AiTier:
             env.process(self._outage(outage.start_day, outage.duration_hours))
 
     def _thresholds(self, intent: str) -> tuple[float, ...]:
-        if intent in self.spec.excluded_intents:
+        if self.excluded[self.intent_names.index(intent)]:
             return (0.0, 0.0, 0.0, 1.0)
         row = self.rows.get(intent) or self.rows[DEFAULT_OUTCOME]
         return tuple(
             itertools.accumulate((row.resolve, row.false_resolve, row.escalate, row.ask_human))
         )
+
+    def exclude(self, intents: list[str]) -> None:
+        """From now on, never send these intents to the AI (and send the others again)."""
+        self.excluded = [name in intents for name in self.intent_names]
+        self.thresholds = [self._thresholds(name) for name in self.intent_names]
 
     def update_outcomes(self, rows: dict[str, Outcomes]) -> None:
         """A model update: new outcome rows for the intents listed (``default``: the rest)."""

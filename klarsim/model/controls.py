@@ -57,6 +57,11 @@ class Controls:
             lambda v, now: setattr(journey, "human_on_request", bool(v)),
         )
         self._bind(
+            "ai.excluded_intents",
+            lambda: [name for name, out in zip(ai.intent_names, ai.excluded, strict=True) if out],
+            lambda v, now: ai.exclude(list(v)),
+        )
+        self._bind(
             "ai.handoff.with_context",
             lambda: not journey.lost_context,
             lambda v, now: setattr(journey, "lost_context", not v),
