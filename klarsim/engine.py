@@ -149,7 +149,9 @@ class Replication:
         self.env.process(self._interval_clock())
         if self.customers is not None:
             self.env.process(self._customer_days(self.customers))
-        self.env.run_merged(self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrive)
+        self.env.run_merged(
+            self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrival_handler()
+        )
         self.workforce.settle(self.horizon_min)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():

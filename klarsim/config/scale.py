@@ -1,12 +1,13 @@
 """Scaled-down scenarios for fast what-ifs: ``experiment.scale`` multiplies the centre's size.
 
 Demand, the customer population, headcounts (employees, registered gig agents, targets,
-rosters), hires, layoffs and call-ups, the AI's concurrency cap and its monthly platform fee
-are multiplied by the scale (counts rounded, never below one where they were at least one).
-Volume and cost results are then reported extrapolated to full scale as ``*_full_scale``
-columns. Queueing results do not scale linearly (a small pool at the same
-occupancy waits far longer than a large one), so waits, service levels and abandonment from a
-scaled run are pessimistic for the full-size centre.
+rosters), hires, layoffs, call-ups and their queue thresholds, guardrail thresholds on queue
+length, the AI's concurrency cap and its monthly platform fee are multiplied by the scale
+(counts rounded, never below one where they were at least one). Volume and cost results are
+then reported extrapolated to full scale as ``*_full_scale`` columns. Queueing results do not
+scale linearly (a small pool at the same occupancy waits far longer than a large one), so
+waits, service levels and abandonment from a scaled run are pessimistic for the full-size
+centre.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SCALED_COUNTS = (
     "pools.*.registered",
     "pools.*.target_headcount",
     "pools.*.call_up.agents",
+    "pools.*.call_up.queue_threshold",
     "timeline.*.count",
     "guardrails.*.then.agents",
     "guardrails.*.then.target_headcount",
@@ -46,6 +48,11 @@ def scaled(scenario: Scenario) -> Scenario:
         _apply(data, path.split("."), lambda value: value * scale)
     for path in SCALED_COUNTS:
         _apply(data, path.split("."), lambda value: _count(value, scale))
+    for rule in data.get("guardrails") or []:
+        if rule["metric"] == "queue_length":  # a number of contacts: it scales with the centre
+            for side in ("below", "above"):
+                if rule.get(side) is not None:
+                    rule[side] *= scale
     data["experiment"]["scale"] = scale
     return Scenario.model_validate(data)
 

@@ -129,16 +129,17 @@ class Recorder:
         self._abandoned, self._wait_abandoned = sums["abandoned"], sums["wait_abandoned_min"]
         self._completed, self._handle = sums["completed"], sums["handle_min"]
 
-    def finished(self, contact: Contact, resolved: bool, csat: float) -> None:
-        """Book a contact that ended: its arrival, journey, CSAT and issue."""
-        self.book(contact, resolved, csat, ended=True)
-
     def unfinished(self, contact: Contact) -> None:
         """Book a contact still waiting, in service or with the AI when the run ends."""
-        self.book(contact, False, 0.0, ended=False)
+        self.finished(contact, False, 0.0, ended=False)
 
-    def book(self, contact: Contact, resolved: bool, csat: float, *, ended: bool) -> None:
-        """Add one contact to the sums of the interval in which it arrived."""
+    def finished(
+        self, contact: Contact, resolved: bool, csat: float, *, ended: bool = True
+    ) -> None:
+        """Book a contact that ended (or, ``ended=False``, is still in the system at the end).
+
+        It goes to the sums of the interval in which it arrived: arrival, journey, CSAT, issue.
+        """
         index = contact.interval
         self._contacts[index] += 1
         if contact.attempt > 1:

@@ -48,7 +48,7 @@ class ChatDesk:
         which is about to add more work.
         """
         pool = agent.pool
-        now = self.env.now
+        now = self.env._now
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
@@ -82,7 +82,7 @@ class ChatDesk:
             if self.router.work_for(pool, chat_only=False) is None:
                 return
             pool.free.remove(agent)
-            pool.busy.add(self.env.now, 1)
+            pool.busy.add(self.env._now, 1)
         self._take_work(agent)
         pool.place(agent)
         self._schedule(agent)
@@ -95,7 +95,7 @@ class ChatDesk:
             if queue is None:
                 return
             contact = router.take(queue)
-            self.start(contact, agent, self.env.now - contact.queued_min, schedule=False)
+            self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
 
     def _advance(self, agent: Agent, now: float) -> None:
         """Book the work done on the agent's chats since their pace last changed."""
@@ -122,7 +122,7 @@ class ChatDesk:
         agent, ticket, chat = event.subject
         if ticket != agent.ticket:
             return  # the agent's chats changed since this was scheduled
-        now = self.env.now
+        now = self.env._now
         self._advance(agent, now)
         agent.chats.remove(chat)
         agent.load -= 1
@@ -141,7 +141,7 @@ class ChatDesk:
 
     def _finish(self, contact: Contact, agent: Agent) -> None:
         pool = agent.pool
-        now = self.env.now
+        now = self.env._now
         if pool.payroll is not None:
             pool.payroll.served(agent, now)
         self.router.on_finished(contact, pool)

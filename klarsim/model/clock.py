@@ -3,7 +3,8 @@
 Arrivals are known in advance and sorted, so they need not become event objects on the
 heap: the run loop takes the earlier of the next arrival and the head of SimPy's queue. The
 queue's events are processed exactly as ``Environment.step`` does (same order, same failure
-handling); an arrival at the same time as a queued event comes first.
+handling), except that a ``Call`` runs its one callback directly; an arrival at the same time
+as a queued event comes first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from heapq import heappop
 from typing import TypeVar
 
 import simpy
+
+from klarsim.model.events import Call
 
 Arrival = TypeVar("Arrival")
 
@@ -49,6 +52,9 @@ class Clock(simpy.Environment):
             if event_time >= until:
                 break
             self._now, _, _, event = heappop(queue)
+            if event.__class__ is Call:
+                event.callback(event)
+                continue
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
             for callback in callbacks:
                 callback(event)

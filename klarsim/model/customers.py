@@ -7,11 +7,16 @@ touched. Once a day customers below the churn threshold leave with probability
 threshold, trust can only fall below it at a contact, so the daily step looks only at the
 customers a contact left below it; otherwise it looks at everyone. The mean trust of active
 customers is a running sum, so no step needs a pass over the whole population.
+
+Each array lives in an ``array.array`` buffer with a numpy view on the same memory: the
+per-contact path reads and writes single customers through the buffer (a plain Python float,
+no numpy scalar), the daily churn step works on the numpy view.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 
 import numpy as np
 
@@ -26,12 +31,16 @@ class CustomerBase:
     def __init__(self, spec: Customers, population: int, churn_stream: np.random.Generator):
         trust = spec.trust
         self.population = population
-        self.trust = np.full(population, trust.initial)
-        self.updated_min = np.zeros(population)
-        self.active = np.arange(population, dtype=np.int64)
+        self._trust = _doubles(population, trust.initial)
+        self._updated_min = _doubles(population, 0.0)
+        self._active = array("q", range(population))
+        self._is_active = bytearray(b"\x01") * population
+        self.trust = np.frombuffer(self._trust, dtype=np.float64)
+        self.updated_min = np.frombuffer(self._updated_min, dtype=np.float64)
+        self.active = np.frombuffer(self._active, dtype=np.int64)
         """The first ``active_count`` entries are the active customers' indices."""
         self.position = np.arange(population, dtype=np.int64)
-        self.is_active = np.ones(population, dtype=bool)
+        self.is_active = np.frombuffer(self._is_active, dtype=np.bool_)
         self.active_count = population
         self.churned_count = 0
         self.revenue_per_min = spec.revenue_per_year / MINUTES_PER_YEAR
@@ -53,21 +62,25 @@ class CustomerBase:
         """Thinning: a contact of the full population happens only if its customer is active."""
         return uniform * self.population < self.active_count
 
+    def is_still_active(self, customer: int) -> bool:
+        """Whether the customer has not churned."""
+        return bool(self._is_active[customer])
+
     def pick(self, uniform: float) -> int:
         """An active customer chosen uniformly."""
-        return int(self.active[int(uniform * self.active_count)])
+        return self._active[int(uniform * self.active_count)]
 
     def update(self, customer: int, score: float, now: float) -> None:
         """Move a customer's trust toward ``score`` after decaying it to ``now``."""
-        if not self.is_active[customer]:
+        if not self._is_active[customer]:
             return
         baseline = self._baseline
-        old = float(self.trust[customer])
-        last = float(self.updated_min[customer])
+        old = self._trust[customer]
+        last = self._updated_min[customer]
         decayed = baseline + (old - baseline) * math.exp(-self._decay_per_min * (now - last))
         new = decayed + self._learning_rate * (score - decayed)
-        self.trust[customer] = new
-        self.updated_min[customer] = now
+        self._trust[customer] = new
+        self._updated_min[customer] = now
         if new < self._threshold:
             self._at_risk.add(customer)
         reference = self._reference_min
@@ -77,8 +90,8 @@ class CustomerBase:
 
     def trust_of(self, customer: int, now: float) -> float:
         """A customer's trust at ``now``."""
-        elapsed = now - float(self.updated_min[customer])
-        deviation = float(self.trust[customer]) - self._baseline
+        elapsed = now - self._updated_min[customer]
+        deviation = self._trust[customer] - self._baseline
         return self._baseline + deviation * math.exp(-self._decay_per_min * elapsed)
 
     def mean_trust(self, now: float) -> float:
@@ -131,8 +144,8 @@ class CustomerBase:
         return chosen
 
     def _remove(self, customer: int) -> None:
-        deviation = float(self.trust[customer]) - self._baseline
-        since = float(self.updated_min[customer]) - self._reference_min
+        deviation = self._trust[customer] - self._baseline
+        since = self._updated_min[customer] - self._reference_min
         self._deviation_sum -= deviation * math.exp(self._decay_per_min * since)
         last = self.active_count - 1
         slot = int(self.position[customer])
@@ -140,5 +153,10 @@ class CustomerBase:
         self.active[slot], self.position[moved] = moved, slot
         self.active[last], self.position[customer] = customer, last
         self.active_count = last
-        self.is_active[customer] = False
+        self._is_active[customer] = 0
         self.churned_count += 1
+
+
+def _doubles(size: int, value: float) -> array[float]:
+    """An ``array.array`` of ``size`` doubles, all ``value``."""
+    return array("d", [value]) * size

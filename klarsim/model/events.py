@@ -13,15 +13,18 @@ from simpy.events import NORMAL, Timeout
 class Call(Timeout):
     """Runs ``callback(event)`` after ``delay``; ``event.subject`` carries ``subject``.
 
-    A ``Timeout`` with its callback filled in at creation: all the per-contact path needs,
+    A ``Timeout`` with its one callback fixed at creation: all the per-contact path needs,
     and far cheaper than a process or a resource request per contact. Its constructor inlines
     ``Timeout.__init__`` and ``Environment.schedule``, as SimPy inlines ``Event.__init__`` in
-    ``Timeout``; the constant fields of a successful timeout live on the class.
+    ``Timeout``; the constant fields of a successful timeout live on the class. The clock
+    (``klarsim.model.clock.Clock``) calls ``callback`` directly, so a Call needs no
+    ``callbacks`` list and must not be yielded by a SimPy process.
     """
 
     _ok = True
     _value = None
     _delay = 0.0
+    callbacks = None  # type: ignore[assignment]  # never a list: see the class docstring
 
     def __init__(
         self,
@@ -31,7 +34,7 @@ class Call(Timeout):
         subject: Any = None,
     ) -> None:
         self.env = env
-        self.callbacks = [callback]  # called with this very event
+        self.callback = callback  # called with this very event
         self.subject = subject
         # Environment.schedule(self, NORMAL, delay), inlined (SimPy 4 keeps these fields).
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))

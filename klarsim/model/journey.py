@@ -8,6 +8,8 @@ contact that ends unresolved may come back later as the same customer with the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import simpy
 
 from klarsim.config.schema import Scenario
@@ -80,6 +82,13 @@ class Journey:
         self.returning: set[Contact] = set()
         """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
 
+    def arrival_handler(self) -> Callable[[Contact], None]:
+        """What to call for each first contact: ``arrive``, or straight to the router when
+        there is neither an AI tier nor a customer base (one call fewer per contact)."""
+        if self.ai is None and self.customers is None:
+            return self.router.offer
+        return self.arrive
+
     def arrive(self, contact: Contact) -> None:
         """A first contact arrives (dropped if its customer would have churned)."""
         customers = self.customers
@@ -137,7 +146,7 @@ class Journey:
     def _settle(self, contact: Contact, pool: Pool | None, score: float) -> None:
         """Move the customer's trust and log the contact, where those are kept."""
         if self.customers is not None and contact.customer != NO_CUSTOMER:
-            self.customers.update(contact.customer, score, self.env.now)
+            self.customers.update(contact.customer, score, self.env._now)
         if self.log is not None:
             self.log.record(contact, pool)
 
@@ -156,9 +165,9 @@ class Journey:
         self.returning.discard(previous)
         customers = self.customers
         if customers is not None and previous.customer != NO_CUSTOMER:
-            if not customers.is_active[previous.customer]:
+            if not customers.is_still_active(previous.customer):
                 self.recorder.issue_lost(previous)
                 return
             if outcome is outcomes.FALSE_RESOLVED:
-                customers.update(previous.customer, self._discovered_score, self.env.now)
-        self._route_recontact(self.factory.recontact(previous, self.env.now))
+                customers.update(previous.customer, self._discovered_score, self.env._now)
+        self._route_recontact(self.factory.recontact(previous, self.env._now))
