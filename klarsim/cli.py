@@ -328,6 +328,40 @@ def sweep(
 
 
 @app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Results folder.")] = Path("klarsim-demo"),
+    reps: Annotated[
+        int | None, typer.Option(min=1, help="Replications (default: the scenarios').")
+    ] = None,
+    set_: SetOption = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
+    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run the Klarna case end to end: compare the four scenarios, plot, write the report."""
+    from klarsim.demo import klarna_scenarios, run_demo  # noqa: PLC0415
+
+    failures = FailureLog()
+    with _bad_input_exits():
+        paths = klarna_scenarios()
+        count = reps if reps is not None else load_scenario(paths[0]).experiment.replications
+        with _interrupt_exits(out), _progress(count * len(paths), quiet) as advance:
+            result = run_demo(
+                out=out,
+                reps=reps,
+                overrides=list(set_ or []),
+                force=force,
+                workers=workers,
+                progress=advance,
+                on_failure=failures,
+            )
+    console.print(_comparison_table(result.comparison))
+    console.print(f"{len(result.plots)} plot files in {out / 'plots'}", highlight=False)
+    typer.echo(f"Report: {result.report}")
+    failures.exit_if_any()
+
+
+@app.command()
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
     set_: SetOption = None,

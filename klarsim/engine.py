@@ -120,6 +120,7 @@ class Replication:
         self.guardrails = Guardrails(
             self.env,
             self.scenario.guardrails,
+            start_date=self.scenario.experiment.start_date,
             sums=self.recorder.sums,
             interval_min=self.interval_min,
             customers=self.customers,

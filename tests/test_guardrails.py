@@ -143,3 +143,21 @@ def test_guardrail_errors_are_clear() -> None:
         "guardrails.1.name": "expected a unique name, got 'watch' twice",
         "guardrails.1.then.pool": "call_up_gig needs a gig pool; 'staff' is not one",
     }
+
+
+def test_the_fallback_never_raises_the_ai_share_and_open_hiring_never_lowers_the_target() -> None:
+    below_minimum = {"action": "lower_ai_share", "step": 0.1, "minimum": 0.9}
+    watched = rule("abandonment_rate", above=0.1, then=below_minimum, cooldown_days=20)
+    setting = timeseries(run(understaffed([watched]))).set_index("time_days")["ai_share_setting"]
+    assert setting.eq(0.8).all(), "0.8 is already under the minimum: it stays"
+    lower = {"action": "open_hiring", "pool": "staff", "target_headcount": 2}
+    watched = rule("abandonment_rate", above=0.1, then=lower, cooldown_days=20)
+    table = timeseries(run(understaffed([watched])))
+    assert table["headcount_staff"].eq(5).all()
+
+
+def test_a_guardrail_can_start_on_a_date() -> None:
+    watched = rule("abandonment_rate", above=0.1, cooldown_days=3, start_date="2024-01-05")
+    data = understaffed([watched])
+    data["experiment"]["start_date"] = "2024-01-01"
+    assert firings(data) == [4.0, 7.0]

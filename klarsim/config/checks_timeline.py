@@ -213,6 +213,8 @@ def _guardrails(scenario: Scenario) -> Iterator[Finding]:
         if rule.name in names:
             yield f"{where}.name", f"expected a unique name, got {rule.name!r} twice"
         names.add(rule.name)
+        if rule.start_date is not None and scenario.experiment.start_date is None:
+            yield f"{where}.start_date", "a date needs experiment.start_date (or give start_day)"
         if rule.metric == "trust_mean" and scenario.customers.population is None:
             yield f"{where}.metric", "trust_mean needs customers.population"
         yield from _guardrail_action(scenario, rule.then, f"{where}.then")

@@ -138,7 +138,7 @@ Metric = Literal["csat_mean", "service_level", "abandonment_rate", "queue_length
 
 
 class LowerAiShare(Frozen):
-    """Step the AI routing share down (and stop any ramp of it): the fallback."""
+    """Step the AI routing share down, not below ``minimum`` (and stop any ramp of it)."""
 
     action: Literal["lower_ai_share"]
     step: Probability
@@ -154,7 +154,7 @@ class CallUpGig(Frozen):
 
 
 class OpenHiring(Frozen):
-    """Lift a pool's freeze and hire up to a new target headcount."""
+    """Lift a pool's freeze and hire up to a target headcount (a lower target stays)."""
 
     action: Literal["open_hiring"]
     pool: Name
@@ -182,7 +182,8 @@ class Guardrail(Frozen):
     cooldown_days: NonNegativeFloat = 7.0
     """After a firing, the rule is not evaluated again for this long."""
     start_day: NonNegativeFloat = 0.0
-    """First evaluation (a full window must have passed, too)."""
+    start_date: datetime.date | None = None
+    """First evaluation, as a day or a date (a full window must have passed, too)."""
     then: GuardrailAction
 
     @model_validator(mode="after")
@@ -190,6 +191,12 @@ class Guardrail(Frozen):
         if (self.below is None) == (self.above is None):
             raise ValueError("expected exactly one of below or above")
         return self
+
+    def first_day(self, start_date: datetime.date | None) -> float:
+        """The first day the rule may be evaluated."""
+        if self.start_date is None:
+            return self.start_day
+        return days_from_start(None, self.start_date, start_date)
 
     @property
     def threshold(self) -> float:

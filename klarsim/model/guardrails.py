@@ -8,6 +8,7 @@ Contact metrics use the contacts that arrived in the window and have finished.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable, Sequence
 
@@ -41,12 +42,12 @@ def _ratio(numerator: float, denominator: float) -> float:
 class Rule:
     """One guardrail and when it may next be evaluated."""
 
-    def __init__(self, spec: Guardrail, interval_min: float) -> None:
+    def __init__(self, spec: Guardrail, interval_min: float, first_day: float) -> None:
         self.spec = spec
         self.window = max(1, math.ceil(spec.window_hours * MINUTES_PER_HOUR / interval_min - 1e-9))
         """Intervals in the window."""
         window_min = self.window * interval_min
-        self.next_min = max(spec.start_day * MINUTES_PER_DAY, window_min)
+        self.next_min = max(first_day * MINUTES_PER_DAY, window_min)
 
     def crossed(self, value: float) -> bool:
         """Whether ``value`` is on the wrong side of the threshold (NaN never is)."""
@@ -64,6 +65,7 @@ class Guardrails:
         env: simpy.Environment,
         specs: Sequence[Guardrail],
         *,
+        start_date: datetime.date | None,
         sums: Sums,
         interval_min: float,
         customers: CustomerBase | None,
@@ -73,7 +75,7 @@ class Guardrails:
         book: Book,
     ) -> None:
         self.env = env
-        self.rules = [Rule(spec, interval_min) for spec in specs]
+        self.rules = [Rule(spec, interval_min, spec.first_day(start_date)) for spec in specs]
         self.sums = sums
         self.interval_min = interval_min
         self.customers = customers
@@ -129,7 +131,8 @@ class Guardrails:
 
     def _act(self, action: GuardrailAction, name: str, now: float) -> None:
         if isinstance(action, LowerAiShare):
-            share = max(action.minimum, float(self.controls.get("ai.share")) - action.step)
+            current = float(self.controls.get("ai.share"))
+            share = min(current, max(action.minimum, current - action.step))
             self.controls.set("ai.share", share, now)
             self.log.record(
                 now, GUARDRAIL, "lower_ai_share", target="ai.share", value=share, detail=name
@@ -143,8 +146,8 @@ class Guardrails:
         elif isinstance(action, OpenHiring):
             headcount = self.workforce.headcounts[action.pool]
             headcount.frozen = False
-            headcount.set_target(action.target_headcount, now)
-            target = action.target_headcount
+            target = max(headcount.target, action.target_headcount)
+            headcount.set_target(target, now)
             self.log.record(
                 now, GUARDRAIL, "open_hiring", target=action.pool, value=target, detail=name
             )

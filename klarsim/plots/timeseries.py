@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -208,12 +209,15 @@ def _with_dates(bands: pd.DataFrame, timeseries: pd.DataFrame) -> pd.DataFrame:
 
 def _label_time(axes: list[Axes], timeseries: pd.DataFrame) -> None:
     dated = has_values(timeseries, "date")
+    if dated:
+        for panel in axes:  # a few dates a panel, written as briefly as they can be
+            locator = AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+            panel.xaxis.set_major_locator(locator)
+            panel.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     columns = min(COLUMNS_PER_ROW, len(axes))
     for panel in axes[-columns:]:
         panel.set_xlabel("date (calendar)" if dated else "time (days)")
         panel.tick_params(labelbottom=True)
-        if dated:
-            panel.tick_params(axis="x", labelrotation=30)
 
 
 def _scenario_legend(figure: Figure, scenarios: list[str]) -> None:

@@ -1,0 +1,62 @@
+"""The Klarna reference scenarios and ``klarsim demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from typer.testing import CliRunner
+
+import klarsim
+from klarsim.cli import app
+from klarsim.demo import BASELINE, klarna_scenarios
+
+runner = CliRunner()
+SHARED = ("experiment", "demand", "customers")
+
+
+def test_the_four_scenarios_share_experiment_demand_and_customers() -> None:
+    raw = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in klarna_scenarios()]
+    for section in SHARED:
+        assert all(data[section] == raw[0][section] for data in raw), section
+    loaded = [klarsim.load_scenario(path) for path in klarna_scenarios()]
+    assert [scenario.name for scenario in loaded][0] == BASELINE
+    horizon_years = loaded[0].experiment.horizon_days / 365
+    assert 2 <= horizon_years <= 3
+
+
+def test_every_line_of_a_klarna_scenario_that_sets_a_value_says_where_it_comes_from() -> None:
+    """Each leaf value has a comment (a source or "assumption"), or is a list item or a name."""
+    free = ("name:", "description:", "- {start_hour", "kind:", "skills:")
+    for path in klarna_scenarios():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("demand:"))
+        for number, line in enumerate(lines[start:], start=start + 1):
+            text = line.strip()
+            if not text or text.startswith(("#", "- {date", "- {day")) or text.startswith(free):
+                continue
+            key, _, value = text.partition(":")
+            if value.strip() and not value.strip().startswith(("#", ">", "|")):
+                assert "#" in value, f"{path.name}:{number}: {text}"
+
+
+def test_demo_runs_the_comparison_plots_and_report(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    arguments = ["demo", "--out", str(out), "--reps", "2", "--workers", "1", "--quiet"]
+    result = runner.invoke(app, [*arguments, "--set", "experiment.scale=0.0003"])
+    assert result.exit_code == 0, result.output
+    assert f"Report: {out / 'report.html'}" in result.output
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert set(comparison["scenario"]) == {
+        "human-centre-2023",
+        "ai-first-2024",
+        "hybrid-gig-2025",
+        "phased-rollout",
+    }
+    assert {"kpi_timeseries.png", "comparison.png", "cost_waterfall.png"} <= {
+        path.name for path in (out / "plots").iterdir()
+    }
+    assert (out / "report.html").stat().st_size > 10_000
+    again = runner.invoke(app, arguments)
+    assert again.exit_code == 2, "an existing folder is never overwritten silently"
