@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Generator, Iterator
 from operator import attrgetter
 
+import numpy as np
 from simpy.events import Event, Timeout
 
 from klarsim.config.scale import scaled
@@ -203,7 +204,7 @@ class Replication:
         counted = [c for c, _ in self._in_system() if c.arrival_min >= self.warmup_min]
         in_queue = sum(1 for contact in counted if contact.state == QUEUED)
         in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
-        open_issues = [c for c, _ in self._in_system()] + list(self.journey.returning)
+        open_issues = [c for c, _ in self._in_system()] + self.journey.returning()
         return {
             "scenario": self.scenario.name,
             "replication": self.replication,
@@ -218,27 +219,23 @@ class Replication:
         }
 
     def _timeseries(self) -> Columns:
-        sums = self.recorder.sums
-        columns: Columns = {"interval": [], "time_days": []}
-        for index in range(self.first_interval, self.intervals):
-            columns["interval"].append(index)
-            columns["time_days"].append(index * self.interval_min / MINUTES_PER_DAY)
-            interval_sums = {name: values[index] for name, values in sums.items()}
-            row = kpis(interval_sums, self.interval_min, self.prices)
-            row["staffed_agents"] = interval_sums["staffed_agent_min"] / self.interval_min
-            row["queue_end"] = interval_sums["queue_end"]
-            row |= self._pool_columns(index)
-            for name, value in row.items():
-                columns.setdefault(name, []).append(value)
+        """One entry per interval after the warm-up, every KPI computed on whole columns."""
+        window = slice(self.first_interval, self.intervals)
+        sums = {name: np.asarray(values[window]) for name, values in self.recorder.sums.items()}
+        indices = np.arange(self.first_interval, self.intervals)
+        row = kpis(sums, self.interval_min, self.prices)
+        row["staffed_agents"] = sums["staffed_agent_min"] / self.interval_min
+        row["queue_end"] = sums["queue_end"]
+        for name, pool_sums in self.recorder.pool_sums.items():
+            staffed = np.asarray(pool_sums["staffed_min"][window]) / self.interval_min
+            row[f"staffed_agents_{name}"] = staffed
+            row[f"headcount_{name}"] = np.asarray(pool_sums["headcount"][window])
+        columns: Columns = {
+            "interval": indices.tolist(),
+            "time_days": (indices * self.interval_min / MINUTES_PER_DAY).tolist(),
+        }
+        columns |= {name: np.asarray(values).tolist() for name, values in row.items()}
         return self._with_dates(columns)
-
-    def _pool_columns(self, index: int) -> dict[str, float]:
-        """Agents on duty (mean over the interval) and headcount (at its end) per pool."""
-        row: dict[str, float] = {}
-        for name, sums in self.recorder.pool_sums.items():
-            row[f"staffed_agents_{name}"] = sums["staffed_min"][index] / self.interval_min
-            row[f"headcount_{name}"] = sums["headcount"][index]
-        return row
 
     def _with_dates(self, columns: Columns) -> Columns:
         """Add each interval's calendar start when the scenario has a start date."""

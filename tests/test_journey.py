@@ -319,3 +319,39 @@ def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
     exact = np.mean([customers.trust_of(customer, now) for customer in active])
     assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
     assert not customers.is_active[customers.active[customers.active_count :]].any()
+
+
+def test_mean_trust_stays_exact_when_the_reference_time_moves() -> None:
+    """A half-life of two hours makes the scaled deviations overflow-prone: they are rebased."""
+    spec = Customers.model_validate(
+        {
+            "population": 200,
+            "trust": {"initial": 0.8, "baseline": 0.8, "half_life_days": 2 / 24},
+            "churn": {"threshold": 0.5, "max_per_year": 100},
+        }
+    )
+    customers = CustomerBase(spec, 200, np.random.default_rng(1))
+    generator = np.random.default_rng(2)
+    for day in range(1, 8):
+        for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 40)):
+            customer = customers.pick(float(generator.random()))
+            customers.update(customer, float(generator.choice([0.0, 0.9])), float(now))
+        customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
+    now = 7 * MINUTES_PER_DAY + 30
+    active = customers.active[: customers.active_count].tolist()
+    exact = np.mean([customers.trust_of(customer, now) for customer in active])
+    assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
+    assert np.isfinite(customers.scaled).all()
+
+
+def test_an_arriving_contact_comes_from_an_active_customer_chosen_uniformly() -> None:
+    spec = Customers.model_validate({"population": 10})
+    customers = CustomerBase(spec, 10, np.random.default_rng(0))
+    for gone in (2, 5, 6, 9):
+        customers._remove(gone)
+    generator = np.random.default_rng(3)
+    draws = [customers.draw(0.0, float(u)) for u in generator.random(60_000)]
+    counts = np.bincount(draws, minlength=10)
+    assert counts[[2, 5, 6, 9]].sum() == 0
+    assert counts[[0, 1, 3, 4, 7, 8]] == pytest.approx([10_000] * 6, rel=0.05)
+    assert customers.draw(0.7, 0.5) == -1, "thinned: 6 of 10 active, 0.7 x 10 >= 6"

@@ -8,10 +8,14 @@ rate for staffed time; churned customers' yearly revenue is lost from the day th
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from klarsim.config.schema import Scenario
-from klarsim.metrics.recorder import ALL_SUMS, Totals
+from klarsim.metrics.recorder import ALL_SUMS
 
 MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
 MINUTES_PER_HOUR = 60.0
@@ -61,15 +65,33 @@ class Prices:
         )
 
 
-def ratio(numerator: float, denominator: float) -> float:
-    """``numerator / denominator``, or NaN when there is nothing to divide by."""
+Amount = Any
+"""A float (a run's total) or a numpy array of per-interval values: every KPI below is
+computed the same way for both, so totals and time series share one definition."""
+
+
+def ratio(numerator: Amount, denominator: Amount) -> Amount:
+    """``numerator / denominator``, or NaN where there is nothing to divide by."""
+    if isinstance(denominator, np.ndarray):
+        nothing = np.full(denominator.shape, np.nan)
+        return np.divide(numerator, denominator, out=nothing, where=denominator > 0)
     return numerator / denominator if denominator > 0 else math.nan
 
 
-def kpis(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float | int]:
-    """Counts, rates, satisfaction and costs over a stretch of ``duration_min`` minutes."""
+def _whole(amount: Amount) -> Amount:
+    """A count as an integer (or integer array)."""
+    if isinstance(amount, np.ndarray):
+        return amount.astype(np.int64)
+    return int(amount)
+
+
+def kpis(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dict[str, Amount]:
+    """Counts, rates, satisfaction and costs over a stretch of ``duration_min`` minutes.
+
+    ``sums`` holds the accumulated sums of a stretch (floats), or of every interval (arrays).
+    """
     return {
-        **{name: int(sums[name]) for name in COUNT_COLUMNS},
+        **{name: _whole(sums[name]) for name in COUNT_COLUMNS},
         **_queue(sums, duration_min),
         **_journey(sums),
         **_labour(sums),
@@ -77,7 +99,7 @@ def kpis(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float |
     }
 
 
-def _queue(sums: Totals, duration_min: float) -> dict[str, float]:
+def _queue(sums: Mapping[str, Amount], duration_min: float) -> dict[str, Amount]:
     left_queue = sums["answered"] + sums["abandoned"]
     return {
         "abandonment_rate": ratio(sums["abandoned"], sums["offered_human"]),
@@ -91,23 +113,30 @@ def _queue(sums: Totals, duration_min: float) -> dict[str, float]:
     }
 
 
-def _journey(sums: Totals) -> dict[str, float]:
+def _journey(sums: Mapping[str, Amount]) -> dict[str, Amount]:
     active_end = sums["active_customers_end"]
     return {
         "ai_share": ratio(sums["ai_contacts"], sums["contacts"]),
         "fcr": ratio(sums["issues_resolved_first"], sums["issues_created"]),
         "csat_mean": ratio(sums["csat_sum"], sums["finished"]),
-        "trust_mean_end": sums["trust_mean_end"] if active_end > 0 else math.nan,
-        "active_customers_end": int(active_end),
+        "trust_mean_end": _where_any(active_end, sums["trust_mean_end"]),
+        "active_customers_end": _whole(active_end),
         "churn_rate": ratio(sums["churned"], active_end + sums["churned"]),
     }
 
 
-def _labour(sums: Totals) -> dict[str, float]:
+def _where_any(count: Amount, value: Amount) -> Amount:
+    """``value`` where ``count`` is positive, NaN elsewhere."""
+    if isinstance(count, np.ndarray):
+        return np.where(count > 0, value, np.nan)
+    return value if count > 0 else math.nan
+
+
+def _labour(sums: Mapping[str, Amount]) -> dict[str, Amount]:
     gig_hours_online = sums["gig_online_min"] / MINUTES_PER_HOUR
     human_busy = sums["employee_busy_min"] + sums["gig_busy_min"]
     return {
-        "employees_end": int(sums["employees_end"]),
+        "employees_end": _whole(sums["employees_end"]),
         "employee_hours": sums["employee_paid_min"] / MINUTES_PER_HOUR,
         "gig_hours_online": gig_hours_online,
         "gig_hours_engaged": sums["gig_busy_min"] / MINUTES_PER_HOUR,
@@ -119,7 +148,7 @@ def _labour(sums: Totals) -> dict[str, float]:
     }
 
 
-def _costs(sums: Totals, duration_min: float, prices: Prices) -> dict[str, float]:
+def _costs(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dict[str, Amount]:
     billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
     cost_ai = (
         sums["ai_contacts"] * prices.per_conversation
@@ -164,7 +193,7 @@ FULL_SCALE_COLUMNS = (
 """Volume and cost columns that are also reported divided by ``experiment.scale``."""
 
 
-def full_scale(row: dict[str, float | int], scale: float) -> dict[str, float]:
+def full_scale(row: Mapping[str, Amount], scale: float) -> dict[str, Amount]:
     """``COLUMN_full_scale`` = COLUMN / scale for volumes and costs (the full-size centre)."""
     return {f"{name}_full_scale": row[name] / scale for name in FULL_SCALE_COLUMNS}
 

@@ -211,7 +211,9 @@ class Recorder:
         sums = self.sums
         for name, pool in workforce.pools.items():
             staffed, busy = pool.staffed.take(now), pool.busy.take(now)
-            per_pool = self.pool_sums.setdefault(name, _pool_lists(self.intervals))
+            per_pool = self.pool_sums.get(name)
+            if per_pool is None:
+                per_pool = self.pool_sums[name] = _pool_lists(self.intervals)
             per_pool["staffed_min"][index] = staffed
             per_pool["headcount"][index] = workforce.headcounts[name].people
             sums["staffed_agent_min"][index] += staffed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator
 
@@ -17,7 +18,7 @@ from simpy.events import Event
 
 from klarsim.config.ai import AI, DEFAULT_OUTCOME, Outcomes
 from klarsim.model.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
-from klarsim.model.events import Call
+from klarsim.model.events import Call, pending
 from klarsim.model.luck import AI_OUTCOME, ROUTE
 
 RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN = range(4)
@@ -42,7 +43,8 @@ class AiTier:
         self._outages_now = 0
         """Outages in progress (they may overlap); the tier is available when none is."""
         self.capacity = spec.concurrency if spec.concurrency is not None else math.inf
-        self.conversations: set[Contact] = set()
+        self.talking = 0
+        """Conversations in progress (their contacts are found in the event queue)."""
         self.waiting: deque[Contact] = deque()
         self.on_finished = on_finished
         self.excluded = [name in spec.excluded_intents for name in intent_names]
@@ -70,17 +72,19 @@ class AiTier:
         self.rows.update(rows)
         self.thresholds = [self._thresholds(name) for name in self.intent_names]
 
-    def takes(self, contact: Contact) -> bool:
-        """Whether this contact goes to the AI first."""
-        return (
-            self.available
-            and not self.excluded[contact.intent]
-            and contact.luck[ROUTE] < self.share
-        )
+    def take(self, contact: Contact) -> bool:
+        """Whether the AI takes this contact first (if so, its conversation starts or waits).
 
-    def start(self, contact: Contact) -> bool:
-        """Start or queue a conversation; False when the AI is full and overflow goes to humans."""
-        if len(self.conversations) < self.capacity:
+        False when the contact is not routed to the AI (its share, an excluded intent, an
+        outage) or the AI is at its cap and overflow goes to humans.
+        """
+        if (
+            not self.available
+            or self.excluded[contact.intent]
+            or contact.luck[ROUTE] >= self.share
+        ):
+            return False
+        if self.talking < self.capacity:
             self._converse(contact)
         elif self.spec.when_full == "wait":
             self.waiting.append(contact)
@@ -92,7 +96,7 @@ class AiTier:
 
     def in_system(self) -> list[Contact]:
         """Contacts in conversation with the AI or waiting for it."""
-        return [*self.conversations, *self.waiting]
+        return [*pending(self.env, self._on_end), *self.waiting]
 
     def begin_outage(self) -> None:
         """The AI goes down; new contacts go to humans until every outage has ended."""
@@ -105,24 +109,25 @@ class AiTier:
         self.available = self._outages_now == 0
 
     def _converse(self, contact: Contact) -> None:
-        self.conversations.add(contact)
+        self.talking += 1
         Call(self.env, contact.ai_handle_min, self._on_end, contact)
 
     def _on_end(self, event: Call) -> None:
         contact: Contact = event.subject
-        self.conversations.discard(contact)
+        self.talking -= 1
         if self.waiting:
             self._converse(self.waiting.popleft())
         contact.ai_result = self.outcome(contact)
         self.on_finished(contact, contact.ai_result)
 
     def outcome(self, contact: Contact) -> int:
-        """The contact's outcome from its own uniform (the same in every scenario)."""
-        uniform = contact.luck[AI_OUTCOME]
-        for outcome, threshold in enumerate(self.thresholds[contact.intent]):
-            if uniform < threshold:
-                return outcome
-        return ASK_HUMAN
+        """The contact's outcome from its own uniform (the same in every scenario).
+
+        The first outcome whose cumulative probability exceeds the uniform; ASK_HUMAN if
+        rounding leaves the uniform above the last one.
+        """
+        chosen = bisect_right(self.thresholds[contact.intent], contact.luck[AI_OUTCOME])
+        return chosen if chosen < ASK_HUMAN else ASK_HUMAN
 
     def _outage(self, start_day: float, duration_hours: float) -> Generator[Event, None, None]:
         yield self.env.timeout(start_day * MINUTES_PER_DAY)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from klarsim.config.schema import Scenario
-from klarsim.model.luck import Luck, RecontactLuck, decision_rows
+from klarsim.model.luck import Decisions, Luck, RecontactLuck, decision_rows
 from klarsim.rng import Streams
 
 QUEUED, IN_SERVICE, COMPLETED, ABANDONED, WITH_AI, FINISHED = range(6)
@@ -62,7 +62,7 @@ class Contact:
         handle_min: float,
         patience_min: float,
         ai_handle_min: float,
-        luck: tuple[float, ...],
+        luck: Decisions,
     ) -> None:
         self.identifier = identifier
         self.arrival_min = arrival_min

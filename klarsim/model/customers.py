@@ -1,12 +1,17 @@
 """The customer base: trust and churn of every customer, kept in numpy arrays.
 
 Trust moves toward each contact's CSAT by a learning rate and decays exponentially back to a
-baseline in between (satisfaction decay with a half-life), applied lazily when a customer is
-touched. Once a day customers below the churn threshold leave with probability
+baseline in between (satisfaction decay with a half-life). Each customer's deviation from
+the baseline is stored scaled to a common reference time: ``scaled = (trust - baseline) x
+exp(decay x (t - reference))`` is constant while nobody touches the customer, so decay costs
+nothing until a contact, one ``exp`` per contact gives the trust now, and the mean trust of
+active customers is a running sum of the scaled values. The reference moves forward only
+before the scale factor could overflow.
+
+Once a day customers below the churn threshold leave with probability
 1 - exp(-hazard x 1 day). When the baseline (and the initial trust) are at or above the
 threshold, trust can only fall below it at a contact, so the daily step looks only at the
-customers a contact left below it; otherwise it looks at everyone. The mean trust of active
-customers is a running sum, so no step needs a pass over the whole population.
+customers a contact left below it; otherwise it looks at everyone.
 
 Each array lives in an ``array.array`` buffer with a numpy view on the same memory: the
 per-contact path reads and writes single customers through the buffer (a plain Python float,
@@ -21,8 +26,11 @@ from array import array
 import numpy as np
 
 from klarsim.config.customers import Customers
+from klarsim.model.contacts import NO_CUSTOMER
 
 MINUTES_PER_YEAR = 365.0 * 1440.0
+REBASE_EXPONENT = 50.0
+"""Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
 
 
 class CustomerBase:
@@ -31,12 +39,11 @@ class CustomerBase:
     def __init__(self, spec: Customers, population: int, churn_stream: np.random.Generator):
         trust = spec.trust
         self.population = population
-        self._trust = _doubles(population, trust.initial)
-        self._updated_min = _doubles(population, 0.0)
-        self._active = array("q", range(population))
+        self._scaled = array("d", [trust.initial - trust.baseline]) * population
+        self._active = array("q", np.arange(population, dtype=np.int64).tobytes())
         self._is_active = bytearray(b"\x01") * population
-        self.trust = np.frombuffer(self._trust, dtype=np.float64)
-        self.updated_min = np.frombuffer(self._updated_min, dtype=np.float64)
+        self.scaled = np.frombuffer(self._scaled, dtype=np.float64)
+        """Each customer's (trust - baseline) x exp(decay x (t - reference))."""
         self.active = np.frombuffer(self._active, dtype=np.int64)
         """The first ``active_count`` entries are the active customers' indices."""
         self.position = np.arange(population, dtype=np.int64)
@@ -50,17 +57,33 @@ class CustomerBase:
         self._churn = spec.churn
         self._churn_stream = churn_stream
         self._reference_min = 0.0
-        self._deviation_sum = population * (trust.initial - trust.baseline)
-        """Sum of (trust - baseline) x exp(decay x (updated - reference)) over active customers."""
+        self._scaled_sum = population * (trust.initial - trust.baseline)
+        """Sum of the scaled deviations of the active customers."""
         threshold = spec.churn.threshold if spec.churn is not None else 0.0
         self._threshold = threshold
         self._check_everyone = min(trust.baseline, trust.initial) < threshold
         self._at_risk: set[int] = set()
         """Customers a contact left below the churn threshold (when not checking everyone)."""
 
-    def accepts(self, uniform: float) -> bool:
-        """Thinning: a contact of the full population happens only if its customer is active."""
-        return uniform * self.population < self.active_count
+    def draw(self, thinning: float, choice: float) -> int:
+        """The active customer behind an arriving contact, or ``NO_CUSTOMER`` if it is dropped.
+
+        Arrivals are drawn for the whole starting population and thinned: a contact happens
+        only if ``thinning`` falls within the active share; its customer is chosen uniformly
+        among the active ones by ``choice``: the customer at ``choice`` in the whole
+        population if still active, else the one at the same uniform's fractional remainder
+        among the active (each active customer then has probability 1 / active). Most picks
+        thus touch only the small activity flags, not the large list of active customers.
+        """
+        active = self.active_count
+        population = self.population
+        if thinning * population >= active:
+            return NO_CUSTOMER
+        position = choice * population
+        customer = int(position)
+        if self._is_active[customer]:
+            return customer
+        return self._active[int((position - customer) * active)]
 
     def is_still_active(self, customer: int) -> bool:
         """Whether the customer has not churned."""
@@ -70,46 +93,41 @@ class CustomerBase:
         """An active customer chosen uniformly."""
         return self._active[int(uniform * self.active_count)]
 
+    def _decay_factor(self, now: float) -> float:
+        """exp(-decay x (now - reference)): turns a scaled deviation into today's."""
+        return math.exp(-self._decay_per_min * (now - self._reference_min))
+
     def update(self, customer: int, score: float, now: float) -> None:
-        """Move a customer's trust toward ``score`` after decaying it to ``now``."""
+        """Move a customer's trust toward ``score`` (its decay up to ``now`` included)."""
         if not self._is_active[customer]:
             return
-        baseline = self._baseline
-        old = self._trust[customer]
-        last = self._updated_min[customer]
-        decayed = baseline + (old - baseline) * math.exp(-self._decay_per_min * (now - last))
-        new = decayed + self._learning_rate * (score - decayed)
-        self._trust[customer] = new
-        self._updated_min[customer] = now
-        if new < self._threshold:
+        factor = self._decay_factor(now)
+        old = self._scaled[customer]
+        deviation = old * factor
+        deviation += self._learning_rate * (score - self._baseline - deviation)
+        new = deviation / factor
+        self._scaled[customer] = new
+        self._scaled_sum += new - old
+        if deviation + self._baseline < self._threshold:
             self._at_risk.add(customer)
-        reference = self._reference_min
-        self._deviation_sum += (new - baseline) * math.exp(
-            self._decay_per_min * (now - reference)
-        ) - (old - baseline) * math.exp(self._decay_per_min * (last - reference))
 
     def trust_of(self, customer: int, now: float) -> float:
         """A customer's trust at ``now``."""
-        elapsed = now - self._updated_min[customer]
-        deviation = self._trust[customer] - self._baseline
-        return self._baseline + deviation * math.exp(-self._decay_per_min * elapsed)
+        return self._baseline + self._scaled[customer] * self._decay_factor(now)
 
     def mean_trust(self, now: float) -> float:
         """Mean trust of the active customers at ``now``."""
         if self.active_count == 0:
             return math.nan
-        decay = math.exp(-self._decay_per_min * (now - self._reference_min))
-        return self._baseline + self._deviation_sum * decay / self.active_count
+        return self._baseline + self._scaled_sum * self._decay_factor(now) / self.active_count
 
     def daily_update(self, now: float, period_min: float) -> int:
         """Draw churn over the past period for customers below the threshold; return leavers."""
-        self._rebase(now)
+        self._rebase_if_needed(now)
         if self._churn is None:
             return 0
         candidates = self._candidates()
-        elapsed = now - self.updated_min[candidates]
-        decay = np.exp(-self._decay_per_min * elapsed)
-        trust = self._baseline + (self.trust[candidates] - self._baseline) * decay
+        trust = self._baseline + self.scaled[candidates] * self._decay_factor(now)
         below = trust < self._threshold
         if not self._check_everyone:
             self._at_risk = set(candidates[below].tolist())
@@ -123,9 +141,13 @@ class CustomerBase:
             return self.active[: self.active_count]
         return np.fromiter(self._at_risk, dtype=np.int64, count=len(self._at_risk))
 
-    def _rebase(self, now: float) -> None:
-        """Move the running sum's reference time to ``now`` (keeps its terms small)."""
-        self._deviation_sum *= math.exp(-self._decay_per_min * (now - self._reference_min))
+    def _rebase_if_needed(self, now: float) -> None:
+        """Move the reference time to ``now`` before the scale factor grows too large."""
+        if self._decay_per_min * (now - self._reference_min) < REBASE_EXPONENT:
+            return
+        factor = self._decay_factor(now)
+        self.scaled *= factor
+        self._scaled_sum = math.fsum(self.scaled[self.active[: self.active_count]].tolist())
         self._reference_min = now
 
     def hazard_per_year(self, trust: np.ndarray) -> np.ndarray:
@@ -144,9 +166,7 @@ class CustomerBase:
         return chosen
 
     def _remove(self, customer: int) -> None:
-        deviation = self._trust[customer] - self._baseline
-        since = self._updated_min[customer] - self._reference_min
-        self._deviation_sum -= deviation * math.exp(self._decay_per_min * since)
+        self._scaled_sum -= self._scaled[customer]
         last = self.active_count - 1
         slot = int(self.position[customer])
         moved = int(self.active[last])
@@ -155,8 +175,3 @@ class CustomerBase:
         self.active_count = last
         self._is_active[customer] = 0
         self.churned_count += 1
-
-
-def _doubles(size: int, value: float) -> array[float]:
-    """An ``array.array`` of ``size`` doubles, all ``value``."""
-    return array("d", [value]) * size

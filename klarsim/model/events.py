@@ -21,6 +21,7 @@ class Call(Timeout):
     ``callbacks`` list and must not be yielded by a SimPy process.
     """
 
+    __slots__ = ("callback", "subject")
     _ok = True
     _value = None
     _delay = 0.0
@@ -33,8 +34,19 @@ class Call(Timeout):
         callback: Callable[[Call], None],
         subject: Any = None,
     ) -> None:
-        self.env = env
         self.callback = callback  # called with this very event
         self.subject = subject
         # Environment.schedule(self, NORMAL, delay), inlined (SimPy 4 keeps these fields).
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+
+
+def pending(env: simpy.Environment, callback: Callable[[Call], None]) -> list[Any]:
+    """The subjects of the Calls still scheduled to run ``callback`` (for end-of-run counts).
+
+    Reading the event queue once at the end spares the per-contact path a set of its own.
+    """
+    return [
+        event.subject
+        for _, _, _, event in env._queue
+        if event.__class__ is Call and event.callback == callback
+    ]

@@ -100,10 +100,12 @@ class GigSupply:
         self.env.process(self._blocks())
 
     def _blocks(self) -> Generator[Event, None, None]:
+        guaranteed = self.payroll.guaranteed_per_online_hour > 0
         while True:
             now = self.env.now
-            for agent in list(self.pool.duty):
-                self.payroll.settle(agent, now)
+            if guaranteed:  # without a minimum, pay is booked as contacts end: nothing to settle
+                for agent in list(self.pool.duty):
+                    self.payroll.settle(agent, now)
             chance = self.probability(now)
             members = len(self.pool.members)
             self.scheduled = int(self._generator.binomial(members, chance)) if members else 0

@@ -19,7 +19,7 @@ from klarsim.model import outcomes
 from klarsim.model.ai import ASK_HUMAN, ESCALATE, FALSE_RESOLVE, RESOLVE, AiTier
 from klarsim.model.contacts import NO_CUSTOMER, Contact, ContactFactory
 from klarsim.model.customers import CustomerBase
-from klarsim.model.events import Call
+from klarsim.model.events import Call, pending
 from klarsim.model.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
 from klarsim.model.outcomes import CsatScorer, Outcome
 from klarsim.model.routing import Router
@@ -79,8 +79,6 @@ class Journey:
             cause: streams.draws(f"recontact.delay.{cause}", sampler(spec.delay_hours))
             for cause, spec in self._recontact.items()
         }
-        self.returning: set[Contact] = set()
-        """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
 
     def arrival_handler(self) -> Callable[[Contact], None]:
         """What to call for each first contact: ``arrive``, or straight to the router when
@@ -93,16 +91,18 @@ class Journey:
         """A first contact arrives (dropped if its customer would have churned)."""
         customers = self.customers
         if customers is not None:
-            if not customers.accepts(contact.luck[THINNING]):
+            luck = contact.luck
+            customer = customers.draw(luck[THINNING], luck[CUSTOMER])
+            if customer == NO_CUSTOMER:
                 return
-            contact.customer = customers.pick(contact.luck[CUSTOMER])
+            contact.customer = customer
         ai = self.ai  # _route_recontact without priority, inlined on the busiest path
-        if ai is None or not ai.takes(contact) or not ai.start(contact):
+        if ai is None or not ai.take(contact):
             self.router.offer(contact)
 
     def _route_recontact(self, contact: Contact) -> None:
         ai = self.ai
-        if ai is None or not ai.takes(contact) or not ai.start(contact):
+        if ai is None or not ai.take(contact):
             self.router.offer(contact, priority=self.recontact_priority)
 
     def _ai_finished(self, contact: Contact, result: int) -> None:
@@ -157,12 +157,14 @@ class Journey:
             self.recorder.issue_lost(contact)
             return
         delay_min = self._delays_hours[cause]() * MINUTES_PER_HOUR
-        self.returning.add(contact)
         Call(self.env, delay_min, self._on_return, (contact, outcome))
+
+    def returning(self) -> list[Contact]:
+        """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
+        return [previous for previous, _ in pending(self.env, self._on_return)]
 
     def _on_return(self, event: Call) -> None:
         previous, outcome = event.subject
-        self.returning.discard(previous)
         customers = self.customers
         if customers is not None and previous.customer != NO_CUSTOMER:
             if not customers.is_still_active(previous.customer):

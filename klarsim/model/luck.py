@@ -18,10 +18,12 @@ from klarsim.config.schema import Scenario
 from klarsim.model.sampling import Sampler, sampler
 from klarsim.rng import Streams
 
+Decisions = list[float]
+"""A contact's decision uniforms, in ``UNIFORMS`` order (read only)."""
 UNIFORMS = ("route", "ai_outcome", "human_resolution", "recontact", "customer", "thinning")
 """Uniforms on [0, 1) each contact carries for its decisions, in this column order."""
 ROUTE, AI_OUTCOME, HUMAN_RESOLUTION, RECONTACT, CUSTOMER, THINNING = range(len(UNIFORMS))
-NO_DECISIONS = (0.0,) * len(UNIFORMS)
+NO_DECISIONS: Decisions = [0.0] * len(UNIFORMS)
 """The uniforms of a scenario in which no decision is random (every comparison passes)."""
 
 
@@ -92,14 +94,14 @@ class Luck:
         return Draws(handle, patience, ai_handle, uniforms)
 
 
-def decision_rows(uniforms: np.ndarray | None, count: int) -> Iterator[tuple[float, ...]]:
-    """One tuple of decision uniforms per contact."""
+def decision_rows(uniforms: np.ndarray | None, count: int) -> Iterator[Decisions]:
+    """One list of decision uniforms per contact (the rows of ``tolist``, not copied again)."""
     if uniforms is None:
         return itertools.repeat(NO_DECISIONS, count)
-    return map(tuple, uniforms.tolist())
+    return iter(uniforms.tolist())
 
 
-RecontactDraw = tuple[float, float, float, tuple[float, ...]]
+RecontactDraw = tuple[float, float, float, Decisions]
 """Handle time, patience, AI handle time and uniforms of one recontact."""
 
 

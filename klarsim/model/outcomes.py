@@ -64,7 +64,9 @@ class CsatScorer:
             value -= self._penalty_per_min * (wait_min - self._tolerance_min)
         if attempt > 1:
             value *= self._repeat_factor ** (attempt - 1)
-        return min(1.0, max(0.0, value))
+        if value > 1.0:  # clipped with comparisons: min and max are slower calls on this path
+            return 1.0
+        return value if value > 0.0 else 0.0
 
 
 def _outcome_score(csat: Csat, outcome: Outcome, empathy_need: float) -> float:
