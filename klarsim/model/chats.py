@@ -115,7 +115,8 @@ class ChatDesk:
             for chat in chats:
                 if chat.work_left_min < first.work_left_min:
                     first = chat
-            delay = max(0.0, first.work_left_min) / agent.pool.paces[len(chats)]
+            left = first.work_left_min
+            delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
             Call(self.env, delay, self._chat_done, (agent, agent.ticket, first))
 
     def _chat_done(self, event: Call) -> None:

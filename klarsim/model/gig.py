@@ -75,6 +75,7 @@ class GigSupply:
         *,
         generator: np.random.Generator,
         log_on_delays: Callable[[], float],
+        uniforms: Callable[[], float],
         payroll: GigPayroll,
     ) -> None:
         self.env = env
@@ -85,6 +86,8 @@ class GigSupply:
         self.payroll = payroll
         self._generator = generator
         self._log_on_delays = log_on_delays
+        self._uniforms = uniforms
+        """Batched uniforms for the no-show of each called agent."""
         self.scheduled = 0
         """Agents online by their own choice this block."""
         self.called = 0
@@ -140,7 +143,7 @@ class GigSupply:
         call_up = self.spec.call_up
         no_show = call_up.no_show_probability if call_up is not None else 0.0
         asked = min(agents, max(0, self.offline()))
-        coming = int(np.count_nonzero(self._generator.random(asked) >= no_show))
+        coming = sum(1 for _ in range(asked) if self._uniforms() >= no_show)
         for _ in range(coming):
             self.pending += 1
             Call(self.env, self._log_on_delays(), self._on_logged_on)

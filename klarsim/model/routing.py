@@ -236,10 +236,12 @@ class Router:
     def _eligible_head(self, pool: Pool, *, chat_only: bool) -> deque[Contact] | None:
         """Like ``work_for``, restricted to chats and/or to contacts worth an overflow."""
         best: deque[Contact] | None = None
-        for queues in (pool.priority_queues, pool.queues):
-            for queue, intent in zip(queues, pool.skills, strict=True):
-                if chat_only and not self.is_chat[intent]:
-                    continue
+        for queues in (
+            (pool.chat_priority_queues, pool.chat_queues)
+            if chat_only
+            else (pool.priority_queues, pool.queues)
+        ):
+            for queue in queues:
                 while queue and queue[0].state != QUEUED:
                     queue.popleft()
                 if not queue or not self._worth_overflow(pool, queue[0]):

@@ -11,7 +11,7 @@ from klarsim.config.schema import Scenario
 from klarsim.config.workforce import EmployeePool, GigPool
 from klarsim.model.gig import GigPayroll, GigSupply
 from klarsim.model.headcount import Book, Headcount
-from klarsim.model.sampling import sampler
+from klarsim.model.sampling import sampler, uniform_sampler
 from klarsim.model.staffing import Staffing
 from klarsim.model.workforce import Pool
 from klarsim.rng import Streams
@@ -57,6 +57,7 @@ class Workforce:
             spec,
             generator=streams.generator(f"gig.{pool.name}"),
             log_on_delays=delays if delays is not None else _no_delay,
+            uniforms=streams.draws(f"gig.{pool.name}.no_show", uniform_sampler),
             payroll=GigPayroll(spec.pay, book),
         )
 
