@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import klarsim
 from klarsim.cli import app
 from klarsim.demo import BASELINE, klarna_scenarios
+from klarsim.klarna_check import klarna_figures
 
 runner = CliRunner()
 SHARED = ("experiment", "demand", "customers")
@@ -58,5 +59,7 @@ def test_demo_runs_the_comparison_plots_and_report(tmp_path: Path) -> None:
         path.name for path in (out / "plots").iterdir()
     }
     assert (out / "report.html").stat().st_size > 10_000
+    figures = klarna_figures(pd.read_csv(out / "summary.csv"), pd.read_csv(out / "timeseries.csv"))
+    assert len(figures) == 7 and figures["scenarios"].str.len().min() > 10
     again = runner.invoke(app, arguments)
     assert again.exit_code == 2, "an existing folder is never overwritten silently"
