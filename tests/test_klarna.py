@@ -22,7 +22,7 @@ def test_the_four_scenarios_share_experiment_demand_and_customers() -> None:
     for section in SHARED:
         assert all(data[section] == raw[0][section] for data in raw), section
     loaded = [klarsim.load_scenario(path) for path in klarna_scenarios()]
-    assert [scenario.name for scenario in loaded][0] == BASELINE
+    assert loaded[0].name == BASELINE
     horizon_years = loaded[0].experiment.horizon_days / 365
     assert 2 <= horizon_years <= 3
 
@@ -37,7 +37,7 @@ def test_every_line_of_a_klarna_scenario_that_sets_a_value_says_where_it_comes_f
             text = line.strip()
             if not text or text.startswith(("#", "- {date", "- {day")) or text.startswith(free):
                 continue
-            key, _, value = text.partition(":")
+            _, _, value = text.partition(":")
             if value.strip() and not value.strip().startswith(("#", ">", "|")):
                 assert "#" in value, f"{path.name}:{number}: {text}"
 
