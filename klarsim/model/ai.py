@@ -78,11 +78,7 @@ class AiTier:
         False when the contact is not routed to the AI (its share, an excluded intent, an
         outage) or the AI is at its cap and overflow goes to humans.
         """
-        if (
-            not self.available
-            or self.excluded[contact.intent]
-            or contact.luck[ROUTE] >= self.share
-        ):
+        if not self.available or self.excluded[contact.intent] or contact.luck[ROUTE] >= self.share:
             return False
         if self.talking < self.capacity:
             self._converse(contact)
