@@ -101,7 +101,7 @@ class CustomerBase:
         """Move a customer's trust toward ``score`` (its decay up to ``now`` included)."""
         if not self._is_active[customer]:
             return
-        factor = self._decay_factor(now)
+        factor = math.exp(-self._decay_per_min * (now - self._reference_min))  # _decay_factor
         old = self._scaled[customer]
         deviation = old * factor
         deviation += self._learning_rate * (score - self._baseline - deviation)

@@ -58,7 +58,6 @@ class Journey:
         self.recorder = recorder
         self.customers = customers
         self.log = log
-        self._settles = customers is not None or log is not None
         self.ai = (
             AiTier(env, scenario.ai, factory.intent_names, self._ai_finished)
             if scenario.ai is not None
@@ -138,17 +137,13 @@ class Journey:
         score = self.scorer.score(outcome, contact.intent, contact.wait_min, contact.attempt)
         contact.outcome = outcome.code
         self.recorder.finished(contact, outcome.resolved, score)
-        if self._settles:
-            self._settle(contact, pool, score)
-        if not outcome.resolved:
-            self._maybe_return(contact, outcome)
-
-    def _settle(self, contact: Contact, pool: Pool | None, score: float) -> None:
-        """Move the customer's trust and log the contact, where those are kept."""
-        if self.customers is not None and contact.customer != NO_CUSTOMER:
-            self.customers.update(contact.customer, score, self.env._now)
+        customers = self.customers  # the customer's trust moves; the log, if kept, records
+        if customers is not None and contact.customer != NO_CUSTOMER:
+            customers.update(contact.customer, score, self.env._now)
         if self.log is not None:
             self.log.record(contact, pool)
+        if not outcome.resolved:
+            self._maybe_return(contact, outcome)
 
     def _maybe_return(self, contact: Contact, outcome: Outcome) -> None:
         cause = outcome.recontact_cause
