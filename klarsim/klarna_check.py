@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from klarsim.metrics.kpis import ratio
+
 BASELINE = "human-centre-2023"
 LEAP = "ai-first-2024"
 HYBRID = "hybrid-gig-2025"
@@ -72,7 +74,11 @@ def _value(means: pd.DataFrame, scenario: str, column: str) -> float:
 
 def _scale(means: pd.DataFrame, scenario: str) -> float:
     """Full-scale factor of a scenario (contacts_full_scale / contacts)."""
-    return _value(means, scenario, "contacts_full_scale") / _value(means, scenario, "contacts")
+    full, scaled = (
+        _value(means, scenario, "contacts_full_scale"),
+        _value(means, scenario, "contacts"),
+    )
+    return float(ratio(full, scaled))
 
 
 def _ai_share(monthly: pd.DataFrame) -> Figure:
@@ -99,7 +105,7 @@ def _resolution_time(means: pd.DataFrame) -> Figure:
 
 def _fte_equivalent(means: pd.DataFrame, monthly: pd.DataFrame) -> Figure:
     hours = _value(means, BASELINE, "employee_hours")
-    paid_hours_per_contact = hours / _value(means, BASELINE, "completed")
+    paid_hours_per_contact = ratio(hours, _value(means, BASELINE, "completed"))
     leap = monthly[(monthly["scenario"] == LEAP) & (monthly["month"] == "2024-03")].iloc[0]
     scale = _scale(means, LEAP)
     resolved = float(leap["ai_resolved"] + leap["ai_false_resolved"]) * scale
@@ -135,14 +141,16 @@ def _saving(means: pd.DataFrame, timeseries: pd.DataFrame) -> Figure:
 
 def _repeat_inquiries(means: pd.DataFrame) -> Figure:
     def repeats(name: str) -> float:
-        return _value(means, name, "recontacts") / _value(means, name, "issues_created")
+        return float(
+            ratio(_value(means, name, "recontacts"), _value(means, name, "issues_created"))
+        )
 
     before, after = repeats(BASELINE), repeats(LEAP)
     return Figure(
         "repeat inquiries",
         "25 % fewer (company claim)",
         "bensbites.com",
-        f"{after / before - 1:+.0%} recontacts per issue in {LEAP} against {BASELINE} "
+        f"{ratio(after, before) - 1:+.0%} recontacts per issue in {LEAP} against {BASELINE} "
         f"({before:.2f} -> {after:.2f})",
     )
 
@@ -159,7 +167,7 @@ def _csat(means: pd.DataFrame) -> Figure:
 def _cost_per_contact(monthly: pd.DataFrame) -> Figure:
     def quarter(scenario: str, months: tuple[str, ...]) -> float:
         rows = monthly[(monthly["scenario"] == scenario) & (monthly["month"].isin(months))]
-        return float(rows["cost_operating"].sum() / rows["contacts"].sum())
+        return float(ratio(float(rows["cost_operating"].sum()), float(rows["contacts"].sum())))
 
     before = quarter(LEAP, ("2023-10", "2023-11", "2023-12"))
     after = quarter(LEAP, ("2025-01", "2025-02", "2025-03"))
@@ -167,5 +175,5 @@ def _cost_per_contact(monthly: pd.DataFrame) -> Figure:
         "customer-service cost per transaction",
         "down 40 % from Q1 2023 to Q1 2025",
         "pureai.com",
-        f"{after / before - 1:+.0%} per contact from Q4 2023 to Q1 2025 ({LEAP})",
+        f"{ratio(after, before) - 1:+.0%} per contact from Q4 2023 to Q1 2025 ({LEAP})",
     )
