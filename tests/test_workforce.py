@@ -163,3 +163,17 @@ def test_a_layoff_drops_the_headcount_on_the_date_and_pays_severance() -> None:
     assert log[["time_days", "action", "target", "value"]].values.tolist() == [
         [20.0, "layoff", "staff", 30]
     ]
+
+
+def test_fractional_staffing_is_rounded_at_random_so_small_pools_keep_it_on_average() -> None:
+    quarter = employees(1, roster={"hours_of_week": [0.25] * 168})
+    shrunk = employees(10, shrinkage=0.27)
+    table = timeseries(run(centre({"small": quarter, "shrunk": shrunk}, days=14, volume=2)))
+    hours = len(table)
+    assert table["staffed_agents_small"].mean() == pytest.approx(
+        0.25, abs=4 * (0.19 / hours) ** 0.5
+    )
+    assert table["staffed_agents_shrunk"].mean() == pytest.approx(
+        7.3, abs=4 * (0.21 / hours) ** 0.5
+    )
+    assert set(table["staffed_agents_shrunk"].round(6)) <= {7.0, 8.0}

@@ -36,7 +36,8 @@ class Workforce:
         for pool in pools:
             spec = scenario.pools[pool.name]
             if isinstance(spec, EmployeePool):
-                self.staffing[pool.name] = Staffing(env, pool, spec)
+                rounding = streams.draws(f"workforce.{pool.name}.rounding", uniform_sampler)
+                self.staffing[pool.name] = Staffing(env, pool, spec, rounding)
             else:
                 self.supplies[pool.name] = self._supply(pool, spec, streams, book)
             self.headcounts[pool.name] = Headcount(
