@@ -119,9 +119,20 @@ def _result(
         baseline=baseline,
         summary=summary,
         timeseries=timeseries_table(results),
-        comparison=comparison_table(summary, baseline, kpis),
+        comparison=comparison_table(summary, baseline, with_full_scale(kpis, summary)),
         events=events_table(results),
     )
+
+
+def with_full_scale(kpis: Sequence[str], summary: pd.DataFrame) -> list[str]:
+    """The KPIs, each followed by its ``_full_scale`` version where a scenario was scaled."""
+    shown: list[str] = []
+    for kpi in kpis:
+        shown.append(kpi)
+        full = f"{kpi}_full_scale"
+        if full in summary and not summary[full].equals(summary[kpi].astype(float)):
+            shown.append(full)
+    return shown
 
 
 def comparison_table(
