@@ -15,17 +15,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from klarsim.metrics.tables import EVENT_COLUMNS
+
 Kind = Literal["run", "compare", "sweep"]
-EVENT_COLUMNS = [
-    "scenario",
-    "replication",
-    "time_days",
-    "kind",
-    "action",
-    "target",
-    "value",
-    "detail",
-]
 
 
 COMPARISON_VALUES = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klarsim.metrics.confidence import t_interval
+from klarsim.compare import comparison_table
 
 SCENARIOS = ("human-only", "gig-backed", "ai-first")
 BASELINE = "human-only"
@@ -101,27 +101,7 @@ def _summary_row(
 
 def comparison(table: pd.DataFrame, kpis: tuple[str, ...]) -> pd.DataFrame:
     """comparison.csv from a summary table: means, CIs, paired differences and their CIs."""
-    wide = table.pivot(index="replication", columns="scenario")
-    rows = []
-    for kpi in kpis:
-        base = wide[kpi][BASELINE].to_numpy(dtype=float)
-        for scenario in table["scenario"].unique():
-            values = wide[kpi][scenario].to_numpy(dtype=float)
-            level, change = t_interval(values), t_interval(values - base)
-            rows.append(
-                {
-                    "kpi": kpi,
-                    "scenario": scenario,
-                    "mean": level.mean,
-                    "ci_low": level.low,
-                    "ci_high": level.high,
-                    "difference": change.mean,
-                    "difference_ci_low": change.low,
-                    "difference_ci_high": change.high,
-                    "replications": level.replications,
-                }
-            )
-    return pd.DataFrame(rows)
+    return comparison_table(table, BASELINE, kpis)
 
 
 def sweep_summary(*, keys: tuple[str, ...] = ("ai.share", "pools.staff.headcount")) -> pd.DataFrame:
