@@ -78,9 +78,14 @@ class ResultsFolder:
         """comparison.csv with money and counts at full scale (as ``KPI_full_scale``) if scaled.
 
         A KPI is extrapolated when summary.csv has its ``_full_scale`` column; rates are not.
+        Newer folders already list the ``_full_scale`` KPIs: their run-scale rows are dropped.
         """
         if self.comparison is None or self.scale == 1.0:
             return self.comparison
+        kpis = self.comparison["kpi"].astype(str)
+        listed = {kpi for kpi in kpis if kpi.endswith("_full_scale")}
+        if listed:
+            return self.comparison[~kpis.map(lambda kpi: f"{kpi}_full_scale" in listed)]
         table = self.comparison.copy()
         extensive = table["kpi"].map(lambda kpi: f"{kpi}_full_scale" in self.summary.columns)
         values = [column for column in COMPARISON_VALUES if column in table.columns]
