@@ -119,3 +119,36 @@ def test_chats_take_longer_when_served_alongside_others() -> None:
     summary = run(data).summary
     assert 8.0 < summary["aht_min"] <= 8.0 * 2.0 + 1e-9  # 3 chats: each at pace 1/2
     assert summary["occupancy"] <= 1.0
+
+
+def test_an_overflow_pool_serves_only_when_the_expected_wait_passes_its_threshold() -> None:
+    def gig_work(threshold: float) -> float:
+        pools = {
+            "staff": employees(6),
+            "gig": gig(30, 1.0, overflow_wait_min=threshold),
+        }
+        data = centre(pools, days=3, volume=2200, patience_min=30)
+        return float(run(data).summary["gig_share_of_human_work"])
+
+    eager, reluctant, never = gig_work(0.1), gig_work(5.0), gig_work(10_000.0)
+    assert never == 0
+    assert 0 < reluctant < eager
+
+
+def test_recontacts_can_jump_the_queue() -> None:
+    def waits(priority: bool) -> tuple[float, float]:
+        data = centre({"staff": employees(6)}, days=3, volume=1550, patience_min=10)
+        data["customers"]["recontact"] = {
+            "abandoned": {"probability": 1.0, "delay_hours": {"dist": "exponential", "mean": 1}}
+        }
+        data["routing"] = {"recontact_priority": priority}
+        log = run(data, contacts=True).contacts
+        assert log is not None
+        first = [w for w, a in zip(log["wait_min"], log["attempt"], strict=True) if a == 1]
+        again = [w for w, a in zip(log["wait_min"], log["attempt"], strict=True) if a > 1]
+        return sum(first) / len(first), sum(again) / len(again)
+
+    first_plain, again_plain = waits(priority=False)
+    first_priority, again_priority = waits(priority=True)
+    assert again_priority < 0.5 * again_plain, "recontacts wait far less with priority"
+    assert first_priority > first_plain, "and first contacts wait a little longer for it"
