@@ -17,9 +17,10 @@ from klarsim.metrics.contact_log import ContactLog
 from klarsim.metrics.recorder import Recorder
 from klarsim.model import outcomes
 from klarsim.model.ai import ASK_HUMAN, ESCALATE, FALSE_RESOLVE, RESOLVE, AiTier
+from klarsim.model.calendar import Calendar
 from klarsim.model.contacts import NO_CUSTOMER, Contact, ContactFactory
 from klarsim.model.customers import CustomerBase
-from klarsim.model.events import Call, pending
+from klarsim.model.events import Call
 from klarsim.model.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
 from klarsim.model.outcomes import CsatScorer, Outcome
 from klarsim.model.routing import Router
@@ -78,6 +79,8 @@ class Journey:
             cause: streams.draws(f"recontact.delay.{cause}", sampler(spec.delay_hours))
             for cause, spec in self._recontact.items()
         }
+        self._returns = Calendar(env) if self._recontact else None
+        """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
     def arrival_handler(self) -> Callable[[Contact], None]:
         """What to call for each first contact: ``arrive``, or straight to the router when
@@ -152,11 +155,14 @@ class Journey:
             self.recorder.issue_lost(contact)
             return
         delay_min = self._delays_hours[cause]() * MINUTES_PER_HOUR
-        Call(self.env, delay_min, self._on_return, (contact, outcome))
+        assert self._returns is not None  # a recontact cause is configured
+        self._returns.call(delay_min, self._on_return, (contact, outcome))
 
     def returning(self) -> list[Contact]:
         """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
-        return [previous for previous, _ in pending(self.env, self._on_return)]
+        if self._returns is None:
+            return []
+        return [previous for previous, _ in self._returns.pending(self._on_return)]
 
     def _on_return(self, event: Call) -> None:
         previous, outcome = event.subject
