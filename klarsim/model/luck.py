@@ -8,7 +8,6 @@ drawn a day at a time; recontacts from per-intent batches of a separate set of s
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -18,12 +17,12 @@ from klarsim.config.schema import Scenario
 from klarsim.model.sampling import Sampler, sampler
 from klarsim.rng import Streams
 
-Decisions = list[float]
-"""A contact's decision uniforms, in ``UNIFORMS`` order (read only)."""
+Decisions = tuple[float, ...]
+"""A contact's decision uniforms, in ``UNIFORMS`` order."""
 UNIFORMS = ("route", "ai_outcome", "human_resolution", "recontact", "customer", "thinning")
 """Uniforms on [0, 1) each contact carries for its decisions, in this column order."""
 ROUTE, AI_OUTCOME, HUMAN_RESOLUTION, RECONTACT, CUSTOMER, THINNING = range(len(UNIFORMS))
-NO_DECISIONS: Decisions = [0.0] * len(UNIFORMS)
+NO_DECISIONS: Decisions = (0.0,) * len(UNIFORMS)
 """The uniforms of a scenario in which no decision is random (every comparison passes)."""
 
 
@@ -95,10 +94,14 @@ class Luck:
 
 
 def decision_rows(uniforms: np.ndarray | None, count: int) -> Iterator[Decisions]:
-    """One list of decision uniforms per contact (the rows of ``tolist``, not copied again)."""
+    """One tuple of decision uniforms per contact, made as each contact is.
+
+    Made lazily from per-decision columns: a day's rows made at once would be thousands of
+    containers alive together, each a candidate for the cyclic garbage collector's scans.
+    """
     if uniforms is None:
         return itertools.repeat(NO_DECISIONS, count)
-    return iter(uniforms.tolist())
+    return zip(*uniforms.T.tolist(), strict=True)
 
 
 RecontactDraw = tuple[float, float, float, Decisions]
@@ -111,21 +114,19 @@ class RecontactLuck:
     def __init__(self, luck: Luck, intents: int, batch: int = 256) -> None:
         self._luck = luck
         self._batch = batch
-        self._buffers: list[deque[RecontactDraw]] = [deque() for _ in range(intents)]
+        self._rows: list[Iterator[RecontactDraw]] = [iter(()) for _ in range(intents)]
 
     def next(self, intent: int) -> RecontactDraw:
         """The next recontact attributes for ``intent``."""
-        buffer = self._buffers[intent]
-        if not buffer:
+        row = next(self._rows[intent], None)
+        if row is None:
             draws = self._luck.draw(np.full(self._batch, intent))
-            rows = decision_rows(draws.uniforms, self._batch)
-            buffer.extend(
-                zip(
-                    draws.handle_min.tolist(),
-                    draws.patience_min.tolist(),
-                    draws.ai_handle_min.tolist(),
-                    rows,
-                    strict=True,
-                )
+            self._rows[intent] = rows = zip(
+                draws.handle_min.tolist(),
+                draws.patience_min.tolist(),
+                draws.ai_handle_min.tolist(),
+                decision_rows(draws.uniforms, self._batch),
+                strict=True,
             )
-        return buffer.popleft()
+            row = next(rows)
+        return row
