@@ -232,7 +232,9 @@ class Recorder:
 
     def book_at(self, name: str, now: float, amount: float) -> None:
         """Add ``amount`` to statistic ``name`` in the interval holding time ``now``."""
-        index = min(int(now // self.interval_min), self.intervals - 1)
+        index = int(now // self.interval_min)
+        if index >= self.intervals:  # the horizon's very end belongs to the last interval
+            index = self.intervals - 1
         self.sums[name][index] += amount
 
     def churned(self, now: float, count: int) -> None:

@@ -35,7 +35,7 @@ class ChatDesk:
 
     def join(self, contact: Contact, pool: Pool) -> bool:
         """Give a chat to the least-loaded agent with a free slot; False if none has one."""
-        for bucket in pool.partial[1:]:
+        for bucket in pool.partial:  # bucket 0 is always empty: agents there are free
             if bucket:
                 self.start(contact, next(iter(bucket)), 0.0)
                 return True
@@ -52,7 +52,12 @@ class ChatDesk:
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
-        work = contact.handle_min * pool.speed_factor(agent, now)
+        speed = (
+            pool.handle_time_multiplier
+            if agent.ramp_until <= now
+            else pool.speed_factor(agent, now)
+        )
+        work = contact.handle_min * speed
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
         if not self.router.is_chat[contact.intent]:
@@ -62,7 +67,10 @@ class ChatDesk:
             contact.service_min = work
             Call(self.env, work, self._exclusive_done, agent)
             return
-        self._advance(agent, now)
+        if agent.chats:
+            self._advance(agent, now)
+        else:
+            agent.progress_since = now
         contact.work_left_min = work
         agent.chats.append(contact)
         agent.load += 1

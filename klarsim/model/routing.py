@@ -57,6 +57,11 @@ class Router:
             for i in range(intents)
         ]
         """Pools that serve an intent only when its expected wait passes their threshold."""
+        self._capacity = [
+            [(p.staffed, throughput(p) if self.is_chat[i] else 1.0) for p in self.primary[i]]
+            for i in range(intents)
+        ]
+        """Per intent, each primary pool's agents on duty and the contacts each serves at once."""
         self.chats = ChatDesk(env, self)
         for pool in pools:
             pool.queues = [self.queues[intent] for intent in pool.skills]
@@ -111,13 +116,11 @@ class Router:
         slowed pace); service is the intent's mean handle time at the first pool's speed.
         """
         capacity = 0.0
-        pools = self.primary[intent]
-        for pool in pools:
-            slots = throughput(pool) if self.is_chat[intent] else 1.0
-            capacity += pool.staffed.level * slots
+        for staffed, slots in self._capacity[intent]:
+            capacity += staffed.level * slots
         if capacity <= 0:
             return math.inf
-        service = self.mean_handle_min[intent] * pools[0].handle_time_multiplier
+        service = self.mean_handle_min[intent] * self.primary[intent][0].handle_time_multiplier
         return (self.waiting_by_intent[intent] + 1) * service / capacity
 
     def _enqueue(self, contact: Contact, priority: bool) -> None:
