@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import simpy
@@ -38,6 +38,7 @@ HYBRID = ROOT / "scenarios" / "examples" / "hybrid.yaml"
 WORKFORCE = ROOT / "benchmarks" / "scenarios" / "workforce_two_years.yaml"
 POPULATION = 1_000_000
 MINUTES_PER_DAY = 1440.0
+Measured = TypeVar("Measured")
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,11 @@ def best_of_rounds(repeats: int, measures: dict[str, Callable[[], Speed]]) -> di
     return {name: min(speeds, key=lambda speed: speed.seconds) for name, speeds in runs.items()}
 
 
-def in_fresh_process(measure: Callable[[], Speed]) -> Speed:
-    """Run one (picklable) measurement in a new interpreter and return its figures."""
+def in_fresh_process(measure: Callable[[], Measured]) -> Measured:
+    """Run one (picklable) measurement in a new interpreter and return what it gives."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        speed: Speed = pool.apply(measure)
-        return speed
+        measured: Measured = pool.apply(measure)
+        return measured
 
 
 def _peak_memory_mib(days: float | None, path: Path) -> float:
@@ -146,8 +147,7 @@ def _peak_memory_mib(days: float | None, path: Path) -> float:
 
 def peak_memory_mib(days: float | None, path: Path = SCENARIO) -> float:
     """Peak resident memory of a fresh process that runs one replication over ``days``."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return float(pool.apply(_peak_memory_mib, (days, path)))
+    return in_fresh_process(partial(_peak_memory_mib, days, path))
 
 
 def report(label: str, speed: Speed) -> None:

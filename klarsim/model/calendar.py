@@ -48,7 +48,8 @@ class Calendar:
         self._window_end = env._now + self.window_min
         while held and held[0][0] < self._window_end:
             due, _, callback, subject = heappop(held)
-            Call.at(env, due, callback, subject)
+            # now <= due < now + window <= 2 now, so due - now and now + (due - now) are exact
+            Call(env, due - env._now, callback, subject)
         Call(env, self.window_min, self._release)
 
     def pending(self, callback: Callable[[Call], None]) -> list[Any]:

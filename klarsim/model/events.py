@@ -39,17 +39,6 @@ class Call(Timeout):
         # Environment.schedule(self, NORMAL, delay), inlined (SimPy 4 keeps these fields).
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
-    @classmethod
-    def at(
-        cls, env: simpy.Environment, time: float, callback: Callable[[Call], None], subject: Any
-    ) -> Call:
-        """A Call due at the absolute ``time`` (no rounding through a delay)."""
-        call = cls.__new__(cls)
-        call.callback = callback
-        call.subject = subject
-        heappush(env._queue, (time, NORMAL, next(env._eid), call))
-        return call
-
 
 def pending(env: simpy.Environment, callback: Callable[[Call], None]) -> list[Any]:
     """The subjects of the Calls still scheduled to run ``callback`` (for end-of-run counts).

@@ -39,11 +39,8 @@ class GigPayroll:
 
     def served(self, agent: Agent, now: float) -> None:
         """A finished contact: pay the engaged time so far and the per-contact fee."""
-        amount = (now - agent.engaged_since) * self.per_engaged_min + self.per_contact
+        self._pay(agent, now, (now - agent.engaged_since) * self.per_engaged_min + self.per_contact)
         agent.engaged_since = now
-        if amount > 0:  # _pay, inlined: this runs once per contact
-            agent.session_earned += amount
-            self._book("gig_pay", now, amount)
 
     def idle(self, agent: Agent, now: float) -> None:
         """No work left: pay the engaged time since the last payment."""

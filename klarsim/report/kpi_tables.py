@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from klarsim.plots.comparison import COMPARISON_KPIS
 from klarsim.plots.intervals import group_intervals
 from klarsim.plots.measures import Measure, has_values, measure
 from klarsim.plots.sweeps import setting_text, swept_keys
@@ -38,14 +39,8 @@ RUN_KPIS = (
     "cost_total_full_scale",
 )
 """KPIs of a run's table, each shown when summary.csv has it."""
-SWEEP_KPIS = (
-    "csat_mean",
-    "trust_mean_end",
-    "service_level",
-    "abandonment_rate",
-    "cost_per_contact",
-    "cost_total",
-)
+SWEEP_KPIS = COMPARISON_KPIS
+"""KPIs of the sweep table: the ones the comparison plots put before a board."""
 
 
 def value_text(column: str, value: float, *, difference: bool = False) -> str:
