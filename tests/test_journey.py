@@ -321,6 +321,30 @@ def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
     assert not customers.is_active[customers.active[customers.active_count :]].any()
 
 
+@pytest.mark.parametrize("initial", [0.8, 0.3])
+def test_a_customer_churns_at_most_once(initial: float) -> None:
+    """Customers who left stay out of the daily churn draw (a regression: they were drawn
+    again, which moved active customers off the active list)."""
+    spec = Customers.model_validate(
+        {
+            "population": 300,
+            "trust": {"initial": initial, "baseline": 0.8, "half_life_days": 30},
+            "churn": {"threshold": 0.5, "max_per_year": 100},
+        }
+    )
+    customers = CustomerBase(spec, 300, np.random.default_rng(4))
+    generator = np.random.default_rng(5)
+    for day in range(1, 30):
+        for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 60)):
+            customers.update(customers.pick(float(generator.random())), 0.0, float(now))
+        customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
+        active = customers.active[: customers.active_count]
+        assert len(set(active.tolist())) == customers.active_count
+        assert customers.is_active[active].all()
+        assert customers.is_active.sum() == customers.active_count
+        assert customers.churned_count == 300 - customers.active_count
+
+
 def test_mean_trust_stays_exact_when_the_reference_time_moves() -> None:
     """A half-life of two hours makes the scaled deviations overflow-prone: they are rebased."""
     spec = Customers.model_validate(

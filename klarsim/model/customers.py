@@ -129,11 +129,11 @@ class CustomerBase:
         candidates = self._candidates()
         trust = self._baseline + self.scaled[candidates] * self._decay_factor(now)
         below = trust < self._threshold
-        if not self._check_everyone:
-            self._at_risk = set(candidates[below].tolist())
         leavers = self._leavers(candidates[below], trust[below], period_min)
         for customer in leavers.tolist():
             self._remove(customer)
+        if not self._check_everyone:  # leavers are gone: they must not be drawn again
+            self._at_risk = set(candidates[below].tolist()).difference(leavers.tolist())
         return int(leavers.size)
 
     def _candidates(self) -> np.ndarray:
