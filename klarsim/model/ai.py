@@ -11,7 +11,7 @@ import itertools
 import math
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 
 import simpy
 from simpy.events import Event
@@ -26,8 +26,9 @@ __all__ = ["AI_BUSY", "ASK_HUMAN", "ESCALATE", "FALSE_RESOLVE", "NO_AI", "RESOLV
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_HOUR = 60.0
 
-Finished = Callable[[Contact, int], None]
-"""Called with a contact and its AI outcome (RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN)."""
+Finished = Sequence[Callable[[Contact], None]]
+"""What to call with a contact when its conversation ends, indexed by its AI outcome (RESOLVE,
+FALSE_RESOLVE, ESCALATE, ASK_HUMAN): one call, no chain of comparisons, per AI contact."""
 
 
 class AiTier:
@@ -80,8 +81,9 @@ class AiTier:
         """
         if not self.available or self.excluded[contact.intent] or contact.luck[ROUTE] >= self.share:
             return False
-        if self.talking < self.capacity:
-            self._converse(contact)
+        if self.talking < self.capacity:  # _converse, inlined: most contacts start at once
+            self.talking += 1
+            Call(self.env, contact.ai_handle_min, self._on_end, contact)
         elif self.spec.when_full == "wait":
             self.waiting.append(contact)
         else:
@@ -113,8 +115,8 @@ class AiTier:
         self.talking -= 1
         if self.waiting:
             self._converse(self.waiting.popleft())
-        contact.ai_result = self.outcome(contact)
-        self.on_finished(contact, contact.ai_result)
+        result = contact.ai_result = self.outcome(contact)
+        self.on_finished[result](contact)
 
     def outcome(self, contact: Contact) -> int:
         """The contact's outcome from its own uniform (the same in every scenario).

@@ -13,15 +13,19 @@ Once a day customers below the churn threshold leave with probability
 threshold, trust can only fall below it at a contact, so the daily step looks only at the
 customers a contact left below it; otherwise it looks at everyone.
 
-Each array lives in an ``array.array`` buffer with a numpy view on the same memory: the
-per-contact path reads and writes single customers through the buffer (a plain Python float,
-no numpy scalar), the daily churn step works on the numpy view.
+The arrays are numpy's (large ones are backed by huge pages, so random access to a million
+customers rarely misses the TLB); the per-contact path reads and writes single customers
+through a memoryview of the same memory (a plain Python float, no numpy scalar). A churned
+customer's scaled deviation is NaN: one array, and one cache line per customer, tells both
+whether a customer is active and how much it trusts.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
+from collections.abc import MutableSequence
+from math import isnan
+from typing import cast
 
 import numpy as np
 
@@ -39,15 +43,15 @@ class CustomerBase:
     def __init__(self, spec: Customers, population: int, churn_stream: np.random.Generator):
         trust = spec.trust
         self.population = population
-        self._scaled = array("d", [trust.initial - trust.baseline]) * population
-        self._active = array("q", np.arange(population, dtype=np.int64).tobytes())
-        self._is_active = bytearray(b"\x01") * population
-        self.scaled = np.frombuffer(self._scaled, dtype=np.float64)
-        """Each customer's (trust - baseline) x exp(decay x (t - reference))."""
-        self.active = np.frombuffer(self._active, dtype=np.int64)
+        self.scaled = np.full(population, trust.initial - trust.baseline)
+        """Each customer's (trust - baseline) x exp(decay x (t - reference)); NaN once churned."""
+        self.active = np.arange(population, dtype=np.int64)
         """The first ``active_count`` entries are the active customers' indices."""
         self.position = np.arange(population, dtype=np.int64)
-        self.is_active = np.frombuffer(self._is_active, dtype=np.bool_)
+        # Memoryviews of the same memory: single items as plain Python numbers (typeshed types
+        # a memoryview's items as int; these hold floats and ints, read and written by index).
+        self._scaled = cast("MutableSequence[float]", self.scaled.data)
+        self._active = cast("MutableSequence[int]", self.active.data)
         self.active_count = population
         self.churned_count = 0
         self.revenue_per_min = spec.revenue_per_year / MINUTES_PER_YEAR
@@ -73,7 +77,7 @@ class CustomerBase:
         among the active ones by ``choice``: the customer at ``choice`` in the whole
         population if still active, else the one at the same uniform's fractional remainder
         among the active (each active customer then has probability 1 / active). Most picks
-        thus touch only the small activity flags, not the large list of active customers.
+        thus touch only the customer's own trust (not NaN: active), not the list of the active.
         """
         active = self.active_count
         population = self.population
@@ -81,13 +85,19 @@ class CustomerBase:
             return NO_CUSTOMER
         position = choice * population
         customer = int(position)
-        if self._is_active[customer]:
+        if not isnan(self._scaled[customer]):  # NaN marks a churned customer
             return customer
         return self._active[int((position - customer) * active)]
 
+    @property
+    def is_active(self) -> np.ndarray:
+        """Whether each customer is still active (has not churned)."""
+        active: np.ndarray = ~np.isnan(self.scaled)
+        return active
+
     def is_still_active(self, customer: int) -> bool:
         """Whether the customer has not churned."""
-        return bool(self._is_active[customer])
+        return not isnan(self._scaled[customer])
 
     def pick(self, uniform: float) -> int:
         """An active customer chosen uniformly."""
@@ -99,10 +109,10 @@ class CustomerBase:
 
     def update(self, customer: int, score: float, now: float) -> None:
         """Move a customer's trust toward ``score`` (its decay up to ``now`` included)."""
-        if not self._is_active[customer]:
+        old = self._scaled[customer]
+        if isnan(old):  # the customer churned while the contact was under way
             return
         factor = math.exp(-self._decay_per_min * (now - self._reference_min))  # _decay_factor
-        old = self._scaled[customer]
         deviation = old * factor
         deviation += self._learning_rate * (score - self._baseline - deviation)
         new = deviation / factor
@@ -173,5 +183,5 @@ class CustomerBase:
         self.active[slot], self.position[moved] = moved, slot
         self.active[last], self.position[customer] = customer, last
         self.active_count = last
-        self._is_active[customer] = 0
+        self._scaled[customer] = math.nan
         self.churned_count += 1

@@ -16,7 +16,7 @@ from klarsim.config.schema import Scenario
 from klarsim.metrics.contact_log import ContactLog
 from klarsim.metrics.recorder import Recorder
 from klarsim.model import outcomes
-from klarsim.model.ai import ASK_HUMAN, ESCALATE, FALSE_RESOLVE, RESOLVE, AiTier
+from klarsim.model.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
 from klarsim.model.calendar import Calendar
 from klarsim.model.contacts import NO_CUSTOMER, Contact, ContactFactory
 from klarsim.model.customers import CustomerBase
@@ -26,7 +26,7 @@ from klarsim.model.outcomes import CsatScorer, Outcome
 from klarsim.model.routing import Router
 from klarsim.model.sampling import sampler
 from klarsim.model.workforce import Pool
-from klarsim.rng import Streams
+from klarsim.rng import Draws, Streams
 
 MINUTES_PER_HOUR = 60.0
 
@@ -60,7 +60,7 @@ class Journey:
         self.customers = customers
         self.log = log
         self.ai = (
-            AiTier(env, scenario.ai, factory.intent_names, self._ai_finished)
+            AiTier(env, scenario.ai, factory.intent_names, self._after_ai())
             if scenario.ai is not None
             else None
         )
@@ -74,12 +74,19 @@ class Journey:
         needs = [intent.empathy_need for intent in scenario.demand.intents.values()]
         self.scorer = CsatScorer(scenario.customers.csat, needs)
         self._discovered_score = scenario.customers.csat.false_resolution_discovered
-        self._recontact = scenario.customers.recontact
-        self._delays_hours = {
+        recontact = scenario.customers.recontact
+        delays_hours = {
             cause: streams.draws(f"recontact.delay.{cause}", sampler(spec.delay_hours))
-            for cause, spec in self._recontact.items()
+            for cause, spec in recontact.items()
         }
-        self._returns = Calendar(env) if self._recontact else None
+        self._comebacks: list[tuple[float, Draws] | None] = [
+            (recontact[cause].probability, delays_hours[cause])
+            if cause is not None and cause in recontact
+            else None
+            for cause in (outcome.recontact_cause for outcome in outcomes.OUTCOMES)
+        ]
+        """By outcome code: the probability the issue comes back and its delay (hours)."""
+        self._returns = Calendar(env) if recontact else None
         """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
     def arrival_handler(self) -> Callable[[Contact], None]:
@@ -107,12 +114,16 @@ class Journey:
         if ai is None or not ai.take(contact):
             self.router.offer(contact, priority=self.recontact_priority)
 
-    def _ai_finished(self, contact: Contact, result: int) -> None:
-        if result == RESOLVE:
-            self._finish(contact, outcomes.RESOLVED_BY_AI, None)
-        elif result == FALSE_RESOLVE:
-            self._finish(contact, outcomes.FALSE_RESOLVED, None)
-        elif result == ESCALATE or (result == ASK_HUMAN and self.human_on_request):
+    def _after_ai(self) -> list[Callable[[Contact], None]]:
+        """What ends a conversation with the AI, by its outcome (the AI tier's ``Finished``)."""
+        after: list[Callable[[Contact], None]] = [self._to_human] * 4
+        after[RESOLVE] = lambda contact: self._finish(contact, outcomes.RESOLVED_BY_AI, None)
+        after[FALSE_RESOLVE] = lambda contact: self._finish(contact, outcomes.FALSE_RESOLVED, None)
+        after[ASK_HUMAN] = self._asked_for_human
+        return after
+
+    def _asked_for_human(self, contact: Contact) -> None:
+        if self.human_on_request:
             self._to_human(contact)
         else:
             self._finish(contact, outcomes.REFUSED_HUMAN, None)
@@ -149,12 +160,11 @@ class Journey:
             self._maybe_return(contact, outcome)
 
     def _maybe_return(self, contact: Contact, outcome: Outcome) -> None:
-        cause = outcome.recontact_cause
-        spec = self._recontact.get(cause) if cause is not None else None
-        if cause is None or spec is None or contact.luck[RECONTACT] >= spec.probability:
+        comeback = self._comebacks[outcome.code]
+        if comeback is None or contact.luck[RECONTACT] >= comeback[0]:
             self.recorder.issue_lost(contact)
             return
-        delay_min = self._delays_hours[cause]() * MINUTES_PER_HOUR
+        delay_min = comeback[1]() * MINUTES_PER_HOUR
         assert self._returns is not None  # a recontact cause is configured
         self._returns.call(delay_min, self._on_return, (contact, outcome))
 

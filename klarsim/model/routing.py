@@ -192,7 +192,9 @@ class Router:
             self._idle(agent, now)
             pool.release(agent, now)
             return
-        if pool.overflow_wait_min is None:
+        if not self.waiting.level:  # nobody waits: no queue to scan (abandoned heads can stay)
+            best = None
+        elif pool.overflow_wait_min is None:
             best = _oldest_head(pool.priority_queues) if self.priority_used else None
             best = best or _oldest_head(pool.queues)
         else:
