@@ -295,17 +295,24 @@ def test_ai_share_can_change_while_the_model_runs() -> None:
     assert days[3] == days[4] == 0
 
 
-@pytest.mark.parametrize("initial", [0.8, 0.3])
-def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
-    """Both daily modes: only at-risk customers (initial 0.8), everyone (initial 0.3)."""
+def _churning_customers(
+    initial: float, *, half_life_days: float, max_per_year: float
+) -> CustomerBase:
+    """300 customers at ``initial`` trust, baseline 0.8, churning below 0.5."""
     spec = Customers.model_validate(
         {
             "population": 300,
-            "trust": {"initial": initial, "baseline": 0.8, "half_life_days": 3},
-            "churn": {"threshold": 0.5, "max_per_year": 200},
+            "trust": {"initial": initial, "baseline": 0.8, "half_life_days": half_life_days},
+            "churn": {"threshold": 0.5, "max_per_year": max_per_year},
         }
     )
-    customers = CustomerBase(spec, 300, np.random.default_rng(4))
+    return CustomerBase(spec, 300, np.random.default_rng(4))
+
+
+@pytest.mark.parametrize("initial", [0.8, 0.3])
+def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
+    """Both daily modes: only at-risk customers (initial 0.8), everyone (initial 0.3)."""
+    customers = _churning_customers(initial, half_life_days=3, max_per_year=200)
     generator = np.random.default_rng(5)
     left = 0
     for day in range(1, 11):
@@ -325,14 +332,7 @@ def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
 def test_a_customer_churns_at_most_once(initial: float) -> None:
     """Customers who left stay out of the daily churn draw (a regression: they were drawn
     again, which moved active customers off the active list)."""
-    spec = Customers.model_validate(
-        {
-            "population": 300,
-            "trust": {"initial": initial, "baseline": 0.8, "half_life_days": 30},
-            "churn": {"threshold": 0.5, "max_per_year": 100},
-        }
-    )
-    customers = CustomerBase(spec, 300, np.random.default_rng(4))
+    customers = _churning_customers(initial, half_life_days=30, max_per_year=100)
     generator = np.random.default_rng(5)
     for day in range(1, 30):
         for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 60)):
