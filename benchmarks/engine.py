@@ -198,22 +198,24 @@ def main() -> None:
     print(f"Erlang A scenario, {days:g} days, {repeats} rounds (speeds: best round)")
     report("klarsim engine", fastest(plain))
     report("idiomatic SimPy", fastest(runs["idiomatic"]))
-    _ratio("speed-up (contacts/s)", round_ratios(plain, runs["idiomatic"]), target=4.0)
+    print_ratio("speed-up (contacts/s)", round_ratios(plain, runs["idiomatic"]), target=4.0)
     short, long = peak_memory_mib(days / 2), peak_memory_mib(days)
     print(f"  peak memory: {short:.0f} MiB at {days / 2:g} days, {long:.0f} MiB at {days:g} days")
     print(f"Hybrid example with {POPULATION:,} customers, {days:g} days")
     report("klarsim hybrid", fastest(runs["hybrid"]))
-    _ratio("per contact vs the plain queue", round_ratios(runs["hybrid"], plain), target=0.5)
+    print_ratio("per contact vs the plain queue", round_ratios(runs["hybrid"], plain), target=0.5)
     print(f"  peak memory: {peak_memory_mib(days, HYBRID):.0f} MiB")
     print(
         f"Workforce scenario ({WORKFORCE.name}): two years, roster, gig pool, timeline, guardrails"
     )
     report("klarsim workforce", fastest(runs["workforce"]))
-    _ratio("per contact vs the plain queue", round_ratios(runs["workforce"], plain), target=0.5)
+    print_ratio(
+        "per contact vs the plain queue", round_ratios(runs["workforce"], plain), target=0.5
+    )
     print(f"  peak memory: {peak_memory_mib(None, WORKFORCE):.0f} MiB")
 
 
-def _ratio(label: str, ratios: list[float], *, target: float) -> None:
+def print_ratio(label: str, ratios: list[float], *, target: float) -> None:
     """A ratio's median over the rounds, its range, and whether the median meets the target."""
     middle = statistics.median(ratios)
     print(
