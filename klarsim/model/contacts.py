@@ -20,6 +20,10 @@ QUEUED, IN_SERVICE, COMPLETED, ABANDONED, WITH_AI, FINISHED = range(6)
 STATE_NAMES = ("queued", "in_service", "completed", "abandoned", "with_ai", "finished")
 NO_CUSTOMER = -1
 NO_AI, AI_BUSY = -1, -2
+CHUNK = 256
+"""First contacts made from a day's attributes at a time. Their Python numbers are created
+just before use, while in cache, and freed young; a whole day's at once would be read back
+from main memory (and walked by the garbage collector) hours of simulated time later."""
 
 
 class Contact:
@@ -110,23 +114,36 @@ class ContactFactory:
         return itertools.chain.from_iterable(map(self._day, days))
 
     def _day(self, times: np.ndarray) -> Iterator[Contact]:
+        """A day's contacts: attributes drawn for the whole day, objects made chunk by chunk."""
         count = times.size
         intents = np.searchsorted(self._cumulative, self._intent_stream.random(count), "right")
         intents = np.minimum(intents, len(self.intent_names) - 1)
         draws = self._luck.draw(intents)
         intervals = (times // self._interval_min).astype(np.int64)
-        columns = zip(
-            itertools.islice(self._count, count),
-            times.tolist(),
-            intervals.tolist(),
-            intents.tolist(),
-            draws.handle_min.tolist(),
-            draws.patience_min.tolist(),
-            draws.ai_handle_min.tolist(),
-            decision_rows(draws.uniforms, count),
+        columns = (
+            times,
+            intervals,
+            intents,
+            draws.handle_min,
+            draws.patience_min,
+            draws.ai_handle_min,
+        )
+        chunks = (self._chunk(columns, draws.uniforms, start) for start in range(0, count, CHUNK))
+        return itertools.chain.from_iterable(chunks)
+
+    def _chunk(
+        self, columns: tuple[np.ndarray, ...], uniforms: np.ndarray | None, start: int
+    ) -> Iterator[Contact]:
+        """The contacts of rows ``start`` to ``start + CHUNK`` of a day's attributes."""
+        stop = start + CHUNK
+        size = columns[0][start:stop].size
+        rows = zip(
+            itertools.islice(self._count, size),
+            *(column[start:stop].tolist() for column in columns),
+            decision_rows(uniforms[start:stop] if uniforms is not None else None, size),
             strict=True,
         )
-        return itertools.starmap(Contact, columns)
+        return itertools.starmap(Contact, rows)
 
     def recontact(self, previous: Contact, now: float) -> Contact:
         """The same customer back with the same issue, with fresh luck."""
