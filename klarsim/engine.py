@@ -204,7 +204,9 @@ class Replication:
         counted = [c for c, _ in self._in_system() if c.arrival_min >= self.warmup_min]
         in_queue = sum(1 for contact in counted if contact.state == QUEUED)
         in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
-        open_issues = [c for c, _ in self._in_system()] + self.journey.returning()
+        open_issues = [c.issue_start_min for c, _ in self._in_system()] + [
+            away.issue_start_min for away in self.journey.returning()
+        ]
         return {
             "scenario": self.scenario.name,
             "replication": self.replication,
@@ -215,7 +217,7 @@ class Replication:
             "in_service_end": in_service,
             "with_ai_end": len(counted) - in_queue - in_service,
             "in_system_end": len(counted),
-            "issues_open_end": sum(1 for c in open_issues if c.issue_start_min >= self.warmup_min),
+            "issues_open_end": sum(1 for start in open_issues if start >= self.warmup_min),
         }
 
     def _timeseries(self) -> Columns:

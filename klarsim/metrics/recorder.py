@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from klarsim.metrics.integral import TimeIntegral
 from klarsim.model.ai import AI_BUSY, ASK_HUMAN, ESCALATE, FALSE_RESOLVE, NO_AI, RESOLVE
-from klarsim.model.contacts import ABANDONED, COMPLETED, QUEUED, Contact
+from klarsim.model.contacts import ABANDONED, COMPLETED, QUEUED, AwayIssue, Contact
 from klarsim.model.customers import CustomerBase
 from klarsim.model.outcomes import REFUSED_HUMAN
 from klarsim.model.staff import Workforce
@@ -179,7 +179,7 @@ class Recorder:
         if contact.outcome == REFUSED_HUMAN.code:
             self._refused[index] += 1
 
-    def issue_lost(self, contact: Contact) -> None:
+    def issue_lost(self, contact: Contact | AwayIssue) -> None:
         """An issue ended unresolved for good (no recontact, or the customer churned)."""
         if contact.issue_start_min >= self.warmup_min:
             self.sums["issues_lost"][contact.interval] += 1

@@ -93,6 +93,28 @@ class Contact:
         self.outcome = -1
 
 
+class AwayIssue:
+    """An unresolved issue due to come back: what its next contact needs of the last one.
+
+    Held hours or days until the customer returns, in place of the contact that ended, which
+    is freed at once with its luck and times (long-lived, they spread the heap that every
+    new contact is allocated from).
+    """
+
+    __slots__ = ("attempt", "customer", "intent", "interval", "issue_start_min", "outcome")
+
+    def __init__(self, contact: Contact, outcome: int) -> None:
+        self.intent = contact.intent
+        self.customer = contact.customer
+        self.attempt = contact.attempt
+        """Contacts the issue has taken so far."""
+        self.issue_start_min = contact.issue_start_min
+        self.interval = contact.interval
+        """Arrival interval of the contact that ended (where an issue lost for good counts)."""
+        self.outcome = outcome
+        """How that contact ended (its outcome code)."""
+
+
 class ContactFactory:
     """Creates first contacts a day at a time and recontacts one at a time."""
 
@@ -145,7 +167,7 @@ class ContactFactory:
         )
         return itertools.starmap(Contact, rows)
 
-    def recontact(self, previous: Contact, now: float) -> Contact:
+    def recontact(self, previous: AwayIssue, now: float) -> Contact:
         """The same customer back with the same issue, with fresh luck."""
         handle, patience, ai_handle, luck = self._recontact_luck.next(previous.intent)
         contact = Contact(

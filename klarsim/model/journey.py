@@ -18,7 +18,7 @@ from klarsim.metrics.recorder import Recorder
 from klarsim.model import outcomes
 from klarsim.model.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
 from klarsim.model.calendar import Calendar
-from klarsim.model.contacts import NO_CUSTOMER, Contact, ContactFactory
+from klarsim.model.contacts import NO_CUSTOMER, AwayIssue, Contact, ContactFactory
 from klarsim.model.customers import CustomerBase
 from klarsim.model.events import Call
 from klarsim.model.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
@@ -29,6 +29,7 @@ from klarsim.model.workforce import Pool
 from klarsim.rng import Draws, Streams
 
 MINUTES_PER_HOUR = 60.0
+FALSE_RESOLVED_CODE = outcomes.FALSE_RESOLVED.code
 
 
 class Journey:
@@ -166,21 +167,22 @@ class Journey:
             return
         delay_min = comeback[1]() * MINUTES_PER_HOUR
         assert self._returns is not None  # a recontact cause is configured
-        self._returns.call(delay_min, self._on_return, (contact, outcome))
+        self._returns.call(delay_min, self._on_return, AwayIssue(contact, outcome.code))
 
-    def returning(self) -> list[Contact]:
-        """Contacts whose issue is due to come back (the contact that ended, not the new one)."""
+    def returning(self) -> list[AwayIssue]:
+        """Issues due to come back (as their last contact left them)."""
         if self._returns is None:
             return []
-        return [previous for previous, _ in self._returns.pending(self._on_return)]
+        away: list[AwayIssue] = self._returns.pending(self._on_return)
+        return away
 
     def _on_return(self, event: Call) -> None:
-        previous, outcome = event.subject
+        previous: AwayIssue = event.subject
         customers = self.customers
         if customers is not None and previous.customer != NO_CUSTOMER:
             if not customers.is_still_active(previous.customer):
                 self.recorder.issue_lost(previous)
                 return
-            if outcome is outcomes.FALSE_RESOLVED:
+            if previous.outcome == FALSE_RESOLVED_CODE:
                 customers.update(previous.customer, self._discovered_score, self.env._now)
         self._route_recontact(self.factory.recontact(previous, self.env._now))
