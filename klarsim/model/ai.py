@@ -111,21 +111,18 @@ class AiTier:
         Call(self.env, contact.ai_handle_min, self._on_end, contact)
 
     def _on_end(self, event: Call) -> None:
+        """A conversation ends with the outcome its contact's own uniform picks.
+
+        The same uniform in every scenario: the first outcome whose cumulative probability
+        exceeds it, ASK_HUMAN if rounding leaves it above the last one.
+        """
         contact: Contact = event.subject
         self.talking -= 1
         if self.waiting:
             self._converse(self.waiting.popleft())
-        result = contact.ai_result = self.outcome(contact)
-        self.on_finished[result](contact)
-
-    def outcome(self, contact: Contact) -> int:
-        """The contact's outcome from its own uniform (the same in every scenario).
-
-        The first outcome whose cumulative probability exceeds the uniform; ASK_HUMAN if
-        rounding leaves the uniform above the last one.
-        """
         chosen = bisect_right(self.thresholds[contact.intent], contact.luck[AI_OUTCOME])
-        return chosen if chosen < ASK_HUMAN else ASK_HUMAN
+        result = contact.ai_result = chosen if chosen < ASK_HUMAN else ASK_HUMAN
+        self.on_finished[result](contact)
 
     def _outage(self, start_day: float, duration_hours: float) -> Generator[Event, None, None]:
         yield self.env.timeout(start_day * MINUTES_PER_DAY)

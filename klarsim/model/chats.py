@@ -9,6 +9,7 @@ set of chats changes. A voice or email contact takes all of an agent's slots.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import simpy
@@ -19,6 +20,8 @@ from klarsim.model.workforce import Agent, Pool
 
 if TYPE_CHECKING:
     from klarsim.model.routing import Router
+
+WORK_LEFT = attrgetter("work_left_min")
 
 
 def throughput(pool: Pool) -> float:
@@ -52,7 +55,12 @@ class ChatDesk:
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
-        work = contact.handle_min * pool.speed_factor(agent, now)
+        speed = (
+            pool.handle_time_multiplier
+            if agent.ramp_until <= now
+            else pool.speed_factor(agent, now)
+        )
+        work = contact.handle_min * speed
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
         if not self.router.is_chat[contact.intent]:
@@ -109,10 +117,7 @@ class ChatDesk:
         agent.ticket += 1
         chats = agent.chats
         if chats:
-            first = chats[0]
-            for chat in chats:
-                if chat.work_left_min < first.work_left_min:
-                    first = chat
+            first = min(chats, key=WORK_LEFT)  # the first of any ties
             left = first.work_left_min
             delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
             Call(self.env, delay, self._chat_done, (agent, agent.ticket, first))

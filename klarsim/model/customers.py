@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import MutableSequence
-from math import isnan
+from math import exp, isnan
 from typing import cast
 
 import numpy as np
@@ -112,7 +112,7 @@ class CustomerBase:
         old = self._scaled[customer]
         if isnan(old):  # the customer churned while the contact was under way
             return
-        factor = math.exp(-self._decay_per_min * (now - self._reference_min))  # _decay_factor
+        factor = exp(-self._decay_per_min * (now - self._reference_min))  # _decay_factor
         deviation = old * factor
         deviation += self._learning_rate * (score - self._baseline - deviation)
         new = deviation / factor

@@ -95,9 +95,16 @@ class Router:
         self._enqueue(contact, priority)
 
     def _overflow_takes(self, contact: Contact) -> bool:
+        """Whether an overflow pool serves the contact now (its expected wait passes the
+        pool's threshold); the expected wait is worked out only if some pool has room."""
         intent = contact.intent
-        expected = self.expected_wait_min(intent)
+        chat = self.is_chat[intent]
+        expected = -math.inf
         for pool in self.overflow[intent]:
+            if not pool.free and not (pool.partial and chat):
+                continue
+            if expected == -math.inf:
+                expected = self.expected_wait_min(intent)
             threshold = pool.overflow_wait_min
             if threshold is None or expected < threshold:
                 continue
@@ -105,7 +112,7 @@ class Router:
                 pool.busy.add(self.env._now, 1)
                 self.start(contact, pool.free.pop(), 0.0)
                 return True
-            if pool.partial and self.is_chat[intent] and self.chats.join(contact, pool):
+            if self.chats.join(contact, pool):
                 return True
         return False
 
