@@ -237,6 +237,8 @@ class Router:
         Priority queues (escalations, recontacts) come first; within a class, the oldest head
         wins. ``chat_only`` limits the choice to chats (an agent already holding chats).
         """
+        if not self.waiting.level:  # nobody waits: no queue to scan
+            return None
         if pool.overflow_wait_min is not None:
             return self._eligible_head(pool, chat_only=chat_only)
         if chat_only:
