@@ -12,8 +12,10 @@ from pydantic import TypeAdapter
 from klarsim.config import ScenarioError, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
+from klarsim.model.contacts import CHUNK, AwayIssue, ContactFactory
 from klarsim.model.demand import Arrivals
 from klarsim.model.sampling import sampler
+from klarsim.rng import Streams
 
 SPEC = TypeAdapter(Distribution)
 MINIMAL: dict[str, Any] = {
@@ -120,3 +122,25 @@ def test_day_to_day_noise_has_the_configured_cv() -> None:
     assert daily.std(ddof=1) == pytest.approx(expected_sd, rel=0.12)
     flat = arrival_counts(demand(contacts_per_day=2000), days=400).reshape(400, 24).sum(axis=1)
     assert flat.std(ddof=1) == pytest.approx(math.sqrt(2000), rel=0.12)
+
+
+def test_a_day_longer_than_a_chunk_yields_every_contact_in_order_with_its_own_attributes() -> None:
+    """Contacts made chunk by chunk carry the day's arrays row by row, and a recontact made
+    between two chunks takes the next identifier without disturbing the first contacts'."""
+    scenario = parse_scenario(MINIMAL)
+    factory = ContactFactory(scenario, Streams(seed=3, replication=0))
+    times = np.sort(np.random.default_rng(0).uniform(0.0, 1440.0, 2 * CHUNK + 17))
+    made = factory.contacts([times])
+    first = [next(made) for _ in range(CHUNK)]
+    again = factory.recontact(AwayIssue(first[0], outcome=0), now=times[CHUNK - 1])
+    rest = list(made)
+    contacts = first + rest
+    assert [contact.arrival_min for contact in contacts] == times.tolist()
+    assert [contact.identifier for contact in contacts] == [
+        *range(CHUNK),
+        *range(CHUNK + 1, times.size + 1),
+    ]
+    assert again.identifier == CHUNK
+    assert (again.attempt, again.issue_start_min) == (2, first[0].arrival_min)
+    assert all(contact.handle_min > 0 for contact in contacts)
+    assert len({contact.handle_min for contact in contacts}) == times.size
