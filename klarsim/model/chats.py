@@ -55,12 +55,7 @@ class ChatDesk:
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
-        speed = (
-            pool.handle_time_multiplier
-            if agent.ramp_until <= now
-            else pool.speed_factor(agent, now)
-        )
-        work = contact.handle_min * speed
+        work = contact.handle_min * pool.speed_factor(agent, now)
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
         if not self.router.is_chat[contact.intent]:

@@ -99,11 +99,11 @@ class Router:
         pool's threshold); the expected wait is worked out only if some pool has room."""
         intent = contact.intent
         chat = self.is_chat[intent]
-        expected = -math.inf
+        expected: float | None = None
         for pool in self.overflow[intent]:
             if not pool.free and not (pool.partial and chat):
                 continue
-            if expected == -math.inf:
+            if expected is None:
                 expected = self.expected_wait_min(intent)
             threshold = pool.overflow_wait_min
             if threshold is None or expected < threshold:

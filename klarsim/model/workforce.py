@@ -206,9 +206,7 @@ class Pool:
 
     def place(self, agent: Agent) -> None:
         """Put an agent with chats in the bucket of its load (or none if full or leaving)."""
-        if agent.bucket:  # unplace, inlined: this runs for almost every chat
-            del self.partial[agent.bucket][agent]
-            agent.bucket = 0
+        self.unplace(agent)
         if 0 < agent.load < self.concurrency and not agent.leaving:
             self.partial[agent.load][agent] = None
             agent.bucket = agent.load
