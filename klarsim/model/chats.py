@@ -2,9 +2,12 @@
 
 With n chats at once every chat progresses at pace 1 / (1 + slowdown x (n - 1)) of its solo
 handle time, so an agent's throughput n / (1 + slowdown x (n - 1)) grows sub-linearly with n.
-All of an agent's chats share one pace, so only the chat with the least work left can finish
-next: each agent has one pending completion event, replaced (by a new ticket) whenever its
-set of chats changes. A voice or email contact takes all of an agent's slots.
+All of an agent's chats share one pace, so each agent keeps one work clock: the work each of
+its chats has received since the agent last had none. A chat is done when that clock reaches
+its due mark (the clock at its start plus its work), so a change of pace updates one number,
+not every chat. Only the chat with the lowest mark can finish next: each agent has one pending
+completion event, replaced whenever its set of chats changes. A voice or email contact takes
+all of an agent's slots.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from klarsim.model.workforce import Agent, Pool
 if TYPE_CHECKING:
     from klarsim.model.routing import Router
 
-WORK_LEFT = attrgetter("work_left_min")
+WORK_DUE = attrgetter("work_due_min")
 
 
 def throughput(pool: Pool) -> float:
@@ -67,9 +70,10 @@ class ChatDesk:
             return
         if agent.chats:
             self._advance(agent, now)
-        else:
+        else:  # a fresh clock: its marks stay small, so precise
+            agent.work_done_min = 0.0
             agent.progress_since = now
-        contact.work_left_min = work
+        contact.work_due_min = agent.work_done_min + work
         agent.chats.append(contact)
         agent.load += 1
         if schedule:
@@ -98,29 +102,33 @@ class ChatDesk:
             contact = router.take(queue)
             self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
 
-    def _advance(self, agent: Agent, now: float) -> None:
-        """Book the work done on the agent's chats since their pace last changed."""
-        chats = agent.chats
-        if chats:
-            done = (now - agent.progress_since) * agent.pool.paces[len(chats)]
-            for chat in chats:
-                chat.work_left_min -= done
+    @staticmethod
+    def _advance(agent: Agent, now: float) -> None:
+        """Move the agent's work clock to ``now`` at the pace of its current chats."""
+        agent.work_done_min += (now - agent.progress_since) * agent.pool.paces[len(agent.chats)]
         agent.progress_since = now
 
     def _schedule(self, agent: Agent) -> None:
-        """Replace the agent's pending completion by one for its chat with least work left."""
-        agent.ticket += 1
+        """Replace the agent's pending completion by one for its chat with the lowest mark."""
         chats = agent.chats
-        if chats:
-            first = min(chats, key=WORK_LEFT)  # the first of any ties
-            left = first.work_left_min
-            delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
-            Call(self.env, delay, self._chat_done, (agent, agent.ticket, first))
+        if not chats:
+            agent.completion = None
+            return
+        first = chats[0] if len(chats) == 1 else min(chats, key=WORK_DUE)  # first of ties
+        left = first.work_due_min - agent.work_done_min
+        done_at = agent.progress_since + left / agent.pool.paces[len(chats)]
+        now = self.env._now
+        agent.finishing = first
+        agent.completion = Call(
+            self.env, done_at - now if done_at > now else 0.0, self._chat_done, agent
+        )
 
     def _chat_done(self, event: Call) -> None:
-        agent, ticket, chat = event.subject
-        if ticket != agent.ticket:
+        agent: Agent = event.subject
+        if event is not agent.completion:
             return  # the agent's chats changed since this was scheduled
+        chat = agent.finishing
+        assert chat is not None
         now = self.env._now
         self._advance(agent, now)
         agent.chats.remove(chat)

@@ -50,12 +50,13 @@ class Contact:
         "started_min",
         "state",
         "wait_min",
-        "work_left_min",
+        "work_due_min",
     )
     started_min: float
     """When service started (chats served alongside others only)."""
-    work_left_min: float
-    """Handle time still to do at full pace (chats served alongside others only)."""
+    work_due_min: float
+    """The serving agent's work clock reading at which this chat is done (chats served
+    alongside others only; see ``klarsim.model.chats``)."""
 
     def __init__(  # noqa: PLR0917 - built positionally by starmap, the fastest way
         self,
@@ -87,7 +88,7 @@ class Contact:
         self.queued_min = arrival_min
         self.wait_min = 0.0
         self.service_min = math.nan
-        # started_min and work_left_min are set only for chats served alongside others
+        # started_min and work_due_min are set only for chats served alongside others
         # (klarsim.model.chats), when service starts: not on the common path.
         self.state = QUEUED
         self.outcome = -1

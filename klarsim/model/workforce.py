@@ -18,6 +18,7 @@ from klarsim.metrics.integral import TimeIntegral
 
 if TYPE_CHECKING:
     from klarsim.model.contacts import Contact
+    from klarsim.model.events import Call
 
 PoolSpec = EmployeePool | GigPool
 MINUTES_PER_DAY = 1440.0
@@ -29,9 +30,11 @@ class Agent:
     __slots__ = (
         "bucket",
         "chats",
+        "completion",
         "contact",
         "departed",
         "engaged_since",
+        "finishing",
         "leaving",
         "load",
         "on_duty",
@@ -40,7 +43,7 @@ class Agent:
         "ramp_until",
         "session_earned",
         "session_start",
-        "ticket",
+        "work_done_min",
     )
 
     def __init__(self, pool: Pool, ramp_until: float = -1.0) -> None:
@@ -62,8 +65,13 @@ class Agent:
         """Index of the ``Pool.partial`` bucket holding the agent; 0: in none."""
         self.progress_since = 0.0
         """When the agent's chats last changed pace (concurrency)."""
-        self.ticket = 0
-        """Version of the agent's pending chat completion; older events are stale."""
+        self.work_done_min = 0.0
+        """Work each of the agent's chats had received at ``progress_since``, counted from
+        when the agent last had no chat (concurrency)."""
+        self.completion: Call | None = None
+        """The agent's pending chat completion; any other is stale."""
+        self.finishing: Contact | None = None
+        """The chat that ``completion`` finishes."""
         self.engaged_since = 0.0
         self.session_start = 0.0
         self.session_earned = 0.0

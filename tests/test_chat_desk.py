@@ -1,0 +1,83 @@
+"""The chat desk on its own: one agent, hand-placed chats, exact completion times."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from klarsim.config.workforce import EmployeePool
+from klarsim.model.clock import Clock
+from klarsim.model.contacts import COMPLETED, Contact
+from klarsim.model.routing import Router
+from klarsim.model.workforce import Agent, Pool
+
+SLOWDOWN = 0.25
+"""Two chats at once each run at 1 / 1.25 = 0.8 of their solo pace."""
+
+
+class Desk:
+    """One chat agent (concurrency 2) behind a router, with the time each chat ended."""
+
+    def __init__(self) -> None:
+        self.env = Clock()
+        spec = EmployeePool(
+            headcount=1, skills=["chat"], concurrency=2, concurrency_slowdown=SLOWDOWN
+        )
+        self.pool = Pool("staff", spec, skills=(0,))
+        self.ended: dict[int, float] = {}
+        self.router = Router(self.env, [self.pool], ["chat"], [10.0], self._ended)
+        self.agent = Agent(self.pool)
+        self.pool.add_member(self.agent)
+        self.pool.set_on_duty(1, 0.0)
+
+    def _ended(self, contact: Contact, pool: Pool | None) -> None:
+        assert contact.state == COMPLETED
+        self.ended[contact.identifier] = self.env.now
+
+    def advance(self, until: float) -> None:
+        """Run the desk's events up to ``until``."""
+        if until > self.env.now:
+            self.env.run_merged(until, iter(()), float, _no_arrival)
+
+    def chat_at(self, time: float, identifier: int, handle_min: float) -> None:
+        """Offer a chat of ``handle_min`` solo minutes at ``time``."""
+        self.advance(time)
+        contact = Contact(identifier, time, 0, 0, handle_min, math.inf, 0.0, ())
+        self.router.offer(contact)
+
+
+def test_a_chat_alone_takes_its_handle_time() -> None:
+    desk = Desk()
+    desk.chat_at(0.0, 1, 10.0)
+    desk.advance(1000.0)
+    assert desk.ended[1] == pytest.approx(10.0)
+
+
+def test_a_second_chat_slows_both_until_one_ends() -> None:
+    """Chat 1 does 4 minutes alone, then both run at 0.8: chat 2 (4 min) ends at 4 + 4 / 0.8
+    = 9, with chat 1 at 4 + 4 = 8 of 10; chat 1 then ends alone at 9 + 2 = 11."""
+    desk = Desk()
+    desk.chat_at(0.0, 1, 10.0)
+    desk.chat_at(4.0, 2, 4.0)
+    desk.advance(1000.0)
+    assert desk.ended[2] == pytest.approx(9.0)
+    assert desk.ended[1] == pytest.approx(11.0)
+
+
+def test_an_agent_kept_on_after_being_sent_off_finishes_its_chat_on_time() -> None:
+    """Sent off duty while busy, then kept on, the agent's chat keeps its schedule."""
+    desk = Desk()
+    desk.chat_at(0.0, 1, 10.0)
+    desk.advance(4.0)
+    desk.pool.set_on_duty(0, 4.0)
+    assert desk.agent.leaving
+    desk.advance(6.0)
+    desk.pool.set_on_duty(1, 6.0)
+    assert not desk.agent.leaving
+    desk.advance(1000.0)
+    assert desk.ended[1] == pytest.approx(10.0)
+
+
+def _no_arrival(arrival: float) -> None:
+    raise AssertionError("the desk has no arrival stream")
