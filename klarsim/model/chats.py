@@ -68,13 +68,14 @@ class ChatDesk:
             contact.service_min = work
             Call(self.env, work, self._exclusive_done, agent)
             return
-        if agent.chats:
-            self._advance(agent, now)
+        chats = agent.chats
+        if chats:  # the clock moves at the pace of the chats so far
+            agent.work_done_min += (now - agent.progress_since) * pool.paces[len(chats)]
         else:  # a fresh clock: its marks stay small, so precise
             agent.work_done_min = 0.0
-            agent.progress_since = now
+        agent.progress_since = now
         contact.work_due_min = agent.work_done_min + work
-        agent.chats.append(contact)
+        chats.append(contact)
         agent.load += 1
         if schedule:
             pool.place(agent)
@@ -83,44 +84,44 @@ class ChatDesk:
     def refill(self, agent: Agent) -> None:
         """An agent came on duty or stayed on: fill its free slots from the queues."""
         pool = agent.pool
-        if agent.load == 0:
+        held = agent.load
+        if held == 0:
             if self.router.work_for(pool, chat_only=False) is None:
                 return
             pool.free.remove(agent)
             pool.busy.add(self.env._now, 1)
         self._take_work(agent)
-        pool.place(agent)
-        self._schedule(agent)
+        if agent.load != held:  # otherwise its chats and their pending completion stand
+            pool.place(agent)
+            self._schedule(agent)
 
     def _take_work(self, agent: Agent) -> None:
         """Fill the agent's free slots from the queues; the caller schedules the completion."""
         pool, router = agent.pool, self.router
-        while agent.load < pool.concurrency:
+        while agent.load < pool.concurrency and router.waiting.level:
             queue = router.work_for(pool, chat_only=agent.load > 0)
             if queue is None:
                 return
             contact = router.take(queue)
             self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
 
-    @staticmethod
-    def _advance(agent: Agent, now: float) -> None:
-        """Move the agent's work clock to ``now`` at the pace of its current chats."""
-        agent.work_done_min += (now - agent.progress_since) * agent.pool.paces[len(agent.chats)]
-        agent.progress_since = now
-
     def _schedule(self, agent: Agent) -> None:
-        """Replace the agent's pending completion by one for its chat with the lowest mark."""
+        """Replace the agent's pending completion by one for its chat with the lowest mark.
+
+        Called just after the agent's chats changed, so its work clock reads now.
+        """
         chats = agent.chats
         if not chats:
             agent.completion = None
             return
         first = chats[0] if len(chats) == 1 else min(chats, key=WORK_DUE)  # first of ties
         left = first.work_due_min - agent.work_done_min
-        done_at = agent.progress_since + left / agent.pool.paces[len(chats)]
-        now = self.env._now
         agent.finishing = first
         agent.completion = Call(
-            self.env, done_at - now if done_at > now else 0.0, self._chat_done, agent
+            self.env,
+            (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)],
+            self._chat_done,
+            agent,
         )
 
     def _chat_done(self, event: Call) -> None:
@@ -130,8 +131,10 @@ class ChatDesk:
         chat = agent.finishing
         assert chat is not None
         now = self.env._now
-        self._advance(agent, now)
-        agent.chats.remove(chat)
+        chats = agent.chats
+        agent.work_done_min += (now - agent.progress_since) * agent.pool.paces[len(chats)]
+        agent.progress_since = now
+        chats.remove(chat)
         agent.load -= 1
         chat.state = COMPLETED
         chat.service_min = now - chat.started_min

@@ -9,7 +9,7 @@ minimum per online hour is topped up per agent at the end of each block or sessi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 
 import numpy as np
 import simpy
@@ -48,15 +48,30 @@ class GigPayroll:
         agent.engaged_since = now
 
     def settle(self, agent: Agent, now: float) -> None:
-        """End of a block or going offline: pay engaged time so far and any top-up."""
+        """Going offline: pay engaged time so far and any top-up."""
+        self.settle_all((agent,), now)
+
+    def settle_all(self, agents: Iterable[Agent], now: float) -> None:
+        """End of a block or of the run: settle every online agent, booked as one payment."""
+        owed = 0.0
+        for agent in agents:
+            owed += self._close_session(agent, now)
+        if owed > 0:
+            self._book("gig_pay", now, owed)
+
+    def _close_session(self, agent: Agent, now: float) -> float:
+        """What the agent is owed for engaged time so far and the top-up; a new session starts."""
+        owed = 0.0
         if agent.working:
-            self.idle(agent, now)
+            owed = (now - agent.engaged_since) * self.per_engaged_min
+            agent.engaged_since = now
         online_hours = (now - agent.session_start) / MINUTES_PER_HOUR
-        top_up = self.guaranteed_per_online_hour * online_hours - agent.session_earned
+        top_up = self.guaranteed_per_online_hour * online_hours - agent.session_earned - owed
         if top_up > 0:
-            self._pay(agent, now, top_up)
+            owed += top_up
         agent.session_start = now
         agent.session_earned = 0.0
+        return owed
 
     def _pay(self, agent: Agent, now: float, amount: float) -> None:
         if amount > 0:
@@ -107,8 +122,7 @@ class GigSupply:
         while True:
             now = self.env.now
             if guaranteed:  # without a minimum, pay is booked as contacts end: nothing to settle
-                for agent in list(self.pool.duty):
-                    self.payroll.settle(agent, now)
+                self.payroll.settle_all(self.pool.duty, now)
             chance = self.probability(now)
             members = len(self.pool.members)
             self.scheduled = int(self._generator.binomial(members, chance)) if members else 0

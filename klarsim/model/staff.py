@@ -77,8 +77,7 @@ class Workforce:
     def settle(self, now: float) -> None:
         """At the end of the run: pay gig agents for their engaged time so far."""
         for supply in self.supplies.values():
-            for agent in supply.pool.duty:
-                supply.payroll.settle(agent, now)
+            supply.payroll.settle_all(supply.pool.duty, now)
 
     def restaff(self, name: str, now: float) -> None:
         """Re-staff a pool after its headcount or staffing parameters changed."""
