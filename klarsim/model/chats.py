@@ -5,13 +5,14 @@ handle time, so an agent's throughput n / (1 + slowdown x (n - 1)) grows sub-lin
 All of an agent's chats share one pace, so each agent keeps one work clock: the work each of
 its chats has received since the agent last had none. A chat is done when that clock reaches
 its due mark (the clock at its start plus its work), so a change of pace updates one number,
-not every chat. Only the chat with the lowest mark can finish next: each agent has one pending
-completion event, replaced whenever its set of chats changes. A voice or email contact takes
-all of an agent's slots.
+not every chat. An agent keeps its chats in order of their marks, and only the first can finish
+next: each agent has one pending completion event, replaced whenever its set of chats changes.
+A voice or email contact takes all of an agent's slots.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,7 @@ class ChatDesk:
             agent.work_done_min = 0.0
         agent.progress_since = now
         contact.work_due_min = agent.work_done_min + work
-        chats.append(contact)
+        insort(chats, contact, key=WORK_DUE)  # after any equal mark: the first of ties stays
         agent.load += 1
         if schedule:
             pool.place(agent)
@@ -106,7 +107,7 @@ class ChatDesk:
             self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
 
     def _schedule(self, agent: Agent) -> None:
-        """Replace the agent's pending completion by one for its chat with the lowest mark.
+        """Replace the agent's pending completion by one for its first chat (lowest mark).
 
         Called just after the agent's chats changed, so its work clock reads now.
         """
@@ -114,9 +115,7 @@ class ChatDesk:
         if not chats:
             agent.completion = None
             return
-        first = chats[0] if len(chats) == 1 else min(chats, key=WORK_DUE)  # first of ties
-        left = first.work_due_min - agent.work_done_min
-        agent.finishing = first
+        left = chats[0].work_due_min - agent.work_done_min
         agent.completion = Call(
             self.env,
             (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)],
@@ -128,13 +127,11 @@ class ChatDesk:
         agent: Agent = event.subject
         if event is not agent.completion:
             return  # the agent's chats changed since this was scheduled
-        chat = agent.finishing
-        assert chat is not None
         now = self.env._now
         chats = agent.chats
         agent.work_done_min += (now - agent.progress_since) * agent.pool.paces[len(chats)]
         agent.progress_since = now
-        chats.remove(chat)
+        chat = chats.pop(0)
         agent.load -= 1
         chat.state = COMPLETED
         chat.service_min = now - chat.started_min

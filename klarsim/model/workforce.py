@@ -34,7 +34,6 @@ class Agent:
         "contact",
         "departed",
         "engaged_since",
-        "finishing",
         "leaving",
         "load",
         "on_duty",
@@ -51,7 +50,7 @@ class Agent:
         self.contact: Contact | None = None
         """The contact being served (one-at-a-time pools)."""
         self.chats: list[Contact] = []
-        """Contacts being served at once (pools with chat concurrency)."""
+        """Contacts being served at once, the first due first (pools with chat concurrency)."""
         self.load = 0
         """Slots in use: chats held, or the pool's concurrency while on a voice or email."""
         self.on_duty = False
@@ -70,8 +69,6 @@ class Agent:
         when the agent last had no chat (concurrency)."""
         self.completion: Call | None = None
         """The agent's pending chat completion; any other is stale."""
-        self.finishing: Contact | None = None
-        """The chat that ``completion`` finishes."""
         self.engaged_since = 0.0
         self.session_start = 0.0
         self.session_earned = 0.0
