@@ -81,3 +81,15 @@ def test_an_agent_kept_on_after_being_sent_off_finishes_its_chat_on_time() -> No
 
 def _no_arrival(arrival: float) -> None:
     raise AssertionError("the desk has no arrival stream")
+
+
+def test_an_agent_has_room_for_a_new_chat_only_while_it_holds_fewer_than_its_limit() -> None:
+    desk = Desk()
+    assert desk.pool.with_room == 0  # free: new contacts take it from the free list
+    desk.chat_at(0.0, 1, 10.0)
+    assert desk.pool.with_room == 1
+    desk.chat_at(1.0, 2, 10.0)
+    assert desk.pool.with_room == 0
+    desk.advance(1000.0)
+    assert desk.pool.with_room == 0
+    assert desk.pool.free == [desk.agent]

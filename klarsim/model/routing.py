@@ -88,7 +88,7 @@ class Router:
                 pool.busy.add(self.env._now, 1)
                 self.start(contact, free.pop(), 0.0)
                 return
-            if pool.partial and self.is_chat[intent] and self.chats.join(contact, pool):
+            if pool.with_room and self.is_chat[intent] and self.chats.join(contact, pool):
                 return
         if self.overflow[intent] and self._overflow_takes(contact):
             return
@@ -101,7 +101,7 @@ class Router:
         chat = self.is_chat[intent]
         expected: float | None = None
         for pool in self.overflow[intent]:
-            if not pool.free and not (pool.partial and chat):
+            if not pool.free and not (pool.with_room and chat):
                 continue
             if expected is None:
                 expected = self.expected_wait_min(intent)

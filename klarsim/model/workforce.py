@@ -129,6 +129,8 @@ class Pool:
         )
         """Bucket k holds the agents on duty with k chats and a free slot (k >= 1; pools
         with concurrency only; ordered sets)."""
+        self.with_room = 0
+        """Agents in the ``partial`` buckets: a new chat can join one of them."""
         self.bench: list[Agent] = []
         """Members off duty."""
         self.duty: dict[Agent, None] = {}
@@ -211,16 +213,21 @@ class Pool:
 
     def place(self, agent: Agent) -> None:
         """Put an agent with chats in the bucket of its load (or none if full or leaving)."""
-        self.unplace(agent)
-        if 0 < agent.load < self.concurrency and not agent.leaving:
-            self.partial[agent.load][agent] = None
-            agent.bucket = agent.load
+        load = agent.load
+        if 0 < load < self.concurrency and not agent.leaving:
+            self.unplace(agent)
+            self.partial[load][agent] = None
+            agent.bucket = load
+            self.with_room += 1
+        elif agent.bucket:
+            self.unplace(agent)
 
     def unplace(self, agent: Agent) -> None:
         """Take an agent out of its ``partial`` bucket, if it is in one."""
         if agent.bucket:
             del self.partial[agent.bucket][agent]
             agent.bucket = 0
+            self.with_room -= 1
 
     def release(self, agent: Agent, now: float) -> None:
         """An agent marked leaving has finished its work: it goes off duty (or away)."""
