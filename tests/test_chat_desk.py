@@ -17,12 +17,12 @@ SLOWDOWN = 0.25
 
 
 class Desk:
-    """One chat agent (concurrency 2) behind a router, with the time each chat ended."""
+    """One chat agent behind a router, with the time each chat ended."""
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = 2) -> None:
         self.env = Clock()
         spec = EmployeePool(
-            headcount=1, skills=["chat"], concurrency=2, concurrency_slowdown=SLOWDOWN
+            headcount=1, skills=["chat"], concurrency=concurrency, concurrency_slowdown=SLOWDOWN
         )
         self.pool = Pool("staff", spec, skills=(0,))
         self.ended: dict[int, float] = {}
@@ -63,6 +63,19 @@ def test_a_second_chat_slows_both_until_one_ends() -> None:
     desk.advance(1000.0)
     assert desk.ended[2] == pytest.approx(9.0)
     assert desk.ended[1] == pytest.approx(11.0)
+
+
+def test_chats_end_in_order_of_the_work_left_whatever_order_they_came_in() -> None:
+    """Three chats at once run at 1 / 1.5 of their pace: the 2-minute one ends at 3, with 2
+    minutes done on the others; the 5-minute one needs 3 more at 0.8 (ends at 6.75); the
+    10-minute one then does its last 5 alone (ends at 11.75)."""
+    desk = Desk(concurrency=3)
+    desk.chat_at(0.0, 1, 10.0)
+    desk.chat_at(0.0, 2, 2.0)
+    desk.chat_at(0.0, 3, 5.0)
+    desk.advance(1000.0)
+    assert desk.ended == pytest.approx({2: 3.0, 3: 6.75, 1: 11.75})
+    assert list(desk.ended) == [2, 3, 1]
 
 
 def test_an_agent_kept_on_after_being_sent_off_finishes_its_chat_on_time() -> None:

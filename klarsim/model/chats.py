@@ -12,8 +12,6 @@ A voice or email contact takes all of an agent's slots.
 
 from __future__ import annotations
 
-from bisect import insort
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import simpy
@@ -24,8 +22,6 @@ from klarsim.model.workforce import Agent, Pool
 
 if TYPE_CHECKING:
     from klarsim.model.routing import Router
-
-WORK_DUE = attrgetter("work_due_min")
 
 
 def throughput(pool: Pool) -> float:
@@ -75,8 +71,11 @@ class ChatDesk:
         else:  # a fresh clock: its marks stay small, so precise
             agent.work_done_min = 0.0
         agent.progress_since = now
-        contact.work_due_min = agent.work_done_min + work
-        insort(chats, contact, key=WORK_DUE)  # after any equal mark: the first of ties stays
+        due = contact.work_due_min = agent.work_done_min + work
+        position = len(chats)  # after any equal mark, so the first of ties stays first
+        while position and chats[position - 1].work_due_min > due:
+            position -= 1
+        chats.insert(position, contact)
         agent.load += 1
         if schedule:
             pool.place(agent)
