@@ -60,8 +60,7 @@ class ChatDesk:
             pool.payroll.engage(agent, now)
         if not self.router.is_chat[contact.intent]:
             agent.contact = contact
-            agent.load = pool.concurrency
-            pool.unplace(agent)
+            agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             contact.service_min = work
             Call(self.env, work, self._exclusive_done, agent)
             return

@@ -213,14 +213,13 @@ class Pool:
 
     def place(self, agent: Agent) -> None:
         """Put an agent with chats in the bucket of its load (or none if full or leaving)."""
+        if agent.bucket:
+            self.unplace(agent)
         load = agent.load
         if 0 < load < self.concurrency and not agent.leaving:
-            self.unplace(agent)
             self.partial[load][agent] = None
             agent.bucket = load
             self.with_room += 1
-        elif agent.bucket:
-            self.unplace(agent)
 
     def unplace(self, agent: Agent) -> None:
         """Take an agent out of its ``partial`` bucket, if it is in one."""
