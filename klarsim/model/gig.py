@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
 
-import numpy as np
 import simpy
 from simpy.events import Event, Timeout
 
@@ -19,6 +18,7 @@ from klarsim.config.workforce import GigPay, GigPool
 from klarsim.model.events import Call
 from klarsim.model.headcount import Book
 from klarsim.model.workforce import Agent, Pool
+from klarsim.rng import BinomialDraws
 
 MINUTES_PER_HOUR = 60.0
 HOURS_PER_WEEK = 168
@@ -88,7 +88,7 @@ class GigSupply:
         pool: Pool,
         spec: GigPool,
         *,
-        generator: np.random.Generator,
+        online_counts: BinomialDraws,
         log_on_delays: Callable[[], float],
         uniforms: Callable[[], float],
         payroll: GigPayroll,
@@ -99,7 +99,8 @@ class GigSupply:
         self.online_probability = spec.online_probability
         """One probability, or 168 by hour of the week (the timeline may change it)."""
         self.payroll = payroll
-        self._generator = generator
+        self._online_counts = online_counts
+        """Agents online in a block: binomial in the members and the block's chance."""
         self._log_on_delays = log_on_delays
         self._uniforms = uniforms
         """Batched uniforms for the no-show of each called agent."""
@@ -125,7 +126,7 @@ class GigSupply:
                 self.payroll.settle_all(self.pool.duty, now)
             chance = self.probability(now)
             members = len(self.pool.members)
-            self.scheduled = int(self._generator.binomial(members, chance)) if members else 0
+            self.scheduled = self._online_counts(members, chance) if members else 0
             self.apply(now)
             yield Timeout(self.env, self.spec.block_min)
 

@@ -56,7 +56,7 @@ class Workforce:
             self.env,
             pool,
             spec,
-            generator=streams.generator(f"gig.{pool.name}"),
+            online_counts=streams.binomials(f"gig.{pool.name}"),
             log_on_delays=delays if delays is not None else _no_delay,
             uniforms=streams.draws(f"gig.{pool.name}.no_show", uniform_sampler),
             payroll=GigPayroll(spec.pay, book),
