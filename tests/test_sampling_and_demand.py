@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 from klarsim.config import ScenarioError, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
-from klarsim.model.contacts import CHUNK, AwayIssue, ContactFactory
+from klarsim.model.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
 from klarsim.model.demand import Arrivals
 from klarsim.model.sampling import sampler
 from klarsim.rng import BINOMIAL_BATCH_SIZE, BINOMIAL_PAIRS_KEPT, Streams
@@ -144,6 +144,25 @@ def test_a_day_longer_than_a_chunk_yields_every_contact_in_order_with_its_own_at
     assert (again.attempt, again.issue_start_min) == (2, first[0].arrival_min)
     assert all(contact.handle_min > 0 for contact in contacts)
     assert len({contact.handle_min for contact in contacts}) == times.size
+
+
+def test_small_days_grouped_into_a_batch_give_the_contacts_of_day_by_day() -> None:
+    """Days joined into one batch draw every stream in the same order as day by day."""
+    scenario = parse_scenario(MINIMAL)
+    generator = np.random.default_rng(1)
+    days = [np.sort(generator.uniform(day * 1440.0, (day + 1) * 1440.0, 300)) for day in range(5)]
+    grouped = ContactFactory(scenario, Streams(seed=3, replication=0)).contacts(days)
+    one_by_one = ContactFactory(scenario, Streams(seed=3, replication=0))
+    expected = [contact for times in days for contact in one_by_one.contacts([times])]
+
+    def fields(contact: Contact) -> tuple[object, ...]:
+        return tuple(getattr(contact, name) for name in FIELDS)
+
+    assert BATCH > 5 * 300  # the five days make one batch
+    assert [fields(contact) for contact in grouped] == [fields(c) for c in expected]
+
+
+FIELDS = ("identifier", "arrival_min", "interval", "intent", "handle_min", "patience_min", "luck")
 
 
 def test_binomial_draws_of_one_pair_are_numpys_own_sequence() -> None:

@@ -35,12 +35,14 @@ class ChatDesk:
     def __init__(self, env: simpy.Environment, router: Router) -> None:
         self.env = env
         self.router = router
+        self._on_chat_done = self._chat_done  # bound once: one per completion scheduled
+        self._on_exclusive_done = self._exclusive_done
 
     def join(self, contact: Contact, pool: Pool) -> bool:
         """Give a chat to the least-loaded agent with a free slot; False if none has one."""
         for bucket in pool.partial:  # bucket 0 is always empty: agents there are free
-            if bucket:
-                self.start(contact, next(iter(bucket)), 0.0)
+            for agent in bucket:  # the first: the longest in this bucket
+                self.start(contact, agent, 0.0)
                 return True
         return False
 
@@ -62,7 +64,7 @@ class ChatDesk:
             agent.contact = contact
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             contact.service_min = work
-            Call(self.env, work, self._exclusive_done, agent)
+            Call(self.env, work, self._on_exclusive_done, agent)
             return
         chats = agent.chats
         if chats:  # the clock moves at the pace of the chats so far
@@ -117,7 +119,7 @@ class ChatDesk:
         agent.completion = Call(
             self.env,
             (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)],
-            self._chat_done,
+            self._on_chat_done,
             agent,
         )
 

@@ -21,9 +21,13 @@ STATE_NAMES = ("queued", "in_service", "completed", "abandoned", "with_ai", "fin
 NO_CUSTOMER = -1
 NO_AI, AI_BUSY = -1, -2
 CHUNK = 256
-"""First contacts made from a day's attributes at a time. Their Python numbers are created
+"""First contacts made from a batch's attributes at a time. Their Python numbers are created
 just before use, while in cache, and freed young; a whole day's at once would be read back
 from main memory (and walked by the garbage collector) hours of simulated time later."""
+BATCH = 8192
+"""First contacts whose attributes are drawn at once: whole days, as many as it takes to reach
+this many. A small centre's days are grouped, so numpy's cost per call (high, with its code
+cold between batches) is paid once per batch; every stream gives the same numbers either way."""
 
 
 class Contact:
@@ -134,10 +138,10 @@ class ContactFactory:
 
     def contacts(self, days: Iterable[np.ndarray]) -> Iterator[Contact]:
         """The first contacts arriving at each day's sorted arrival times, in order."""
-        return itertools.chain.from_iterable(map(self._day, days))
+        return itertools.chain.from_iterable(map(self._batch, _grouped(days, BATCH)))
 
-    def _day(self, times: np.ndarray) -> Iterator[Contact]:
-        """A day's contacts: attributes drawn for the whole day, objects made chunk by chunk."""
+    def _batch(self, times: np.ndarray) -> Iterator[Contact]:
+        """A batch's contacts: attributes drawn at once, objects made chunk by chunk."""
         count = times.size
         intents = np.searchsorted(self._cumulative, self._intent_stream.random(count), "right")
         intents = np.minimum(intents, len(self.intent_names) - 1)
@@ -185,3 +189,17 @@ class ContactFactory:
         contact.issue_start_min = previous.issue_start_min
         contact.attempt = previous.attempt + 1
         return contact
+
+
+def _grouped(days: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """Consecutive days' sorted arrival times, joined until there are at least ``size``."""
+    group: list[np.ndarray] = []
+    count = 0
+    for times in days:
+        group.append(times)
+        count += times.size
+        if count >= size:
+            yield np.concatenate(group)
+            group, count = [], 0
+    if group:
+        yield np.concatenate(group)

@@ -45,13 +45,15 @@ class Arrivals:
         self._day_weights = _weights(demand.weekly_profile, DAYS_PER_WEEK)
         hour_middles = (np.arange(HOURS_PER_DAY) + 0.5) / HOURS_PER_DAY
         self._hour_middles_days = hour_middles
+        self._hour_starts = MINUTES_PER_HOUR * np.arange(HOURS_PER_DAY)
 
     def expected_per_hour(self, day: int) -> np.ndarray:
         """Expected arrivals in each hour of ``day`` before the random daily multiplier."""
         base = self.demand.contacts_per_day * self._day_weights[day % DAYS_PER_WEEK]
-        years = (day + self._hour_middles_days) / DAYS_PER_YEAR
-        trend = (1.0 + self.demand.growth_per_year) ** years
-        expected: np.ndarray = base * self._hour_shares * trend
+        expected: np.ndarray = base * self._hour_shares
+        if self.demand.growth_per_year:
+            years = (day + self._hour_middles_days) / DAYS_PER_YEAR
+            expected = expected * (1.0 + self.demand.growth_per_year) ** years
         return expected
 
     def days(self) -> Iterator[np.ndarray]:
@@ -62,10 +64,11 @@ class Arrivals:
     def _day(self, day: int) -> np.ndarray:
         expected = self.expected_per_hour(day) * self._day_multiplier()
         counts = self._timing.poisson(expected)
-        hour_starts = day * MINUTES_PER_DAY + MINUTES_PER_HOUR * np.arange(HOURS_PER_DAY)
-        offsets = np.repeat(hour_starts, counts)
+        offsets = np.repeat(self._hour_starts + day * MINUTES_PER_DAY, counts)
         times = np.sort(offsets + self._timing.uniform(0.0, MINUTES_PER_HOUR, offsets.size))
-        return times[times < self.horizon_min]
+        if (day + 1) * MINUTES_PER_DAY > self.horizon_min:  # the horizon ends within this day
+            times = times[times < self.horizon_min]
+        return times
 
     def _day_multiplier(self) -> float:
         cv = self.demand.day_to_day_cv

@@ -43,9 +43,10 @@ class GigPayroll:
         agent.engaged_since = now
 
     def idle(self, agent: Agent, now: float) -> None:
-        """No work left: pay the engaged time since the last payment."""
-        self._pay(agent, now, (now - agent.engaged_since) * self.per_engaged_min)
-        agent.engaged_since = now
+        """No work left: pay the engaged time since the last payment (often none: just paid)."""
+        if now > agent.engaged_since:
+            self._pay(agent, now, (now - agent.engaged_since) * self.per_engaged_min)
+            agent.engaged_since = now
 
     def settle(self, agent: Agent, now: float) -> None:
         """Going offline: pay engaged time so far and any top-up."""
