@@ -130,7 +130,8 @@ class Pool:
         """Bucket k holds the agents on duty with k chats and a free slot (k >= 1; pools
         with concurrency only; ordered sets)."""
         self.with_room = 0
-        """Agents in the ``partial`` buckets: a new chat can join one of them."""
+        """Agents in the ``partial`` buckets (kept by ``place`` and ``unplace``): a new chat
+        tries to join one only when there is one."""
         self.bench: list[Agent] = []
         """Members off duty."""
         self.duty: dict[Agent, None] = {}
@@ -213,8 +214,7 @@ class Pool:
 
     def place(self, agent: Agent) -> None:
         """Put an agent with chats in the bucket of its load (or none if full or leaving)."""
-        if agent.bucket:
-            self.unplace(agent)
+        self.unplace(agent)
         load = agent.load
         if 0 < load < self.concurrency and not agent.leaving:
             self.partial[load][agent] = None
