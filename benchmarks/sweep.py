@@ -18,7 +18,7 @@ from pathlib import Path
 from engine import print_ratio  # the script's own folder: median and range of ratios
 
 import klarsim
-from klarsim.designs import grid_points
+from klarsim.experiments.designs import grid_points
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "validation" / "erlang_a.yaml"
 GRID = ["pools.staff.headcount=46:57:12", "customers.patience_min.chat.mean=2,4"]

@@ -3,12 +3,12 @@
 The public API is listed here once; everything else is internal.
 """
 
-from klarsim.compare import ComparisonResult, compare
 from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
-from klarsim.engine import simulate
-from klarsim.experiment import RunResult, run
-from klarsim.records import ReplicationResult
-from klarsim.sweep import SweepResult, design_points, sweep
+from klarsim.experiments.compare import ComparisonResult, compare
+from klarsim.experiments.run import RunResult, run
+from klarsim.experiments.sweep import SweepResult, design_points, sweep
+from klarsim.sim.records import ReplicationResult
+from klarsim.sim.replication import simulate
 
 __version__ = "0.1.0"
 

@@ -31,15 +31,15 @@ from rich.progress import Task as ProgressTask
 from rich.table import Table
 from rich.text import Text
 
-from klarsim import analytic
-from klarsim.compare import ComparisonResult
-from klarsim.compare import compare as run_comparison
 from klarsim.config import ScenarioError, load_scenario
-from klarsim.experiment import Failure, Precision, RunResult
-from klarsim.experiment import run as run_experiment
-from klarsim.store import OutputError
-from klarsim.sweep import design_points
-from klarsim.sweep import sweep as run_sweep
+from klarsim.experiments.compare import ComparisonResult
+from klarsim.experiments.compare import compare as run_comparison
+from klarsim.experiments.run import Failure, Precision, RunResult
+from klarsim.experiments.run import run as run_experiment
+from klarsim.experiments.sweep import design_points
+from klarsim.experiments.sweep import sweep as run_sweep
+from klarsim.metrics import analytic
+from klarsim.results.writer import OutputError
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -339,7 +339,7 @@ def demo(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run the Klarna case end to end: compare the four scenarios, plot, write the report."""
-    from klarsim.demo import klarna_scenarios, run_demo  # noqa: PLC0415
+    from klarsim.cases.klarna.demo import klarna_scenarios, run_demo  # noqa: PLC0415
 
     failures = FailureLog()
     with _bad_input_exits():
@@ -494,7 +494,7 @@ ResultsDirArgument = Annotated[
 @contextmanager
 def _folder_errors_exit() -> Iterator[None]:
     """A missing or unrecognised results folder: a message and exit code 2, no traceback."""
-    from klarsim.results_folder import FolderError  # noqa: PLC0415
+    from klarsim.results.reader import FolderError  # noqa: PLC0415
 
     try:
         yield
@@ -505,7 +505,7 @@ def _folder_errors_exit() -> Iterator[None]:
 @app.command()
 def plot(results_dir: ResultsDirArgument) -> None:
     """Draw every plot that fits a results folder into RESULTS_DIR/plots, as PNG and SVG."""
-    from klarsim.folder_plots import write_plots  # noqa: PLC0415
+    from klarsim.plots.folder import write_plots  # noqa: PLC0415
 
     with _folder_errors_exit():
         paths = write_plots(results_dir)

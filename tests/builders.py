@@ -9,7 +9,7 @@ import pandas as pd
 
 from klarsim import simulate
 from klarsim.config import Scenario, parse_scenario
-from klarsim.records import ReplicationResult
+from klarsim.sim.records import ReplicationResult
 
 CHAT = {"share": 1.0, "channel": "chat", "handle_time_min": {"dist": "exponential", "mean": 5.0}}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klarsim.compare import comparison_table
+from klarsim.experiments.compare import comparison_table
 
 SCENARIOS = ("human-only", "gig-backed", "ai-first")
 BASELINE = "human-only"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klarsim.analytic import (
+from klarsim.metrics.analytic import (
     agents_for_service_level,
     erlang_a,
     erlang_b,

@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klarsim.model.calendar import Calendar
-from klarsim.model.clock import Clock
-from klarsim.model.events import Call
+from klarsim.kernel.calendar import Calendar
+from klarsim.kernel.callbacks import Call
+from klarsim.kernel.clock import Clock
 
 
 def _run(delays: list[float], *, held: bool) -> list[tuple[float, int]]:

@@ -7,10 +7,10 @@ import math
 import pytest
 
 from klarsim.config.workforce import EmployeePool
-from klarsim.model.clock import Clock
-from klarsim.model.contacts import COMPLETED, Contact
-from klarsim.model.routing import Router
-from klarsim.model.workforce import Agent, Pool
+from klarsim.kernel.clock import Clock
+from klarsim.model.demand.contacts import COMPLETED, Contact
+from klarsim.model.service.routing import Router
+from klarsim.model.workforce.pools import Agent, Pool
 
 SLOWDOWN = 0.25
 """Two chats at once each run at 1 / 1.25 = 0.8 of their solo pace."""

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import simpy
 
-from klarsim.model.clock import Clock
+from klarsim.kernel.clock import Clock
 
 
 def test_arrivals_and_events_interleave_in_time_order() -> None:

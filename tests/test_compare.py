@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import klarsim
 from klarsim.cli import app
-from klarsim.compare import comparison_table
+from klarsim.experiments.compare import comparison_table
 
 ROOT = Path(__file__).resolve().parent.parent
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"

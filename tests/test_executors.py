@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import klarsim
 from klarsim.cli import app
-from klarsim.experiment import Task, execute
+from klarsim.experiments.run import Task, execute
 
 ERLANG_A = Path(__file__).resolve().parent.parent / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}

@@ -13,10 +13,10 @@ import pytest
 from scipy import stats
 
 import klarsim
-from klarsim.experiment import Task, execute, run_task
+from klarsim.experiments.run import Task, execute, run_task
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import kpi_table
-from klarsim.store import OutputError
+from klarsim.results.writer import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
@@ -97,7 +97,7 @@ def test_run_returns_tables_and_writes_the_folder(tmp_path: Path) -> None:
 def test_a_failing_run_keeps_the_finished_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klarsim import experiment
+    from klarsim.experiments import run as experiment
 
     real = experiment.run_task
 
@@ -129,7 +129,7 @@ def test_an_existing_folder_is_replaced_only_with_force(tmp_path: Path) -> None:
 
 
 def test_precision_adds_replications_until_the_half_width_is_reached() -> None:
-    from klarsim.experiment import Precision
+    from klarsim.experiments.run import Precision
 
     loose = Precision("asa_min", half_width=0.02, max_reps=40)
     result = klarsim.run(ERLANG_A, reps=3, precision=loose, overrides=SHORT)
@@ -149,7 +149,7 @@ def test_precision_adds_replications_until_the_half_width_is_reached() -> None:
 )
 def test_precision_specs_are_checked(text: str, expected: str) -> None:
     from klarsim.config import ScenarioError
-    from klarsim.experiment import Precision
+    from klarsim.experiments.run import Precision
 
     with pytest.raises(ScenarioError, match=expected):
         Precision.parse(text)
@@ -158,8 +158,8 @@ def test_precision_specs_are_checked(text: str, expected: str) -> None:
 def test_failed_runs_are_reported_and_the_others_go_on(
     short_scenario: klarsim.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klarsim import experiment
-    from klarsim.experiment import Failure
+    from klarsim.experiments import run as experiment
+    from klarsim.experiments.run import Failure
 
     real = experiment.run_task
 

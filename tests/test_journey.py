@@ -12,9 +12,9 @@ import pytest
 from klarsim import simulate
 from klarsim.config import Scenario, parse_scenario
 from klarsim.config.customers import Customers
-from klarsim.metrics.kpis import MINUTES_PER_MONTH
-from klarsim.model.customers import CustomerBase
-from klarsim.model.outcomes import OUTCOMES
+from klarsim.model.demand.customers import CustomerBase
+from klarsim.model.service.outcomes import OUTCOMES
+from klarsim.sim.kpis import MINUTES_PER_MONTH
 
 MINUTES_PER_DAY = 1440.0
 BASE: dict[str, Any] = {
@@ -276,7 +276,7 @@ def test_ai_concurrency_cap_overflows_or_queues() -> None:
 
 
 def test_ai_share_can_change_while_the_model_runs() -> None:
-    from klarsim.engine import Replication
+    from klarsim.sim.replication import Replication
 
     replication = Replication(scenario({"customers.recontact": {}}), 0, 5)
     ai = replication.journey.ai

@@ -9,9 +9,9 @@ import yaml
 from typer.testing import CliRunner
 
 import klarsim
+from klarsim.cases.klarna.check import klarna_figures
+from klarsim.cases.klarna.demo import BASELINE, klarna_scenarios
 from klarsim.cli import app
-from klarsim.demo import BASELINE, klarna_scenarios
-from klarsim.klarna_check import klarna_figures
 
 runner = CliRunner()
 SHARED = ("experiment", "demand", "customers")

@@ -17,7 +17,7 @@ from klarsim import plots
 from klarsim.metrics.confidence import t_interval
 from klarsim.plots.frontier import efficient_points
 from klarsim.plots.intervals import binned_intervals, period_days
-from klarsim.results_folder import read_folder
+from klarsim.results.reader import read_folder
 
 UNITS = ("(score 0-1)", "(%)", "($)", "(agents)", "(hours)", "($ per hour)", "(headcount)")
 

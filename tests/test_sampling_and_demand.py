@@ -12,10 +12,10 @@ from pydantic import TypeAdapter
 from klarsim.config import ScenarioError, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
-from klarsim.model.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
-from klarsim.model.demand import Arrivals
+from klarsim.kernel.streams import BINOMIAL_BATCH_SIZE, BINOMIAL_PAIRS_KEPT, Streams
+from klarsim.model.demand.arrivals import Arrivals
+from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
 from klarsim.model.sampling import sampler
-from klarsim.rng import BINOMIAL_BATCH_SIZE, BINOMIAL_PAIRS_KEPT, Streams
 
 SPEC = TypeAdapter(Distribution)
 MINIMAL: dict[str, Any] = {

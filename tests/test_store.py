@@ -21,12 +21,12 @@ import pytest
 from typer.testing import CliRunner
 
 import klarsim
-from klarsim import experiment
 from klarsim.cli import app
-from klarsim.designs import grid_points
-from klarsim.experiment import Precision
-from klarsim.run_store import dumps, loads
-from klarsim.store import OutputError
+from klarsim.experiments import run as experiment
+from klarsim.experiments.designs import grid_points
+from klarsim.experiments.run import Precision
+from klarsim.results.checkpoints import dumps, loads
+from klarsim.results.writer import OutputError
 
 ERLANG_A = Path(__file__).resolve().parent.parent / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}

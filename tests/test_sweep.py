@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import klarsim
 from klarsim.cli import app
 from klarsim.config import ScenarioError
-from klarsim.designs import grid_points, lhs_points
+from klarsim.experiments.designs import grid_points, lhs_points
 
 ERLANG_A = Path(__file__).resolve().parent.parent / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = ["--days", "1", "--set", "experiment.warmup_days=0.25", "--quiet"]

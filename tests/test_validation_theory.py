@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from klarsim import analytic, simulate
+from klarsim import simulate
 from klarsim.config import Scenario, parse_scenario
+from klarsim.metrics import analytic
 from klarsim.metrics.confidence import t_interval
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
-from klarsim.records import ReplicationResult
+from klarsim.sim.records import ReplicationResult
 
 KEY_COLUMNS = ["scenario", "replication", "seed"]
 EVENT_COLUMNS = [

@@ -1,1 +1,1 @@
-"""The parts of the simulated contact centre; ``klarsim.engine`` wires them together."""
+"""The parts of the simulated contact centre; ``klarsim.sim.replication`` wires them together."""

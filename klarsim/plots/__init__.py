@@ -1,6 +1,6 @@
 """Plots of klarsim results: pandas tables in, matplotlib Figures out; never simulating.
 
-Every function takes the tables of a results folder (as read by ``klarsim.results_folder``)
+Every function takes the tables of a results folder (as read by ``klarsim.results.reader``)
 and returns a ``matplotlib.figure.Figure`` in the house style (``klarsim.plots.style``). A
 function whose data is absent (a human-only run has no gig columns) raises
 ``MissingDataError``, so callers can draw every plot that fits and skip the rest.

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from klarsim.folder_plots import figures_for
 from klarsim.plots import swept_keys
+from klarsim.plots.folder import figures_for
 from klarsim.report.assumptions import assumptions
 from klarsim.report.html import (
     contents,
@@ -25,7 +25,7 @@ from klarsim.report.html import (
 )
 from klarsim.report.kpi_tables import comparison_table, run_table, sweep_table
 from klarsim.report.method import METHOD
-from klarsim.results_folder import ResultsFolder, read_folder
+from klarsim.results.reader import ResultsFolder, read_folder
 
 REPORT_NAME = "report.html"
 MOST_EVENTS = 300

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from klarsim.report.html import details, heading, paragraph, table
-from klarsim.results_folder import ScenarioText
+from klarsim.results.reader import ScenarioText
 
 Values = Mapping[str, Any]
 Parameter = tuple[str, Callable[[Values], str]]

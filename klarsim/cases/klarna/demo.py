@@ -1,0 +1,70 @@
+"""The Klarna demo: compare the four reference scenarios, draw every plot, write the report.
+
+The reference scenarios ship with klarsim (``bundled_scenarios``), so the demo runs from a
+fresh clone or an installed wheel alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from klarsim.config.bundled import bundled_scenarios
+from klarsim.experiments.compare import ComparisonResult, compare
+from klarsim.experiments.run import OnFailure, Progress
+
+KLARNA_FILES = (
+    "2023_human_centre.yaml",
+    "2024_ai_first.yaml",
+    "2025_hybrid_gig.yaml",
+    "phased_rollout.yaml",
+)
+BASELINE = "human-centre-2023"
+DEFAULT_FOLDER = Path("klarsim-demo")
+
+
+def klarna_scenarios() -> list[Path]:
+    """The four Klarna reference scenarios, the baseline first."""
+    folder = bundled_scenarios("klarna")
+    return [folder / name for name in KLARNA_FILES]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """The comparison, and where its plots and report went."""
+
+    comparison: ComparisonResult
+    folder: Path
+    plots: list[Path]
+    report: Path
+
+
+def run_demo(
+    *,
+    out: str | Path = DEFAULT_FOLDER,
+    reps: int | None = None,
+    overrides: list[str] | None = None,
+    force: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+    on_failure: OnFailure | None = None,
+) -> DemoResult:
+    """Compare the Klarna scenarios under common random numbers, then plot and report."""
+    # Imported here: plotting pulls in matplotlib, which the comparison does not need.
+    from klarsim.plots.folder import write_plots  # noqa: PLC0415
+    from klarsim.report import write_report  # noqa: PLC0415
+
+    folder = Path(out)
+    comparison = compare(
+        klarna_scenarios(),
+        reps=reps,
+        baseline=BASELINE,
+        overrides=overrides,
+        out=folder,
+        force=force,
+        workers=workers,
+        progress=progress,
+        on_failure=on_failure,
+    )
+    plots = write_plots(folder)
+    return DemoResult(comparison, folder, plots, write_report(folder))

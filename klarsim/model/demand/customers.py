@@ -1,0 +1,187 @@
+"""The customer base: trust and churn of every customer, kept in numpy arrays.
+
+Trust moves toward each contact's CSAT by a learning rate and decays exponentially back to a
+baseline in between (satisfaction decay with a half-life). Each customer's deviation from
+the baseline is stored scaled to a common reference time: ``scaled = (trust - baseline) x
+exp(decay x (t - reference))`` is constant while nobody touches the customer, so decay costs
+nothing until a contact, one ``exp`` per contact gives the trust now, and the mean trust of
+active customers is a running sum of the scaled values. The reference moves forward only
+before the scale factor could overflow.
+
+Once a day customers below the churn threshold leave with probability
+1 - exp(-hazard x 1 day). When the baseline (and the initial trust) are at or above the
+threshold, trust can only fall below it at a contact, so the daily step looks only at the
+customers a contact left below it; otherwise it looks at everyone.
+
+The arrays are numpy's (large ones are backed by huge pages, so random access to a million
+customers rarely misses the TLB); the per-contact path reads and writes single customers
+through a memoryview of the same memory (a plain Python float, no numpy scalar). A churned
+customer's scaled deviation is NaN: one array, and one cache line per customer, tells both
+whether a customer is active and how much it trusts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import MutableSequence
+from math import exp, isnan
+from typing import cast
+
+import numpy as np
+
+from klarsim.config.customers import Customers
+from klarsim.model.demand.contacts import NO_CUSTOMER
+
+MINUTES_PER_YEAR = 365.0 * 1440.0
+REBASE_EXPONENT = 50.0
+"""Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
+
+
+class CustomerBase:
+    """Every customer's trust, activity and churn; arrays of the population's size."""
+
+    def __init__(self, spec: Customers, population: int, churn_stream: np.random.Generator):
+        trust = spec.trust
+        self.population = population
+        self.scaled = np.full(population, trust.initial - trust.baseline)
+        """Each customer's (trust - baseline) x exp(decay x (t - reference)); NaN once churned."""
+        self.active = np.arange(population, dtype=np.int64)
+        """The first ``active_count`` entries are the active customers' indices."""
+        self.position = np.arange(population, dtype=np.int64)
+        # Memoryviews of the same memory: single items as plain Python numbers (typeshed types
+        # a memoryview's items as int; these hold floats and ints, read and written by index).
+        self._scaled = cast("MutableSequence[float]", self.scaled.data)
+        self._active = cast("MutableSequence[int]", self.active.data)
+        self.active_count = population
+        self.churned_count = 0
+        self.revenue_per_min = spec.revenue_per_year / MINUTES_PER_YEAR
+        self._baseline = trust.baseline
+        self._learning_rate = trust.learning_rate
+        self._decay_per_min = math.log(2) / (trust.half_life_days * 1440.0)
+        self._churn = spec.churn
+        self._churn_stream = churn_stream
+        self._reference_min = 0.0
+        self._scaled_sum = population * (trust.initial - trust.baseline)
+        """Sum of the scaled deviations of the active customers."""
+        threshold = spec.churn.threshold if spec.churn is not None else 0.0
+        self._threshold = threshold
+        self._check_everyone = min(trust.baseline, trust.initial) < threshold
+        self._at_risk: set[int] = set()
+        """Customers a contact left below the churn threshold (when not checking everyone)."""
+
+    def draw(self, thinning: float, choice: float) -> int:
+        """The active customer behind an arriving contact, or ``NO_CUSTOMER`` if it is dropped.
+
+        Arrivals are drawn for the whole starting population and thinned: a contact happens
+        only if ``thinning`` falls within the active share; its customer is chosen uniformly
+        among the active ones by ``choice``: the customer at ``choice`` in the whole
+        population if still active, else the one at the same uniform's fractional remainder
+        among the active (each active customer then has probability 1 / active). Most picks
+        thus touch only the customer's own trust (not NaN: active), not the list of the active.
+        """
+        active = self.active_count
+        population = self.population
+        if thinning * population >= active:
+            return NO_CUSTOMER
+        position = choice * population
+        customer = int(position)
+        if not isnan(self._scaled[customer]):  # NaN marks a churned customer
+            return customer
+        return self._active[int((position - customer) * active)]
+
+    @property
+    def is_active(self) -> np.ndarray:
+        """Whether each customer is still active (has not churned)."""
+        active: np.ndarray = ~np.isnan(self.scaled)
+        return active
+
+    def is_still_active(self, customer: int) -> bool:
+        """Whether the customer has not churned."""
+        return not isnan(self._scaled[customer])
+
+    def pick(self, uniform: float) -> int:
+        """An active customer chosen uniformly."""
+        return self._active[int(uniform * self.active_count)]
+
+    def _decay_factor(self, now: float) -> float:
+        """exp(-decay x (now - reference)): turns a scaled deviation into today's."""
+        return math.exp(-self._decay_per_min * (now - self._reference_min))
+
+    def update(self, customer: int, score: float, now: float) -> None:
+        """Move a customer's trust toward ``score`` (its decay up to ``now`` included)."""
+        old = self._scaled[customer]
+        if isnan(old):  # the customer churned while the contact was under way
+            return
+        factor = exp(-self._decay_per_min * (now - self._reference_min))  # _decay_factor
+        deviation = old * factor
+        deviation += self._learning_rate * (score - self._baseline - deviation)
+        new = deviation / factor
+        self._scaled[customer] = new
+        self._scaled_sum += new - old
+        if deviation + self._baseline < self._threshold:
+            self._at_risk.add(customer)
+
+    def trust_of(self, customer: int, now: float) -> float:
+        """A customer's trust at ``now``."""
+        return self._baseline + self._scaled[customer] * self._decay_factor(now)
+
+    def mean_trust(self, now: float) -> float:
+        """Mean trust of the active customers at ``now``."""
+        if self.active_count == 0:
+            return math.nan
+        return self._baseline + self._scaled_sum * self._decay_factor(now) / self.active_count
+
+    def daily_update(self, now: float, period_min: float) -> int:
+        """Draw churn over the past period for customers below the threshold; return leavers."""
+        self._rebase_if_needed(now)
+        if self._churn is None:
+            return 0
+        candidates = self._candidates()
+        trust = self._baseline + self.scaled[candidates] * self._decay_factor(now)
+        below = trust < self._threshold
+        leavers = self._leavers(candidates[below], trust[below], period_min)
+        for customer in leavers.tolist():
+            self._remove(customer)
+        if not self._check_everyone:  # leavers are gone: they must not be drawn again
+            self._at_risk = set(candidates[below].tolist()).difference(leavers.tolist())
+        return int(leavers.size)
+
+    def _candidates(self) -> np.ndarray:
+        if self._check_everyone:
+            return self.active[: self.active_count]
+        return np.fromiter(self._at_risk, dtype=np.int64, count=len(self._at_risk))
+
+    def _rebase_if_needed(self, now: float) -> None:
+        """Move the reference time to ``now`` before the scale factor grows too large."""
+        if self._decay_per_min * (now - self._reference_min) < REBASE_EXPONENT:
+            return
+        factor = self._decay_factor(now)
+        self.scaled *= factor
+        self._scaled_sum = math.fsum(self.scaled[self.active[: self.active_count]].tolist())
+        self._reference_min = now
+
+    def hazard_per_year(self, trust: np.ndarray) -> np.ndarray:
+        """Yearly churn hazard at these trust levels (zero without a churn section)."""
+        churn = self._churn
+        if churn is None:
+            return np.zeros_like(trust)
+        gap = np.clip((churn.threshold - trust) / churn.threshold, 0.0, 1.0)
+        hazard: np.ndarray = churn.max_per_year * gap**churn.shape
+        return hazard
+
+    def _leavers(self, customers: np.ndarray, trust: np.ndarray, period_min: float) -> np.ndarray:
+        hazard = self.hazard_per_year(trust)
+        leave = -np.expm1(-hazard * period_min / MINUTES_PER_YEAR)
+        chosen: np.ndarray = customers[self._churn_stream.random(hazard.size) < leave]
+        return chosen
+
+    def _remove(self, customer: int) -> None:
+        self._scaled_sum -= self._scaled[customer]
+        last = self.active_count - 1
+        slot = int(self.position[customer])
+        moved = int(self.active[last])
+        self.active[slot], self.position[moved] = moved, slot
+        self.active[last], self.position[customer] = customer, last
+        self.active_count = last
+        self._scaled[customer] = math.nan
+        self.churned_count += 1

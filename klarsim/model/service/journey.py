@@ -1,0 +1,188 @@
+"""A contact's journey: AI or human, the outcome, its CSAT, trust, and the issue's return.
+
+Arrivals of the full population are thinned by the share of customers still active, so
+churn lowers demand. A contact the AI escalates, or whose request for a person is honoured,
+joins a human queue (with priority and a longer handle time without context, as set). A
+contact that ends unresolved may come back later as the same customer with the same issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+
+from klarsim.config.schema import Scenario
+from klarsim.kernel.calendar import Calendar
+from klarsim.kernel.callbacks import Call
+from klarsim.kernel.streams import Draws, Streams
+from klarsim.model.demand.contacts import NO_CUSTOMER, AwayIssue, Contact, ContactFactory
+from klarsim.model.demand.customers import CustomerBase
+from klarsim.model.demand.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
+from klarsim.model.sampling import sampler
+from klarsim.model.service import outcomes
+from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
+from klarsim.model.service.outcomes import CsatScorer, Outcome
+from klarsim.model.service.routing import Router
+from klarsim.model.workforce.pools import Pool
+from klarsim.sim.contact_log import ContactLog
+from klarsim.sim.recorder import Recorder
+
+MINUTES_PER_HOUR = 60.0
+FALSE_RESOLVED_CODE = outcomes.FALSE_RESOLVED.code
+
+
+class Journey:
+    """Routes every contact and settles how it ends."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        *,
+        factory: ContactFactory,
+        pools: list[Pool],
+        recorder: Recorder,
+        streams: Streams,
+        customers: CustomerBase | None = None,
+        log: ContactLog | None = None,
+    ) -> None:
+        self.env = env
+        self.factory = factory
+        intents = scenario.demand.intents.values()
+        self.router = Router(
+            env,
+            pools,
+            [intent.channel for intent in intents],
+            [intent.handle_time_min.mean_value for intent in intents],
+            self._human_finished,
+        )
+        self.recorder = recorder
+        self.customers = customers
+        self.log = log
+        self.ai = (
+            AiTier(env, scenario.ai, factory.intent_names, self._after_ai())
+            if scenario.ai is not None
+            else None
+        )
+        self.human_on_request = scenario.ai is None or scenario.ai.human_on_request
+        handoff = scenario.ai.handoff if scenario.ai is not None else None
+        self.escalation_priority = handoff is not None and handoff.priority
+        self.lost_context = handoff is not None and not handoff.with_context
+        self.recontact_priority = scenario.routing.recontact_priority
+        self._context_factor = handoff.lost_context_factor if handoff is not None else 1.0
+        self._context_extra = handoff.lost_context_extra_min if handoff is not None else 0.0
+        needs = [intent.empathy_need for intent in scenario.demand.intents.values()]
+        self.scorer = CsatScorer(scenario.customers.csat, needs)
+        self._discovered_score = scenario.customers.csat.false_resolution_discovered
+        recontact = scenario.customers.recontact
+        delays_hours = {
+            cause: streams.draws(f"recontact.delay.{cause}", sampler(spec.delay_hours))
+            for cause, spec in recontact.items()
+        }
+        self._comebacks: list[tuple[float, Draws] | None] = [
+            (recontact[cause].probability, delays_hours[cause])
+            if cause is not None and cause in recontact
+            else None
+            for cause in (outcome.recontact_cause for outcome in outcomes.OUTCOMES)
+        ]
+        """By outcome code: the probability the issue comes back and its delay (hours)."""
+        self._returns = Calendar(env) if recontact else None
+        """Where issues due back wait (hours or days ahead: off the busy event queue)."""
+
+    def arrival_handler(self) -> Callable[[Contact], None]:
+        """What to call for each first contact: ``arrive``, or straight to the router when
+        there is neither an AI tier nor a customer base (one call fewer per contact)."""
+        if self.ai is None and self.customers is None:
+            return self.router.offer
+        return self.arrive
+
+    def arrive(self, contact: Contact) -> None:
+        """A first contact arrives (dropped if its customer would have churned)."""
+        customers = self.customers
+        if customers is not None:
+            luck = contact.luck
+            customer = customers.draw(luck[THINNING], luck[CUSTOMER])
+            if customer == NO_CUSTOMER:
+                return
+            contact.customer = customer
+        ai = self.ai  # _route_recontact without priority, inlined on the busiest path
+        if ai is None or not ai.take(contact):
+            self.router.offer(contact)
+
+    def _route_recontact(self, contact: Contact) -> None:
+        ai = self.ai
+        if ai is None or not ai.take(contact):
+            self.router.offer(contact, priority=self.recontact_priority)
+
+    def _after_ai(self) -> list[Callable[[Contact], None]]:
+        """What ends a conversation with the AI, by its outcome (the AI tier's ``Finished``)."""
+        after: list[Callable[[Contact], None]] = [self._to_human] * 4
+        after[RESOLVE] = lambda contact: self._finish(contact, outcomes.RESOLVED_BY_AI, None)
+        after[FALSE_RESOLVE] = lambda contact: self._finish(contact, outcomes.FALSE_RESOLVED, None)
+        after[ASK_HUMAN] = self._asked_for_human
+        return after
+
+    def _asked_for_human(self, contact: Contact) -> None:
+        if self.human_on_request:
+            self._to_human(contact)
+        else:
+            self._finish(contact, outcomes.REFUSED_HUMAN, None)
+
+    def _to_human(self, contact: Contact) -> None:
+        contact.escalated = True
+        if self.lost_context:
+            contact.handle_min = contact.handle_min * self._context_factor + self._context_extra
+        priority = self.escalation_priority or (self.recontact_priority and contact.attempt > 1)
+        self.router.offer(contact, priority=priority)
+
+    def _human_finished(self, contact: Contact, pool: Pool | None) -> None:
+        if pool is None:
+            outcome = outcomes.ABANDONED
+        elif contact.luck[HUMAN_RESOLUTION] < pool.resolution_probability:
+            escalated = contact.escalated
+            outcome = (
+                outcomes.RESOLVED_AFTER_ESCALATION if escalated else outcomes.RESOLVED_BY_HUMAN
+            )
+        else:
+            outcome = outcomes.UNRESOLVED_BY_HUMAN
+        self._finish(contact, outcome, pool)
+
+    def _finish(self, contact: Contact, outcome: Outcome, pool: Pool | None) -> None:
+        score = self.scorer.score(outcome, contact.intent, contact.wait_min, contact.attempt)
+        contact.outcome = outcome.code
+        self.recorder.finished(contact, outcome.resolved, score)
+        customers = self.customers  # the customer's trust moves; the log, if kept, records
+        if customers is not None and contact.customer != NO_CUSTOMER:
+            customers.update(contact.customer, score, self.env._now)
+        if self.log is not None:
+            self.log.record(contact, pool)
+        if not outcome.resolved:
+            self._maybe_return(contact, outcome)
+
+    def _maybe_return(self, contact: Contact, outcome: Outcome) -> None:
+        comeback = self._comebacks[outcome.code]
+        if comeback is None or contact.luck[RECONTACT] >= comeback[0]:
+            self.recorder.issue_lost(contact)
+            return
+        delay_min = comeback[1]() * MINUTES_PER_HOUR
+        assert self._returns is not None  # a recontact cause is configured
+        self._returns.call(delay_min, self._on_return, AwayIssue(contact, outcome.code))
+
+    def returning(self) -> list[AwayIssue]:
+        """Issues due to come back (as their last contact left them)."""
+        if self._returns is None:
+            return []
+        away: list[AwayIssue] = self._returns.pending(self._on_return)
+        return away
+
+    def _on_return(self, event: Call) -> None:
+        previous: AwayIssue = event.subject
+        customers = self.customers
+        if customers is not None and previous.customer != NO_CUSTOMER:
+            if not customers.is_still_active(previous.customer):
+                self.recorder.issue_lost(previous)
+                return
+            if previous.outcome == FALSE_RESOLVED_CODE:
+                customers.update(previous.customer, self._discovered_score, self.env._now)
+        self._route_recontact(self.factory.recontact(previous, self.env._now))

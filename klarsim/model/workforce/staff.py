@@ -1,0 +1,120 @@
+"""The workforce of one replication: every pool with its headcount, staffing or gig supply.
+
+Built once per replication; the timeline and guardrails act on pools through it by name.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from klarsim.config.schema import Scenario
+from klarsim.config.workforce import EmployeePool, GigPool
+from klarsim.kernel.streams import Streams
+from klarsim.model.sampling import sampler, uniform_sampler
+from klarsim.model.workforce.gig import GigPayroll, GigSupply
+from klarsim.model.workforce.headcount import Book, Headcount
+from klarsim.model.workforce.pools import Pool
+from klarsim.model.workforce.staffing import Staffing
+
+
+class Workforce:
+    """Pools by name, with the headcount of each and the staffing or gig supply behind it."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        pools: list[Pool],
+        streams: Streams,
+        book: Book,
+    ) -> None:
+        self.env = env
+        self.pools = {pool.name: pool for pool in pools}
+        self.staffing: dict[str, Staffing] = {}
+        self.supplies: dict[str, GigSupply] = {}
+        self.headcounts: dict[str, Headcount] = {}
+        for pool in pools:
+            spec = scenario.pools[pool.name]
+            if isinstance(spec, EmployeePool):
+                rounding = streams.draws(f"workforce.{pool.name}.rounding", uniform_sampler)
+                self.staffing[pool.name] = Staffing(env, pool, spec, rounding)
+            else:
+                self.supplies[pool.name] = self._supply(pool, spec, streams, book)
+            self.headcounts[pool.name] = Headcount(
+                env,
+                pool,
+                spec,
+                generator=streams.generator(f"workforce.{pool.name}"),
+                book=book,
+                on_change=self._restaffer(pool.name),
+            )
+
+    def _supply(self, pool: Pool, spec: GigPool, streams: Streams, book: Book) -> GigSupply:
+        delay = spec.call_up.log_on_delay_min if spec.call_up is not None else None
+        delays = streams.draws(f"gig.{pool.name}.log_on_delay", sampler(delay)) if delay else None
+        return GigSupply(
+            self.env,
+            pool,
+            spec,
+            online_counts=streams.binomials(f"gig.{pool.name}"),
+            log_on_delays=delays if delays is not None else _no_delay,
+            uniforms=streams.draws(f"gig.{pool.name}.no_show", uniform_sampler),
+            payroll=GigPayroll(spec.pay, book),
+        )
+
+    def _restaffer(self, name: str) -> _Restaff:
+        return _Restaff(self, name)
+
+    def start(self) -> None:
+        """Staff every pool and start attrition, hiring, rosters and gig blocks."""
+        for staffing in self.staffing.values():
+            staffing.start()
+        for supply in self.supplies.values():
+            supply.start()
+        for headcount in self.headcounts.values():
+            headcount.start()
+
+    def settle(self, now: float) -> None:
+        """At the end of the run: pay gig agents for their engaged time so far."""
+        for supply in self.supplies.values():
+            supply.payroll.settle_all(supply.pool.duty, now)
+
+    def restaff(self, name: str, now: float) -> None:
+        """Re-staff a pool after its headcount or staffing parameters changed."""
+        if name in self.staffing:
+            self.staffing[name].update(now)
+        else:
+            self.supplies[name].apply(now)
+
+    def on_queue(self, now: float, waiting: float) -> None:
+        """The queue grew past a call-up threshold: let every gig pool decide whether to call."""
+        for supply in self.supplies.values():
+            supply.on_queue(now, waiting)
+
+    def call_up_level(self) -> float:
+        """The smallest queue length at which some gig pool calls agents up (inf: none)."""
+        levels = [
+            supply.spec.call_up.queue_threshold
+            for supply in self.supplies.values()
+            if supply.spec.call_up is not None
+        ]
+        return float(min(levels)) if levels else float("inf")
+
+    def employees(self) -> int:
+        """People in employee pools, trained or in training."""
+        return sum(self.headcounts[name].people for name in self.staffing)
+
+
+class _Restaff:
+    """Callback that re-staffs one pool (picklable and readable, unlike a lambda)."""
+
+    def __init__(self, workforce: Workforce, name: str) -> None:
+        self.workforce = workforce
+        self.name = name
+
+    def __call__(self, now: float) -> None:
+        self.workforce.restaff(self.name, now)
+
+
+def _no_delay() -> float:
+    return 0.0

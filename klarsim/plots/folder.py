@@ -1,0 +1,159 @@
+"""Every plot that fits a results folder: drawn from its tables, saved as PNG and SVG.
+
+``figures_for`` draws; ``write_plots`` also saves into ``FOLDER/plots/``. The report embeds
+the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from klarsim import plots
+from klarsim.plots.sweeps import setting_text
+from klarsim.results.reader import ResultsFolder, read_folder
+
+FORMATS = ("png", "svg")
+PNG_DPI = 150
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A drawn figure, its file stem and a caption saying what it shows."""
+
+    name: str
+    caption: str
+    figure: Figure
+
+
+Drawing = tuple[str, str, Callable[[], Figure]]
+
+
+def figures_for(folder: ResultsFolder) -> list[Plot]:
+    """Draw each plot the folder's kind and columns allow; skip those whose data is absent."""
+    drawn = []
+    for name, caption, draw in _drawings(folder):
+        try:
+            drawn.append(Plot(name, caption, draw()))
+        except plots.MissingDataError:
+            continue
+    return drawn
+
+
+def write_plots(
+    results_dir: Path, *, formats: Sequence[str] = FORMATS, dpi: int = PNG_DPI
+) -> list[Path]:
+    """Draw every plot that fits ``results_dir`` into ``results_dir/plots``; return the files."""
+    folder = read_folder(results_dir)
+    target = results_dir / "plots"
+    target.mkdir(exist_ok=True)
+    for stale in target.iterdir():  # a plot that no longer fits must not linger
+        if stale.stem in CAPTIONS and stale.suffix.lstrip(".") in formats:
+            stale.unlink()
+    written = []
+    for plot in figures_for(folder):
+        for extension in formats:
+            path = target / f"{plot.name}.{extension}"
+            plot.figure.savefig(path, dpi=dpi, metadata=_metadata(extension))
+            plot.figure.set_layout_engine("none")  # keep the layout found, don't redo it
+            written.append(path)
+    return written
+
+
+def _metadata(extension: str) -> dict[str, str | None]:
+    """No creation date in the files, so the same results give the same bytes."""
+    if extension == "svg":
+        return {"Date": None}
+    return {"Software": "klarsim"} if extension == "png" else {}
+
+
+def _drawings(folder: ResultsFolder) -> list[Drawing]:
+    if folder.kind == "sweep":
+        return _sweep_drawings(folder)
+    drawings: list[Drawing] = []
+    if folder.timeseries is not None:
+        series = folder.timeseries
+        drawings += [
+            ("kpi_timeseries", CAPTIONS["kpi_timeseries"], lambda: plots.kpi_timeseries(series)),
+            ("workforce", CAPTIONS["workforce"], lambda: plots.workforce(series)),
+        ]
+    if folder.kind == "compare":
+        drawings += _compare_drawings(folder)
+    return drawings
+
+
+def _compare_drawings(folder: ResultsFolder) -> list[Drawing]:
+    baseline = folder.baseline or folder.scenario_names[0]
+    drawings: list[Drawing] = []
+    table = folder.full_scale_comparison()
+    if table is not None:
+        drawings.append(
+            (
+                "comparison",
+                CAPTIONS["comparison"],
+                lambda: plots.comparison_bars(table, baseline=baseline),
+            )
+        )
+    summary = folder.summary
+    drawings += [
+        ("frontier", CAPTIONS["frontier"], lambda: plots.cost_satisfaction_frontier(summary)),
+        (
+            "cost_waterfall",
+            CAPTIONS["cost_waterfall"],
+            lambda: plots.cost_waterfall(summary, baseline=baseline),
+        ),
+    ]
+    return drawings
+
+
+def _sweep_drawings(folder: ResultsFolder) -> list[Drawing]:
+    summary, runs = folder.sweep_summary, folder.summary
+    if summary is None:
+        return []
+    keys = plots.swept_keys(summary)
+    labels = {
+        point: ", ".join(f"{key.rsplit('.', 1)[-1]}={setting_text(row[key])}" for key in keys)
+        for point, row in summary.set_index("point").iterrows()
+    }
+    return [
+        ("sweep_heatmap", CAPTIONS["sweep_heatmap"], lambda: plots.sweep_heatmap(summary)),
+        ("sweep_profile", CAPTIONS["sweep_profile"], lambda: plots.sweep_profile(summary)),
+        (
+            "frontier",
+            CAPTIONS["frontier"],
+            lambda: plots.cost_satisfaction_frontier(runs, group="point", labels=labels),
+        ),
+    ]
+
+
+CAPTIONS = {
+    "kpi_timeseries": (
+        "KPIs over time, one line per scenario: the mean across replications of each period's "
+        "value, with its 95% Student-t band."
+    ),
+    "workforce": (
+        "Workforce over time: employee hours against gig agents' hours online and engaged, "
+        "gig earnings per online hour, the gig share of human work and employee headcount."
+    ),
+    "comparison": (
+        "Each KPI's mean with its 95% confidence interval (left), and the paired difference "
+        "from the baseline with its 95% interval under common random numbers (right)."
+    ),
+    "frontier": (
+        "Cost against CSAT, one point per scenario or sweep point, with 95% intervals both "
+        "ways; the dashed line joins the points that no other point beats on both."
+    ),
+    "cost_waterfall": (
+        "From the baseline's total cost to each scenario's: the change in each cost component "
+        "(means over replications; green saves, red costs more)."
+    ),
+    "sweep_heatmap": "KPI means at every combination of the two swept parameters.",
+    "sweep_profile": "KPI means with 95% bands along the swept parameter.",
+}
+"""What each plot shows, for the report's captions."""
+
+
+__all__ = ["FORMATS", "Plot", "figures_for", "write_plots"]

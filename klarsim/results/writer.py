@@ -1,0 +1,214 @@
+"""The results folder: created up front with a manifest, filled run by run, resumable.
+
+``manifest.json`` is written first and describes the job; each finished replication is then
+saved under ``runs/`` as it comes back (see ``run_store``), and the tables are written at the
+end. Every file is written atomically, so a job killed half-way keeps its finished runs and
+no half-written file: ``resume`` completes it. An existing folder is replaced only with
+``force`` and never silently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import shlex
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from klarsim.config import Scenario
+from klarsim.results.atomic import remove_leftovers, write_atomically, write_json
+from klarsim.results.checkpoints import RunStore, scenario_digest
+
+MANIFEST = "manifest.json"
+
+logger = logging.getLogger(__name__)
+
+
+class OutputError(Exception):
+    """The results folder cannot be written as asked."""
+
+
+def describe_job(
+    kind: str, *, scenarios: Sequence[Scenario], seed: int, replications: int, **options: Any
+) -> dict[str, Any]:
+    """What a folder's results depend on; ``resume`` refuses a folder of any other job."""
+    identities = [{"name": s.name, "sha256": scenario_digest(s)} for s in scenarios]
+    described = {
+        "kind": kind,
+        "scenarios": identities,
+        "seed": seed,
+        "replications": replications,
+        **options,
+    }
+    # As it reads back from the manifest, so that the comparison on resume is exact.
+    normalised: dict[str, Any] = json.loads(json.dumps(described, default=str))
+    return normalised
+
+
+class OutputFolder:
+    """An open results folder: its runs, and the manifest that says what it holds."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
+        self.path = path
+        self.runs = RunStore(path)
+        self.manifest = manifest
+
+    def update(self, **fields: Any) -> None:
+        """Change manifest fields and rewrite it atomically."""
+        self.manifest |= fields
+        write_json(self.path / MANIFEST, self.manifest)
+
+    def complete(self, **fields: Any) -> None:
+        """Mark the job complete, after its tables are written."""
+        self.update(**fields, status="complete", finished=now_iso())
+
+
+@contextmanager
+def output_folder(
+    out: Path,
+    *,
+    job: dict[str, Any],
+    details: dict[str, Any],
+    force: bool = False,
+    resume: bool = False,
+) -> Iterator[OutputFolder]:
+    """Open ``out`` for ``job``; on an error its manifest says failed or interrupted, runs stay.
+
+    Nothing is touched when the folder exists without ``force`` or ``resume``, or when
+    ``resume`` finds a folder of another job. ``details`` are further manifest fields.
+    """
+    previous = _prepare(out, job, force=force, resume=resume)
+    now = now_iso()
+    history: dict[str, Any] = {"started": previous.get("started", now)}
+    if previous:
+        history["resumed"] = [*previous.get("resumed", []), now]
+    command = shlex.join(sys.argv)
+    folder = OutputFolder(
+        out,
+        manifest(
+            kind=job["kind"], status="running", job=job, **details, command=command, **history
+        ),
+    )
+    folder.update()
+    try:
+        yield folder
+    except Exception as error:
+        folder.update(status="failed", error=repr(error), finished=now_iso())
+        raise
+    except BaseException:
+        folder.update(status="interrupted", finished=now_iso())
+        raise
+
+
+def _prepare(out: Path, job: dict[str, Any], *, force: bool, resume: bool) -> dict[str, Any]:
+    """Check, replace or reopen ``out``; the manifest of the job being resumed, else empty."""
+    if force and resume:
+        raise OutputError("--force and --resume exclude each other: replace, or complete")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    if out.exists() and force:
+        _remove(out)
+    elif out.exists() and not resume:
+        raise OutputError(
+            f"{out}: already exists; pass --resume to complete it, --force to replace it, "
+            "or --out elsewhere"
+        )
+    elif out.exists() and any(out.iterdir()):
+        previous = _previous_job(out)
+        _check_same_job(out, previous.get("job"), job)
+        for leftover in remove_leftovers(out):
+            logger.info("%s: removed a temporary file left by an interrupted job", leftover)
+        return previous
+    out.mkdir(parents=True, exist_ok=True)
+    return {}
+
+
+def _remove(out: Path) -> None:
+    try:
+        shutil.rmtree(out)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot be replaced: {error}") from None
+
+
+def _previous_job(out: Path) -> dict[str, Any]:
+    try:
+        previous = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        message = f"{out}: not a klarsim results folder to resume ({MANIFEST}: {error})"
+        raise OutputError(message + "; pass --force to replace it") from None
+    if not isinstance(previous, dict):
+        raise OutputError(f"{out}: {MANIFEST} is not a klarsim manifest; pass --force")
+    return previous
+
+
+def _check_same_job(out: Path, previous: object, job: dict[str, Any]) -> None:
+    differences = _differences(previous, job, "job")
+    if differences:
+        raise OutputError(
+            f"{out}: holds another job, cannot resume it ({'; '.join(differences[:5])}); "
+            "pass --force to replace it or --out elsewhere"
+        )
+
+
+def _differences(old: object, new: object, where: str) -> list[str]:
+    """Where two JSON values differ, as ``path: old there, new here`` lines."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(set(old) | set(new), key=str)
+        return [
+            difference
+            for key in keys
+            for difference in _differences(old.get(key), new.get(key), f"{where}.{key}")
+        ]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [
+            difference
+            for index, (first, second) in enumerate(zip(old, new, strict=True))
+            for difference in _differences(first, second, f"{where}[{index}]")
+        ]
+    return [] if old == new else [f"{where}: {_short(old)} there, {_short(new)} here"]
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def write_table(path: Path, table: pd.DataFrame) -> None:
+    """Write ``table`` atomically, as Parquet or CSV by the file's suffix."""
+    if path.suffix == ".parquet":
+        write_atomically(path, lambda temporary: table.to_parquet(temporary, index=False))
+    else:
+        write_atomically(path, lambda temporary: table.to_csv(temporary, index=False))
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def manifest(**fields: Any) -> dict[str, Any]:
+    """The job's provenance: klarsim and library versions, platform, plus the given fields."""
+    versions = {name: _version(name) for name in ("klarsim", "simpy", "numpy", "pandas", "scipy")}
+    return {
+        "klarsim_version": versions.pop("klarsim"),
+        **fields,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libraries": versions,
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,204 @@
+"""Key performance indicators from accumulated sums; one definition for totals and intervals.
+
+Every column is defined in the README. Costs: the AI bills each conversation, each
+resolution (false ones included) and a monthly platform fee; humans cost their loaded hourly
+rate for staffed time; churned customers' yearly revenue is lost from the day they leave.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from klarsim.config.schema import Scenario
+from klarsim.sim.recorder import ALL_SUMS
+
+MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
+MINUTES_PER_HOUR = 60.0
+COUNT_COLUMNS = (
+    "contacts",
+    "offered_human",
+    "answered",
+    "abandoned",
+    "completed",
+    "recontacts",
+    "ai_contacts",
+    "ai_resolved",
+    "ai_false_resolved",
+    "escalated",
+    "asked_human",
+    "refused_human",
+    "issues_created",
+    "issues_resolved",
+    "issues_lost",
+    "churned",
+    "hires",
+    "quits",
+    "laid_off",
+    "gig_registrations",
+    "guardrail_firings",
+)
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What the AI charges; zero without an AI tier."""
+
+    per_conversation: float = 0.0
+    per_resolution: float = 0.0
+    platform_per_min: float = 0.0
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Prices:
+        """The AI prices of a scenario."""
+        if scenario.ai is None:
+            return cls()
+        pricing = scenario.ai.pricing
+        return cls(
+            pricing.price_per_conversation,
+            pricing.price_per_resolution,
+            pricing.platform_cost_per_month / MINUTES_PER_MONTH,
+        )
+
+
+Amount = Any
+"""A float (a run's total) or a numpy array of per-interval values: every KPI below is
+computed the same way for both, so totals and time series share one definition."""
+
+
+def ratio(numerator: Amount, denominator: Amount) -> Amount:
+    """``numerator / denominator``, or NaN where there is nothing to divide by."""
+    if isinstance(denominator, np.ndarray):
+        nothing = np.full(denominator.shape, np.nan)
+        return np.divide(numerator, denominator, out=nothing, where=denominator > 0)
+    return numerator / denominator if denominator > 0 else math.nan
+
+
+def _whole(amount: Amount) -> Amount:
+    """A count as an integer (or integer array)."""
+    if isinstance(amount, np.ndarray):
+        return amount.astype(np.int64)
+    return int(amount)
+
+
+def kpis(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dict[str, Amount]:
+    """Counts, rates, satisfaction and costs over a stretch of ``duration_min`` minutes.
+
+    ``sums`` holds the accumulated sums of a stretch (floats), or of every interval (arrays).
+    """
+    return {
+        **{name: _whole(sums[name]) for name in COUNT_COLUMNS},
+        **_queue(sums, duration_min),
+        **_journey(sums),
+        **_labour(sums),
+        **_costs(sums, duration_min, prices),
+    }
+
+
+def _queue(sums: Mapping[str, Amount], duration_min: float) -> dict[str, Amount]:
+    left_queue = sums["answered"] + sums["abandoned"]
+    return {
+        "abandonment_rate": ratio(sums["abandoned"], sums["offered_human"]),
+        "p_wait": ratio(sums["waited"], sums["offered_human"]),
+        "asa_min": ratio(sums["wait_answered_min"], sums["answered"]),
+        "wait_mean_min": ratio(sums["wait_answered_min"] + sums["wait_abandoned_min"], left_queue),
+        "service_level": ratio(sums["answered_in_target"], sums["offered_human"]),
+        "aht_min": ratio(sums["handle_min"], sums["completed"]),
+        "occupancy": ratio(sums["busy_agent_min"], sums["staffed_agent_min"]),
+        "queue_length_mean": ratio(sums["queue_contact_min"], duration_min),
+    }
+
+
+def _journey(sums: Mapping[str, Amount]) -> dict[str, Amount]:
+    active_end = sums["active_customers_end"]
+    return {
+        "ai_share": ratio(sums["ai_contacts"], sums["contacts"]),
+        "fcr": ratio(sums["issues_resolved_first"], sums["issues_created"]),
+        "csat_mean": ratio(sums["csat_sum"], sums["finished"]),
+        "trust_mean_end": _where_any(active_end, sums["trust_mean_end"]),
+        "active_customers_end": _whole(active_end),
+        "churn_rate": ratio(sums["churned"], active_end + sums["churned"]),
+    }
+
+
+def _where_any(count: Amount, value: Amount) -> Amount:
+    """``value`` where ``count`` is positive, NaN elsewhere."""
+    if isinstance(count, np.ndarray):
+        return np.where(count > 0, value, np.nan)
+    return value if count > 0 else math.nan
+
+
+def _labour(sums: Mapping[str, Amount]) -> dict[str, Amount]:
+    gig_hours_online = sums["gig_online_min"] / MINUTES_PER_HOUR
+    human_busy = sums["employee_busy_min"] + sums["gig_busy_min"]
+    return {
+        "employees_end": _whole(sums["employees_end"]),
+        "employee_hours": sums["employee_paid_min"] / MINUTES_PER_HOUR,
+        "gig_hours_online": gig_hours_online,
+        "gig_hours_engaged": sums["gig_busy_min"] / MINUTES_PER_HOUR,
+        "gig_share_of_human_work": ratio(sums["gig_busy_min"], human_busy),
+        "gig_earnings_per_online_hour": ratio(sums["gig_pay"], gig_hours_online),
+        "occupancy_employee": ratio(sums["employee_busy_min"], sums["employee_staffed_min"]),
+        "occupancy_gig": ratio(sums["gig_busy_min"], sums["gig_online_min"]),
+        "ai_share_setting": sums["ai_share_setting"],
+    }
+
+
+def _costs(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dict[str, Amount]:
+    billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
+    cost_ai = (
+        sums["ai_contacts"] * prices.per_conversation
+        + billed_resolutions * prices.per_resolution
+        + duration_min * prices.platform_per_min
+    )
+    cost_hiring = sums["cost_hiring_fees"] + sums["cost_training_wages"]
+    cost_gig = sums["gig_pay"] + sums["gig_onboarding"]
+    cost_human = sums["cost_employee"] + cost_gig + cost_hiring + sums["cost_severance"]
+    operating = cost_ai + cost_human
+    return {
+        "revenue_lost": sums["revenue_lost"],
+        "cost_ai": cost_ai,
+        "cost_employee": sums["cost_employee"],
+        "cost_gig": cost_gig,
+        "cost_hiring": cost_hiring,
+        "cost_severance": sums["cost_severance"],
+        "cost_human": cost_human,
+        "cost_operating": operating,
+        "cost_total": operating + sums["revenue_lost"],
+        "cost_per_contact": ratio(operating, sums["contacts"]),
+        "cost_per_resolution": ratio(operating, sums["issues_resolved"]),
+    }
+
+
+FULL_SCALE_COLUMNS = (
+    *COUNT_COLUMNS,
+    "employees_end",
+    "employee_hours",
+    "gig_hours_online",
+    "gig_hours_engaged",
+    "revenue_lost",
+    "cost_ai",
+    "cost_employee",
+    "cost_gig",
+    "cost_hiring",
+    "cost_severance",
+    "cost_human",
+    "cost_operating",
+    "cost_total",
+)
+"""Volume and cost columns that are also reported divided by ``experiment.scale``."""
+
+
+def full_scale(row: Mapping[str, Amount], scale: float) -> dict[str, Amount]:
+    """``COLUMN_full_scale`` = COLUMN / scale for volumes and costs (the full-size centre)."""
+    return {f"{name}_full_scale": row[name] / scale for name in FULL_SCALE_COLUMNS}
+
+
+def kpi_names() -> tuple[str, ...]:
+    """Every KPI column a summary row has (what ``--precision`` may target)."""
+    zero = dict.fromkeys(ALL_SUMS, 0.0)
+    return tuple(kpis(zero, 1.0, Prices()))

@@ -1,0 +1,265 @@
+"""Builds the model of one replication on a ``simpy.Environment`` and runs it.
+
+``simulate`` is the one picklable entry point that serial, process-pool and Dask execution
+all call. Long-lived processes (the interval clock) are generators; the per-contact path is
+a chain of event callbacks (see ``klarsim.model.service.routing``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Generator, Iterator
+from operator import attrgetter
+
+import numpy as np
+from simpy.events import Event, Timeout
+
+from klarsim.config.scale import scaled
+from klarsim.config.schema import Scenario
+from klarsim.kernel.clock import Clock
+from klarsim.kernel.streams import Streams
+from klarsim.model.control.controls import Controls
+from klarsim.model.control.guardrails import Guardrails
+from klarsim.model.control.timeline import Timeline
+from klarsim.model.demand.arrivals import MINUTES_PER_DAY, Arrivals
+from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
+from klarsim.model.demand.customers import CustomerBase
+from klarsim.model.service.journey import Journey
+from klarsim.model.workforce.pools import Pool
+from klarsim.model.workforce.staff import Workforce
+from klarsim.sim.contact_log import ContactLog
+from klarsim.sim.event_log import EventLog
+from klarsim.sim.kpis import Prices, full_scale, kpis
+from klarsim.sim.recorder import Recorder
+from klarsim.sim.records import Columns, ReplicationResult, Row
+
+SECONDS_PER_MINUTE = 60.0
+ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
+
+
+def simulate(
+    scenario: Scenario,
+    replication: int = 0,
+    seed: int | None = None,
+    *,
+    record_contacts: bool = False,
+) -> ReplicationResult:
+    """Run one replication; ``seed`` defaults to the scenario's ``experiment.seed``."""
+    run_seed = scenario.experiment.seed if seed is None else seed
+    model = scaled(scenario)
+    return Replication(model, replication, run_seed, record_contacts=record_contacts).run()
+
+
+class Replication:
+    """The model of one replication: demand, customers, AI, pools and router on one clock."""
+
+    def __init__(
+        self, scenario: Scenario, replication: int, seed: int, *, record_contacts: bool = False
+    ) -> None:
+        experiment = scenario.experiment
+        self.scenario = scenario
+        self.replication = replication
+        self.seed = seed
+        self.interval_min = experiment.interval_min
+        self.horizon_min = experiment.horizon_days * MINUTES_PER_DAY
+        self.warmup_min = experiment.warmup_days * MINUTES_PER_DAY
+        self.intervals = round(self.horizon_min / self.interval_min)
+        self.first_interval = round(self.warmup_min / self.interval_min)
+        self.prices = Prices.of(scenario)
+        self.env = Clock()
+        streams = Streams(seed, replication)
+        self.recorder = Recorder(
+            self.intervals,
+            self.interval_min,
+            experiment.service_level_target_s / SECONDS_PER_MINUTE,
+            self.warmup_min,
+        )
+        self.factory = ContactFactory(scenario, streams)
+        self.pools = self._build_pools()
+        self.workforce = Workforce(self.env, scenario, self.pools, streams, self.recorder.book_at)
+        self.customers = self._build_customers(streams)
+        self.events = EventLog()
+        self.log = (
+            ContactLog(self.factory.intent_names, self.factory.intent_channels, self.warmup_min)
+            if record_contacts
+            else None
+        )
+        self.journey = Journey(
+            self.env,
+            scenario,
+            factory=self.factory,
+            pools=self.pools,
+            recorder=self.recorder,
+            streams=streams,
+            customers=self.customers,
+            log=self.log,
+        )
+        self._connect_model()
+        arrivals = Arrivals(
+            scenario.demand,
+            self.horizon_min,
+            streams.generator("day_volume"),
+            streams.generator("arrivals"),
+        )
+        self._incoming: Iterator[Contact] = self.factory.contacts(arrivals.days())
+
+    def _connect_model(self) -> None:
+        """Wire call-ups to the queue, and build the timeline and guardrails on the controls."""
+        router, workforce = self.journey.router, self.workforce
+        router.call_up_level = workforce.call_up_level()
+        router.on_queue_growth = workforce.on_queue
+        controls = Controls(self.journey, workforce)
+        self.timeline = Timeline(
+            self.env,
+            self.scenario,
+            controls=controls,
+            workforce=workforce,
+            ai=self.journey.ai,
+            log=self.events,
+        )
+        self.guardrails = Guardrails(
+            self.env,
+            self.scenario.guardrails,
+            start_date=self.scenario.experiment.start_date,
+            sums=self.recorder.sums,
+            interval_min=self.interval_min,
+            customers=self.customers,
+            controls=controls,
+            workforce=workforce,
+            log=self.events,
+            book=self.recorder.book_at,
+        )
+
+    def _build_pools(self) -> list[Pool]:
+        index = {name: position for position, name in enumerate(self.factory.intent_names)}
+        return [
+            Pool(name, spec, tuple(index[skill] for skill in spec.skills))
+            for name, spec in self.scenario.pools.items()
+        ]
+
+    def _build_customers(self, streams: Streams) -> CustomerBase | None:
+        spec = self.scenario.customers
+        if spec.population is None:
+            return None
+        return CustomerBase(spec, spec.population, streams.generator("churn"))
+
+    def run(self) -> ReplicationResult:
+        """Simulate the horizon and return the replication's records."""
+        self.workforce.start()
+        self.timeline.start()
+        self.env.process(self._interval_clock())
+        if self.customers is not None:
+            self.env.process(self._customer_days(self.customers))
+        self.env.run_merged(
+            self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrival_handler()
+        )
+        self.workforce.settle(self.horizon_min)
+        self._close_interval(self.intervals - 1)
+        for contact, _ in self._in_system():
+            self.recorder.unfinished(contact)
+        return ReplicationResult(
+            scenario=self.scenario.name,
+            replication=self.replication,
+            seed=self.seed,
+            summary=self._summary(),
+            timeseries=self._timeseries(),
+            contacts=self._contact_log(),
+            events=next(self.env._eid) + self.env.arrivals_processed,
+            event_log=self.events.columns,
+        )
+
+    def _interval_clock(self) -> Generator[Event, None, None]:
+        for index in range(self.intervals - 1):
+            yield Timeout(self.env, (index + 1) * self.interval_min - self.env.now)
+            self._close_interval(index)
+            self.guardrails.interval_closed(index, self.env.now)
+
+    def _customer_days(self, customers: CustomerBase) -> Generator[Event, None, None]:
+        while True:
+            yield Timeout(self.env, MINUTES_PER_DAY)
+            leavers = customers.daily_update(self.env.now, MINUTES_PER_DAY)
+            if leavers:
+                self.recorder.churned(self.env.now, leavers)
+
+    def _close_interval(self, index: int) -> None:
+        ai = self.journey.ai
+        self.recorder.close_interval(
+            index,
+            self.env.now,
+            workforce=self.workforce,
+            waiting=self.journey.router.waiting,
+            customers=self.customers,
+            ai_share=ai.share if ai is not None else math.nan,
+        )
+
+    def _in_system(self) -> list[tuple[Contact, Pool | None]]:
+        """Contacts still waiting, in service or with the AI when the run ends."""
+        with_ai = self.journey.ai.in_system() if self.journey.ai is not None else []
+        return [*self.journey.router.in_system(), *((contact, None) for contact in with_ai)]
+
+    def _summary(self) -> Row:
+        totals = self.recorder.totals(self.first_interval)
+        measured = kpis(totals, self.horizon_min - self.warmup_min, self.prices)
+        counted = [c for c, _ in self._in_system() if c.arrival_min >= self.warmup_min]
+        in_queue = sum(1 for contact in counted if contact.state == QUEUED)
+        in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
+        open_issues = [c.issue_start_min for c, _ in self._in_system()] + [
+            away.issue_start_min for away in self.journey.returning()
+        ]
+        return {
+            "scenario": self.scenario.name,
+            "replication": self.replication,
+            "seed": self.seed,
+            **measured,
+            **full_scale(measured, self.scenario.experiment.scale),
+            "in_queue_end": in_queue,
+            "in_service_end": in_service,
+            "with_ai_end": len(counted) - in_queue - in_service,
+            "in_system_end": len(counted),
+            "issues_open_end": sum(1 for start in open_issues if start >= self.warmup_min),
+        }
+
+    def _timeseries(self) -> Columns:
+        """One entry per interval after the warm-up, every KPI computed on whole columns."""
+        window = slice(self.first_interval, self.intervals)
+        sums = {name: np.asarray(values[window]) for name, values in self.recorder.sums.items()}
+        indices = np.arange(self.first_interval, self.intervals)
+        row = kpis(sums, self.interval_min, self.prices)
+        row["staffed_agents"] = sums["staffed_agent_min"] / self.interval_min
+        row["queue_end"] = sums["queue_end"]
+        for name, pool_sums in self.recorder.pool_sums.items():
+            staffed = np.asarray(pool_sums["staffed_min"][window]) / self.interval_min
+            row[f"staffed_agents_{name}"] = staffed
+            row[f"headcount_{name}"] = np.asarray(pool_sums["headcount"][window])
+        columns: Columns = {
+            "interval": indices.tolist(),
+            "time_days": (indices * self.interval_min / MINUTES_PER_DAY).tolist(),
+        }
+        columns |= {name: np.asarray(values).tolist() for name, values in row.items()}
+        return self._with_dates(columns)
+
+    def _with_dates(self, columns: Columns) -> Columns:
+        """Add each interval's calendar start when the scenario has a start date."""
+        start_date = self.scenario.experiment.start_date
+        if start_date is None:
+            return columns
+        origin = datetime.datetime.combine(start_date, datetime.time())
+        columns["date"] = [
+            (origin + datetime.timedelta(days=days)).isoformat(timespec="minutes")
+            for days in columns["time_days"]
+        ]
+        return columns
+
+    def _contact_log(self) -> Columns | None:
+        if self.log is None:
+            return None
+        unfinished = self._in_system()
+        for contact, _ in unfinished:
+            if contact.state == QUEUED:
+                contact.wait_min = self.horizon_min - contact.queued_min
+        self.log.record_unfinished(unfinished)
+        return self.log.columns
+
+
+__all__ = ["Replication", "simulate"]
