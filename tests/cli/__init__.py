@@ -1,0 +1,1 @@
+"""Tests of klarsim.cli: the command line through typer's CliRunner."""

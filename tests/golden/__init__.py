@@ -1,0 +1,1 @@
+"""Golden outputs: headline KPIs of every bundled scenario at a fixed seed."""

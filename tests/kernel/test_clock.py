@@ -1,0 +1,72 @@
+"""The merged run loop processes arrivals and queued events in time order, as SimPy would."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+import simpy
+
+from klarsim.kernel.environment import SimulationEnvironment
+
+
+def test_arrivals_and_events_interleave_in_time_order() -> None:
+    clock = SimulationEnvironment()
+    seen: list[tuple[float, str]] = []
+
+    def ticker() -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield clock.timeout(1.0)
+            seen.append((clock.now, "tick"))
+
+    clock.process(ticker())
+    arrivals = iter([0.5, 1.0, 2.25, 2.5, 7.0])
+    clock.run_merged(5.0, arrivals, float, lambda t: seen.append((clock.now, f"arrival {t}")))
+    assert seen == [
+        (0.5, "arrival 0.5"),
+        (1.0, "arrival 1.0"),  # an arrival at the same time as a queued event comes first
+        (1.0, "tick"),
+        (2.0, "tick"),
+        (2.25, "arrival 2.25"),
+        (2.5, "arrival 2.5"),
+        (3.0, "tick"),
+        (4.0, "tick"),
+    ]
+    assert clock.now == 5.0
+    assert clock.arrivals_processed == 4
+
+
+def test_queued_events_run_exactly_as_simpy_runs_them() -> None:
+    def model(env: simpy.Environment, log: list[tuple[float, int]]) -> None:
+        resource = simpy.Resource(env, capacity=2)
+
+        def customer(number: int) -> Generator[simpy.Event, Any, None]:
+            with resource.request() as request:
+                yield request
+                log.append((env.now, number))
+                yield env.timeout(1.5)
+
+        for number in range(6):
+            env.process(customer(number))
+
+    plain, merged = simpy.Environment(), SimulationEnvironment()
+    plain_log: list[tuple[float, int]] = []
+    merged_log: list[tuple[float, int]] = []
+    model(plain, plain_log)
+    model(merged, merged_log)
+    plain.run(until=10)
+    merged.run_merged(10, iter(()), float, lambda _: None)
+    assert merged_log == plain_log
+
+
+def test_a_failed_event_stops_the_run() -> None:
+    clock = SimulationEnvironment()
+
+    def broken() -> Generator[simpy.Event, Any, None]:
+        yield clock.timeout(1)
+        raise RuntimeError("model failure")
+
+    clock.process(broken())
+    with pytest.raises(RuntimeError, match="model failure"):
+        clock.run_merged(5, iter(()), float, lambda _: None)

@@ -1,0 +1,135 @@
+"""report.html as a person sees it: headless Chromium opens the file offline, every plot loads,
+every table has rows, and the screenshot shows them.
+
+Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is skipped, unless
+``KLARSIM_REQUIRE_BROWSER=1`` (set by CI), which makes a missing browser a failure.
+Set ``KLARSIM_SCREENSHOT_DIR`` to keep the full-page screenshot.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from PIL import Image, ImageStat
+from typer.testing import CliRunner
+
+from klarsim.cli import app
+from tests.support import ROOT
+from tests.support.devtools import chromium, evaluate, full_page_screenshot, open_page
+
+EXAMPLES = sorted(str(path) for path in (ROOT / "scenarios" / "examples").glob("*.yaml"))
+TINY = ["--reps", "2", "--days", "2", "--set", "experiment.warmup_days=0.5"]
+TINY += ["--set", "experiment.scale=0.05", "--workers", "1", "--quiet"]
+WIDTH, HEIGHT = 1280, 900
+EXPECTED_PLOTS = {"kpi_timeseries", "comparison", "frontier", "cost_waterfall"}
+PAGE_STATE = """
+(() => {
+  const box = (element) => {
+    const rect = element.getBoundingClientRect();
+    return {top: rect.top + window.scrollY, left: rect.left + window.scrollX,
+            width: rect.width, height: rect.height};
+  };
+  return {
+    title: document.title,
+    images: [...document.images].map((image) => ({
+      figure: image.closest("figure") ? image.closest("figure").id : "",
+      complete: image.complete, naturalWidth: image.naturalWidth,
+      naturalHeight: image.naturalHeight, inline: image.src.startsWith("data:image/png;base64,"),
+      box: box(image)})),
+    svgs: [...document.querySelectorAll("svg")].map(box),
+    tables: Object.fromEntries([...document.querySelectorAll("table")].map(
+      (table) => [table.id, table.tBodies.length ? table.tBodies[0].rows.length : 0])),
+    sections: [...document.querySelectorAll("h2")].map((heading) => heading.textContent),
+    external: document.querySelectorAll("link[href], script[src], iframe, object, embed").length,
+    fetched: performance.getEntriesByType("resource").map((entry) => entry.name),
+    details: document.querySelectorAll("details").length,
+  };
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def compare_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny three-scenario comparison and its report, written through the command line."""
+    folder = tmp_path_factory.mktemp("browser") / "comparison"
+    runner = CliRunner()
+    arguments = ["compare", *EXAMPLES, "--baseline", "human-only", "--out", str(folder), *TINY]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    """Chromium's path; skip without it (before building anything), or fail when required."""
+    executable = shutil.which("chromium")
+    if executable is not None:
+        return executable
+    reason = "Chromium is not installed (apt-get install chromium; .ci/run does this)"
+    if os.environ.get("KLARSIM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and KLARSIM_REQUIRE_BROWSER=1 requires it")
+    pytest.skip(reason)
+
+
+def test_report_renders_in_chromium(
+    chromium_path: str, compare_report: Path, tmp_path: Path
+) -> None:
+    with chromium(chromium_path, tmp_path / "profile", tmp_path / "chromium.log") as browser:
+        session = open_page(browser, compare_report.as_uri(), width=WIDTH, height=HEIGHT)
+        state = evaluate(browser, session, PAGE_STATE)
+        screenshot = full_page_screenshot(browser, session)
+    (tmp_path / "report.png").write_bytes(screenshot)
+    if os.environ.get("KLARSIM_SCREENSHOT_DIR"):
+        shutil.copy(tmp_path / "report.png", Path(os.environ["KLARSIM_SCREENSHOT_DIR"]))
+    check_page(state, compare_report.parent)
+    check_screenshot(screenshot, state["images"])
+
+
+def check_page(state: dict[str, Any], folder: Path) -> None:
+    """Every plot loaded from the file itself; the tables hold the folder's rows."""
+    assert state["title"].startswith("klarsim comparison")
+    images = state["images"]
+    assert {image["figure"].removeprefix("plot-") for image in images} >= EXPECTED_PLOTS
+    for image in images:
+        assert image["inline"] and image["complete"], image["figure"]
+        assert image["naturalWidth"] > 300 and image["naturalHeight"] > 200, image["figure"]
+        assert image["box"]["width"] > 300, image["figure"]
+    assert all(box["width"] > 0 and box["height"] > 0 for box in state["svgs"])
+    comparison = pd.read_csv(folder / "comparison.csv")
+    full_scale = comparison["kpi"].str.endswith("_full_scale")
+    shown = comparison[~comparison["kpi"].isin(comparison.loc[full_scale, "kpi"].str[:-11])]
+    assert full_scale.any(), "a scaled comparison lists money and counts at full scale"
+    assert state["tables"]["comparison-table"] == len(shown), "full scale replaces run scale"
+    assert state["tables"]["parameters-table"] > 5
+    assert {"Results", "Plots", "Assumptions", "How the intervals are computed"} <= set(
+        state["sections"]
+    )
+    assert state["details"] == 3  # one resolved YAML per scenario
+    assert state["external"] == 0 and state["fetched"] == []
+
+
+def check_screenshot(png: bytes, images: list[dict[str, Any]]) -> None:
+    """The page is not blank, and every plot's area on it shows a drawing."""
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.width > WIDTH - 40 and picture.height > 3 * HEIGHT  # less a scroll bar
+    assert len(picture.getcolors(maxcolors=1 << 24) or []) > 500
+    for image in images:
+        box = image["box"]
+        area = picture.crop(
+            (
+                int(box["left"]),
+                int(box["top"]),
+                int(box["left"] + box["width"]),
+                int(box["top"] + box["height"]),
+            )
+        )
+        spread = ImageStat.Stat(area.convert("L")).stddev[0]
+        assert spread > 10, f"{image['figure']} looks blank on the screenshot"

@@ -1,0 +1,1 @@
+"""Validation: the engine against queueing theory (exact Erlang figures, directional effects)."""
