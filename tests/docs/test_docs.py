@@ -1,0 +1,171 @@
+"""The documentation matches the code: every output column is documented, every citation resolves.
+
+``docs/outputs.md`` lists columns in tables under headings that name the files they belong to
+(for example ``### Keys: `summary.csv`, `sweep.csv` ``). Names in capitals are placeholders:
+``POOL`` (a pool of the scenario), ``KEY`` (a swept key), ``COLUMN`` and ``KPI`` (a documented
+column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import klarsim
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+OUTPUTS = DOCS / "outputs.md"
+CALIBRATION = DOCS / "calibration.md"
+EXAMPLES = ROOT / "scenarios" / "examples"
+SHORT = [
+    "experiment.horizon_days=2",
+    "experiment.warmup_days=0.5",
+    "experiment.replications=2",
+    "experiment.scale=0.1",
+    "experiment.start_date=2024-01-01",
+]
+GIG = [
+    "pools.gig={kind: gig, registered: 20, online_probability: 0.3, skills: [routine]}",
+    "timeline=[{day: 1, action: hire, pool: gig, count: 2}]",
+]
+SWEPT = "ai.share"
+TABLE_SUFFIXES = (".csv", ".parquet")
+PLACEHOLDER = re.compile(r"POOL|KEY|COLUMN|KPI")
+SKIPPED_DIRS = {
+    ".git",
+    ".venv",
+    "site",
+    "results",
+    "klarsim-demo",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ipynb_checkpoints",
+}
+TEXT_SUFFIXES = {".md", ".py", ".yaml", ".yml", ".ipynb", ".toml", ".txt", ".cfg", ".html"}
+CITATION = re.compile(r"([\w./-]*calibration\.md)(?:#([\w-]+))?")
+
+
+def documented_columns() -> dict[str, set[str]]:
+    """File name -> column names listed in the tables under headings that name the file."""
+    columns: dict[str, set[str]] = defaultdict(set)
+    files: list[str] = []
+    for line in OUTPUTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            names = re.findall(r"`([^`]+)`", line)
+            files = [name for name in names if name.endswith(TABLE_SUFFIXES)]
+        elif line.startswith("|") and files:
+            first = line.split("|")[1].strip()
+            if first == "column" or set(first) <= {"-", ":"}:
+                continue
+            for file in files:
+                columns[file].update(re.findall(r"`([^`]+)`", first))
+    return columns
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[str]], set[str]]:
+    """Columns of every table that short runs, a comparison and a sweep write; pool names."""
+    out = tmp_path_factory.mktemp("outputs")
+    hybrid = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT + GIG)
+    klarsim.run(hybrid, out=out / "run", record_contacts=True)
+    scenarios = [EXAMPLES / "human_only.yaml", EXAMPLES / "hybrid.yaml"]
+    klarsim.compare(scenarios, overrides=SHORT, out=out / "compare")
+    base = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT)
+    points = klarsim.design_points(grid=[f"{SWEPT}=0.5,0.6"])
+    klarsim.sweep(base, points=points, out=out / "sweep")
+    tables: dict[str, list[str]] = defaultdict(list)
+    for folder in ("run", "compare", "sweep"):
+        for path in sorted((out / folder).iterdir()):
+            if path.suffix == ".csv":
+                tables[path.name] += list(pd.read_csv(path, nrows=0).columns)
+            elif path.suffix == ".parquet":
+                tables[path.name] += list(pd.read_parquet(path).columns)
+    pools = {str(name) for name in hybrid.pools}
+    return dict(tables), pools
+
+
+def expand(pattern: str, values: dict[str, set[str]]) -> set[str]:
+    """Every name a placeholder pattern stands for."""
+    names = {pattern}
+    for placeholder in PLACEHOLDER.findall(pattern):
+        names = {n.replace(placeholder, v, 1) for n in names for v in values[placeholder]}
+    return names
+
+
+def test_every_column_written_is_documented_and_every_documented_column_exists(
+    written: tuple[dict[str, list[str]], set[str]],
+) -> None:
+    tables, pools = written
+    documented = documented_columns()
+    plain = {name for names in documented.values() for name in names}
+    plain = {name for name in plain if not PLACEHOLDER.search(name)}
+    values = {"POOL": pools, "KEY": {SWEPT}, "COLUMN": plain, "KPI": plain}
+    assert set(tables) >= {"summary.csv", "timeseries.csv", "comparison.csv", "events.csv"}
+    assert set(tables) >= {"contacts.parquet", "sweep.csv", "sweep.parquet", "sweep_summary.csv"}
+    for file, columns in tables.items():
+        assert file in documented, f"{file}: no section of docs/outputs.md names it"
+        names = documented[file]
+        patterns = {name for name in names if PLACEHOLDER.search(name)}
+        allowed = (names - patterns).union(*(expand(p, values) for p in patterns))
+        undocumented = sorted(set(columns) - allowed)
+        assert not undocumented, f"{file}: columns missing from docs/outputs.md: {undocumented}"
+        missing = sorted(names - patterns - set(columns))
+        assert not missing, f"{file}: documented in docs/outputs.md but not written: {missing}"
+        unused = sorted(p for p in patterns if not expand(p, values) & set(columns))
+        assert not unused, f"{file}: documented patterns that match no column: {unused}"
+    stale = sorted(set(documented) - set(tables))
+    assert not stale, f"docs/outputs.md documents tables that are not written: {stale}"
+
+
+def slug(heading: str) -> str:
+    """The anchor MkDocs and GitHub give a heading of plain words."""
+    text = re.sub(r"[^\w\s-]", "", heading.strip().lower())
+    return re.sub(r"\s+", "-", text)
+
+
+def repository_files() -> list[Path]:
+    """Text files of the repository, without virtual environments, caches and build output."""
+    found = []
+    for path in ROOT.rglob("*"):
+        parts = path.relative_to(ROOT).parts
+        if any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts):
+            continue
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def test_every_citation_of_calibration_md_resolves_to_the_file() -> None:
+    files = repository_files()
+    named = [path for path in files if path.name == "calibration.md"]
+    assert named == [CALIBRATION], "the repository must hold one calibration.md: docs/"
+    text = CALIBRATION.read_text(encoding="utf-8")
+    anchors = {slug(line.lstrip("#")) for line in text.splitlines() if line.startswith("#")}
+    cited = 0
+    for path in files:
+        for match in CITATION.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            target, anchor = match.groups()
+            where = f"{path.relative_to(ROOT)}: {match.group(0)}"
+            if "/" in target:
+                candidates = [(path.parent / target).resolve(), (ROOT / target).resolve()]
+                assert CALIBRATION in candidates, f"{where} does not lead to docs/calibration.md"
+            assert anchor is None or anchor in anchors, f"{where}: no such section"
+            cited += 1
+    assert cited > 10
+
+
+def test_readme_is_short_and_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode()) < 12 * 1024
+    commands = re.findall(r"```bash\n(.+?)\n```", readme, flags=re.DOTALL)
+    assert commands[:2] == ["pip install -e '.[dev]' && klarsim demo", "pytest -n auto"]
