@@ -8,6 +8,7 @@ column).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -136,13 +137,12 @@ def slug(heading: str) -> str:
 def repository_files() -> list[Path]:
     """Text files of the repository, without virtual environments, caches and build output."""
     found = []
-    for path in ROOT.rglob("*"):
-        parts = path.relative_to(ROOT).parts
-        if any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in parts):
-            continue
-        if path.is_file() and path.suffix in TEXT_SUFFIXES:
-            found.append(path)
-    return found
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [
+            name for name in subfolders if name not in SKIPPED_DIRS and "egg-info" not in name
+        ]
+        found += [Path(folder, name) for name in names if Path(name).suffix in TEXT_SUFFIXES]
+    return sorted(found)
 
 
 def test_every_citation_of_calibration_md_resolves_to_the_file() -> None:
