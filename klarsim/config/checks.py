@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from klarsim.config.ai import DEFAULT_OUTCOME
 from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.schema import Scenario
+from klarsim.units import MINUTES_PER_DAY
 
-MINUTES_PER_DAY = 1440.0
 SHARE_TOLERANCE = 1e-6
 Finding = tuple[str, str]
 """A dotted key and what is wrong there."""

@@ -11,10 +11,8 @@ from collections.abc import Iterator
 
 from klarsim.config.schema import Scenario
 from klarsim.config.workforce import WEEKDAYS, EmployeePool, Roster
+from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK
 
-MINUTES_PER_HOUR = 60.0
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 Finding = tuple[str, str]
 
 

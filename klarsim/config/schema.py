@@ -22,11 +22,10 @@ from klarsim.config.customers import Customers
 from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
 from klarsim.config.timeline import Guardrail, TimelineAction
 from klarsim.config.types import Channel, Frozen, Name, Probability
-from klarsim.config.workforce import EmployeePool, GigPool, Pool, Routing
+from klarsim.config.workforce import EmployeePool, GigPool, PoolSpec, Routing
+from klarsim.units import DAYS_PER_WEEK, HOURS_PER_DAY
 
 Weight = NonNegativeFloat
-HOURS_PER_DAY = 24
-DAYS_PER_WEEK = 7
 
 
 class Experiment(Frozen):
@@ -104,7 +103,7 @@ class Scenario(Frozen):
     customers: Customers = Field(default_factory=Customers)
     ai: AI | None = None
     """Absent: no AI tier, every contact goes to the human queues."""
-    pools: Annotated[dict[Name, Pool], Field(min_length=1)]
+    pools: Annotated[dict[Name, PoolSpec], Field(min_length=1)]
     """Pools in the order they are tried for a contact."""
     routing: Routing = Field(default_factory=Routing)
     timeline: list[TimelineAction] = Field(default_factory=list)
@@ -121,6 +120,6 @@ __all__ = [
     "Experiment",
     "GigPool",
     "Intent",
-    "Pool",
+    "PoolSpec",
     "Scenario",
 ]

@@ -14,8 +14,8 @@ from pydantic import Discriminator, Field, Tag, model_validator
 
 from klarsim.config.distributions import Distribution, Exponential, NonNegativeFloat, PositiveFloat
 from klarsim.config.types import Frozen, Name, Probability
+from klarsim.units import HOURS_PER_WEEK
 
-HOURS_PER_WEEK = 168
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WeeklyCounts = Annotated[
@@ -191,7 +191,7 @@ def _pool_kind(value: Any) -> str:
     return str(getattr(value, "kind", "employee"))
 
 
-Pool = Annotated[
+PoolSpec = Annotated[
     Annotated[EmployeePool, Tag("employee")] | Annotated[GigPool, Tag("gig")],
     Discriminator(
         _pool_kind,

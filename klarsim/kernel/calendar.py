@@ -16,9 +16,9 @@ from typing import Any
 
 import simpy
 
-from klarsim.kernel.callbacks import Call, pending
+from klarsim.kernel.callbacks import Callback, pending
 
-Entry = tuple[float, int, Callable[[Call], None], Any]
+Entry = tuple[float, int, Callable[[Callback], None], Any]
 """Due time, order of booking (ties), callback and subject of a call held back."""
 
 
@@ -32,27 +32,27 @@ class Calendar:
         self._order = itertools.count()
         self._window_end = env.now + window_min
         """Calls due before this go straight onto the event queue."""
-        Call(env, window_min, self._release)
+        Callback(env, window_min, self._release)
 
-    def call(self, delay: float, callback: Callable[[Call], None], subject: Any = None) -> None:
-        """Run ``callback`` with a Call carrying ``subject`` after ``delay`` minutes."""
+    def call(self, delay: float, callback: Callable[[Callback], None], subject: Any = None) -> None:
+        """Run ``callback`` with a Callback carrying ``subject`` after ``delay`` minutes."""
         due = self.env._now + delay
         if due < self._window_end:
-            Call(self.env, delay, callback, subject)
+            Callback(self.env, delay, callback, subject)
         else:
             heappush(self._held, (due, next(self._order), callback, subject))
 
-    def _release(self, _event: Call) -> None:
+    def _release(self, _event: Callback) -> None:
         """Open the next window: its calls join the event queue; come back at its end."""
         env, held = self.env, self._held
         self._window_end = env._now + self.window_min
         while held and held[0][0] < self._window_end:
             due, _, callback, subject = heappop(held)
             # now <= due < now + window <= 2 now, so due - now and now + (due - now) are exact
-            Call(env, due - env._now, callback, subject)
-        Call(env, self.window_min, self._release)
+            Callback(env, due - env._now, callback, subject)
+        Callback(env, self.window_min, self._release)
 
-    def pending(self, callback: Callable[[Call], None]) -> list[Any]:
+    def pending(self, callback: Callable[[Callback], None]) -> list[Any]:
         """The subjects of the calls to ``callback`` still to run, held or queued."""
         held = [subject for _, _, target, subject in self._held if target == callback]
         return held + pending(self.env, callback)

@@ -10,15 +10,15 @@ import simpy
 from simpy.events import NORMAL, Timeout
 
 
-class Call(Timeout):
+class Callback(Timeout):
     """Runs ``callback(event)`` after ``delay``; ``event.subject`` carries ``subject``.
 
     A ``Timeout`` with its one callback fixed at creation: all the per-contact path needs,
     and far cheaper than a process or a resource request per contact. Its constructor inlines
     ``Timeout.__init__`` and ``Environment.schedule``, as SimPy inlines ``Event.__init__`` in
-    ``Timeout``; the constant fields of a successful timeout live on the class. The clock
-    (``klarsim.kernel.clock.Clock``) calls ``callback`` directly, so a Call needs no
-    ``callbacks`` list and must not be yielded by a SimPy process.
+    ``Timeout``; the constant fields of a successful timeout live on the class. The environment
+    (``klarsim.kernel.environment.SimulationEnvironment``) calls ``callback`` directly, so a
+    Callback needs no ``callbacks`` list and must not be yielded by a SimPy process.
     """
 
     __slots__ = ("callback", "subject")
@@ -31,7 +31,7 @@ class Call(Timeout):
         self,
         env: simpy.Environment,
         delay: float,
-        callback: Callable[[Call], None],
+        callback: Callable[[Callback], None],
         subject: Any = None,
     ) -> None:
         self.callback = callback  # called with this very event
@@ -40,7 +40,7 @@ class Call(Timeout):
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
-def pending(env: simpy.Environment, callback: Callable[[Call], None]) -> list[Any]:
+def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> list[Any]:
     """The subjects of the Calls still scheduled to run ``callback`` (for end-of-run counts).
 
     Reading the event queue once at the end spares the per-contact path a set of its own.
@@ -48,5 +48,5 @@ def pending(env: simpy.Environment, callback: Callable[[Call], None]) -> list[An
     return [
         event.subject
         for _, _, _, event in env._queue
-        if event.__class__ is Call and event.callback == callback
+        if event.__class__ is Callback and event.callback == callback
     ]

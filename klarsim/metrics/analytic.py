@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import expm
 
+from klarsim.units import SECONDS_PER_MINUTE
+
 TAIL_TOLERANCE = 1e-15
-SECONDS_PER_MINUTE = 60.0
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from klarsim.model.demand.contacts import STATE_NAMES, Contact
 from klarsim.model.service.outcomes import OUTCOMES
-from klarsim.model.workforce.pools import Pool
+from klarsim.model.workforce.pools import AgentPool
 from klarsim.sim.records import Columns
 
 COLUMNS = (
@@ -38,7 +38,7 @@ class ContactLog:
         self.warmup_min = warmup_min
         self.columns: Columns = {name: [] for name in COLUMNS}
 
-    def record(self, contact: Contact, pool: Pool | None) -> None:
+    def record(self, contact: Contact, pool: AgentPool | None) -> None:
         """Log a contact in its current state (final, or as it stood when the run ended)."""
         if contact.arrival_min < self.warmup_min:
             return
@@ -61,7 +61,7 @@ class ContactLog:
         for name, value in zip(COLUMNS, values, strict=True):
             self.columns[name].append(value)
 
-    def record_unfinished(self, contacts: Iterable[tuple[Contact, Pool | None]]) -> None:
+    def record_unfinished(self, contacts: Iterable[tuple[Contact, AgentPool | None]]) -> None:
         """Log the contacts still in the system when the run ended."""
         for contact, pool in contacts:
             self.record(contact, pool)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from klarsim.sim.records import Columns
+from klarsim.units import MINUTES_PER_DAY
 
-MINUTES_PER_DAY = 1440.0
 EVENT_LOG_COLUMNS = ("time_days", "kind", "action", "target", "value", "detail")
 
 

@@ -17,24 +17,20 @@ from simpy.events import Event, Timeout
 
 from klarsim.config.scale import scaled
 from klarsim.config.schema import Scenario
-from klarsim.kernel.clock import Clock
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.streams import Streams
-from klarsim.model.control.controls import Controls
-from klarsim.model.control.guardrails import Guardrails
-from klarsim.model.control.timeline import Timeline
-from klarsim.model.demand.arrivals import MINUTES_PER_DAY, Arrivals
-from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact, ContactFactory
+from klarsim.model.demand.arrivals import Arrivals
+from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact
 from klarsim.model.demand.customers import CustomerBase
-from klarsim.model.service.journey import Journey
-from klarsim.model.workforce.pools import Pool
-from klarsim.model.workforce.staff import Workforce
+from klarsim.model.workforce.pools import AgentPool
+from klarsim.sim.assembly import assemble
 from klarsim.sim.contact_log import ContactLog
 from klarsim.sim.event_log import EventLog
 from klarsim.sim.kpis import Prices, full_scale, kpis
 from klarsim.sim.recorder import Recorder
 from klarsim.sim.records import Columns, ReplicationResult, Row
+from klarsim.units import MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
-SECONDS_PER_MINUTE = 60.0
 ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
 
 
@@ -67,7 +63,7 @@ class Replication:
         self.intervals = round(self.horizon_min / self.interval_min)
         self.first_interval = round(self.warmup_min / self.interval_min)
         self.prices = Prices.of(scenario)
-        self.env = Clock()
+        self.env = SimulationEnvironment()
         streams = Streams(seed, replication)
         self.recorder = Recorder(
             self.intervals,
@@ -75,86 +71,38 @@ class Replication:
             experiment.service_level_target_s / SECONDS_PER_MINUTE,
             self.warmup_min,
         )
-        self.factory = ContactFactory(scenario, streams)
-        self.pools = self._build_pools()
-        self.workforce = Workforce(self.env, scenario, self.pools, streams, self.recorder.book_at)
-        self.customers = self._build_customers(streams)
         self.events = EventLog()
+        intents = scenario.demand.intents.values()
         self.log = (
-            ContactLog(self.factory.intent_names, self.factory.intent_channels, self.warmup_min)
+            ContactLog(
+                list(scenario.demand.intents),
+                [intent.channel for intent in intents],
+                self.warmup_min,
+            )
             if record_contacts
             else None
         )
-        self.journey = Journey(
-            self.env,
-            scenario,
-            factory=self.factory,
-            pools=self.pools,
-            recorder=self.recorder,
-            streams=streams,
-            customers=self.customers,
-            log=self.log,
+        self.model = assemble(
+            self.env, scenario, streams, recorder=self.recorder, events=self.events, log=self.log
         )
-        self._connect_model()
         arrivals = Arrivals(
             scenario.demand,
             self.horizon_min,
             streams.generator("day_volume"),
             streams.generator("arrivals"),
         )
-        self._incoming: Iterator[Contact] = self.factory.contacts(arrivals.days())
-
-    def _connect_model(self) -> None:
-        """Wire call-ups to the queue, and build the timeline and guardrails on the controls."""
-        router, workforce = self.journey.router, self.workforce
-        router.call_up_level = workforce.call_up_level()
-        router.on_queue_growth = workforce.on_queue
-        controls = Controls(self.journey, workforce)
-        self.timeline = Timeline(
-            self.env,
-            self.scenario,
-            controls=controls,
-            workforce=workforce,
-            ai=self.journey.ai,
-            log=self.events,
-        )
-        self.guardrails = Guardrails(
-            self.env,
-            self.scenario.guardrails,
-            start_date=self.scenario.experiment.start_date,
-            sums=self.recorder.sums,
-            interval_min=self.interval_min,
-            customers=self.customers,
-            controls=controls,
-            workforce=workforce,
-            log=self.events,
-            book=self.recorder.book_at,
-        )
-
-    def _build_pools(self) -> list[Pool]:
-        index = {name: position for position, name in enumerate(self.factory.intent_names)}
-        return [
-            Pool(name, spec, tuple(index[skill] for skill in spec.skills))
-            for name, spec in self.scenario.pools.items()
-        ]
-
-    def _build_customers(self, streams: Streams) -> CustomerBase | None:
-        spec = self.scenario.customers
-        if spec.population is None:
-            return None
-        return CustomerBase(spec, spec.population, streams.generator("churn"))
+        self._incoming: Iterator[Contact] = self.model.factory.contacts(arrivals.days())
 
     def run(self) -> ReplicationResult:
         """Simulate the horizon and return the replication's records."""
-        self.workforce.start()
-        self.timeline.start()
+        model = self.model
+        model.workforce.start()
+        model.timeline.start()
         self.env.process(self._interval_clock())
-        if self.customers is not None:
-            self.env.process(self._customer_days(self.customers))
-        self.env.run_merged(
-            self.horizon_min, self._incoming, ARRIVAL_TIME, self.journey.arrival_handler()
-        )
-        self.workforce.settle(self.horizon_min)
+        if model.customers is not None:
+            self.env.process(self._customer_days(model.customers))
+        self.env.run_merged(self.horizon_min, self._incoming, ARRIVAL_TIME, model.arrival_handler())
+        model.workforce.settle(self.horizon_min)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():
             self.recorder.unfinished(contact)
@@ -173,7 +121,7 @@ class Replication:
         for index in range(self.intervals - 1):
             yield Timeout(self.env, (index + 1) * self.interval_min - self.env.now)
             self._close_interval(index)
-            self.guardrails.interval_closed(index, self.env.now)
+            self.model.guardrails.interval_closed(index, self.env.now)
 
     def _customer_days(self, customers: CustomerBase) -> Generator[Event, None, None]:
         while True:
@@ -183,20 +131,20 @@ class Replication:
                 self.recorder.churned(self.env.now, leavers)
 
     def _close_interval(self, index: int) -> None:
-        ai = self.journey.ai
+        model = self.model
+        ai = model.ai
         self.recorder.close_interval(
             index,
             self.env.now,
-            workforce=self.workforce,
-            waiting=self.journey.router.waiting,
-            customers=self.customers,
+            workforce=model.workforce,
+            waiting=model.router.waiting,
+            customers=model.customers,
             ai_share=ai.share if ai is not None else math.nan,
         )
 
-    def _in_system(self) -> list[tuple[Contact, Pool | None]]:
+    def _in_system(self) -> list[tuple[Contact, AgentPool | None]]:
         """Contacts still waiting, in service or with the AI when the run ends."""
-        with_ai = self.journey.ai.in_system() if self.journey.ai is not None else []
-        return [*self.journey.router.in_system(), *((contact, None) for contact in with_ai)]
+        return self.model.in_system()
 
     def _summary(self) -> Row:
         totals = self.recorder.totals(self.first_interval)
@@ -205,7 +153,7 @@ class Replication:
         in_queue = sum(1 for contact in counted if contact.state == QUEUED)
         in_service = sum(1 for contact in counted if contact.state == IN_SERVICE)
         open_issues = [c.issue_start_min for c, _ in self._in_system()] + [
-            away.issue_start_min for away in self.journey.returning()
+            away.issue_start_min for away in self.model.journey.returning()
         ]
         return {
             "scenario": self.scenario.name,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klarsim.kernel.calendar import Calendar
 from klarsim.kernel.callbacks import Callback
 from klarsim.kernel.environment import SimulationEnvironment
+
+pytestmark = pytest.mark.unit
 
 
 def _run(delays: list[float], *, held: bool) -> list[tuple[float, int]]:
@@ -32,6 +35,7 @@ def _run(delays: list[float], *, held: bool) -> list[tuple[float, int]]:
     return ran
 
 
+@pytest.mark.property
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(0.0, 5_000.0, allow_nan=False), max_size=40))
 def test_held_calls_run_at_the_times_and_in_the_order_of_direct_calls(

@@ -10,6 +10,8 @@ import simpy
 
 from klarsim.kernel.environment import SimulationEnvironment
 
+pytestmark = pytest.mark.unit
+
 
 def test_arrivals_and_events_interleave_in_time_order() -> None:
     clock = SimulationEnvironment()

@@ -12,6 +12,8 @@ from klarsim import simulate
 from klarsim.config import Scenario, parse_scenario
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 1.5, "experiment.warmup_days": 0.5}
 LUCK = ("arrival_min", "intent", "patience_min", "handle_min")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klarsim import simulate
 from klarsim.config import parse_scenario
+
+pytestmark = pytest.mark.property
 
 DISTRIBUTIONS = st.one_of(
     st.builds(lambda m: {"dist": "exponential", "mean": m}, st.floats(0.5, 12)),

@@ -32,12 +32,12 @@ class Control:
 class Controls:
     """Run-time parameters by dotted key, bound to the live model."""
 
-    def __init__(self, journey: Journey, workforce: Workforce) -> None:
+    def __init__(self, journey: Journey, ai: AiTier | None, workforce: Workforce) -> None:
         self._controls: dict[str, Control] = {}
         self.ramps: dict[str, object] = {}
         """The ramp currently driving each key (a ramp checks it is still the owner)."""
-        if journey.ai is not None:
-            self._bind_ai(journey.ai, journey)
+        if ai is not None:
+            self._bind_ai(ai, journey)
         self._bind(
             "routing.recontact_priority",
             lambda: journey.recontact_priority,

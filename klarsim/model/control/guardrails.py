@@ -22,15 +22,14 @@ from klarsim.config.timeline import (
     OpenHiring,
     SetValue,
 )
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.model.control.controls import Controls
 from klarsim.model.demand.customers import CustomerBase
+from klarsim.model.observers import EventRecord
 from klarsim.model.workforce.headcount import Book
 from klarsim.model.workforce.staff import Workforce
-from klarsim.sim.event_log import EventLog
+from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-MINUTES_PER_HOUR = 60.0
-MINUTES_PER_DAY = 1440.0
 GUARDRAIL = "guardrail"
 Sums = dict[str, list[float]]
 
@@ -71,7 +70,7 @@ class Guardrails:
         customers: CustomerBase | None,
         controls: Controls,
         workforce: Workforce,
-        log: EventLog,
+        log: EventRecord,
         book: Book,
     ) -> None:
         self.env = env
@@ -123,9 +122,9 @@ class Guardrails:
         detail = f"{spec.metric} {value:.4g} {side} {spec.threshold:g} over {spec.window_hours:g} h"
         self.log.record(now, GUARDRAIL, "fired", target=spec.name, value=value, detail=detail)
         self._book("guardrail_firings", now, 1)
-        Call(self.env, spec.reaction_delay_hours * MINUTES_PER_HOUR, self._on_react, spec)
+        Callback(self.env, spec.reaction_delay_hours * MINUTES_PER_HOUR, self._on_react, spec)
 
-    def _on_react(self, event: Call) -> None:
+    def _on_react(self, event: Callback) -> None:
         spec: Guardrail = event.subject
         self._act(spec.then, spec.name, self.env.now)
 

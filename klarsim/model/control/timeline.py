@@ -23,14 +23,13 @@ from klarsim.config.timeline import (
     TimelineAction,
     Unfreeze,
 )
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.model.control.controls import Controls
+from klarsim.model.observers import EventRecord
 from klarsim.model.service.ai import AiTier
 from klarsim.model.workforce.staff import Workforce
-from klarsim.sim.event_log import EventLog
+from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_HOUR = 60.0
 TIMELINE = "timeline"
 
 
@@ -45,7 +44,7 @@ class Timeline:
         controls: Controls,
         workforce: Workforce,
         ai: AiTier | None,
-        log: EventLog,
+        log: EventRecord,
     ) -> None:
         self.env = env
         self.scenario = scenario
@@ -58,9 +57,9 @@ class Timeline:
         """Schedule every action at its time."""
         start_date = self.scenario.experiment.start_date
         for action in self.scenario.timeline:
-            Call(self.env, action.at_day(start_date) * MINUTES_PER_DAY, self._on_due, action)
+            Callback(self.env, action.at_day(start_date) * MINUTES_PER_DAY, self._on_due, action)
 
-    def _on_due(self, event: Call) -> None:
+    def _on_due(self, event: Callback) -> None:
         action: TimelineAction = event.subject
         now = self.env.now
         if isinstance(action, SetAt):
@@ -132,7 +131,7 @@ class Timeline:
         assert ai is not None, "checked at load time: ai actions need an ai section"
         if isinstance(action, AiOutage):
             ai.begin_outage()
-            Call(self.env, action.duration_hours * MINUTES_PER_HOUR, _end_outage, ai)
+            Callback(self.env, action.duration_hours * MINUTES_PER_HOUR, _end_outage, ai)
             self.log.record(
                 now, TIMELINE, "ai_outage", target="ai", value=action.duration_hours, detail="hours"
             )
@@ -147,7 +146,7 @@ class Timeline:
             )
 
 
-def _end_outage(event: Call) -> None:
+def _end_outage(event: Callback) -> None:
     ai: AiTier = event.subject
     ai.end_outage()
 
@@ -187,7 +186,7 @@ class _RampSteps:
             return
         steps_done = math.floor((now - self.start_min) / self.step_min + 1e-9)
         next_min = min(self.start_min + (steps_done + 1) * self.step_min, self.end_min)
-        Call(self.timeline.env, next_min - now, self._on_step)
+        Callback(self.timeline.env, next_min - now, self._on_step)
 
-    def _on_step(self, event: Call) -> None:
+    def _on_step(self, event: Callback) -> None:
         self.step(self.timeline.env.now)

@@ -13,11 +13,14 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from klarsim.config.schema import DAYS_PER_WEEK, HOURS_PER_DAY, Demand
-
-MINUTES_PER_HOUR = 60.0
-MINUTES_PER_DAY = 1440.0
-DAYS_PER_YEAR = 365.0
+from klarsim.config.schema import Demand
+from klarsim.units import (
+    DAYS_PER_WEEK,
+    DAYS_PER_YEAR,
+    HOURS_PER_DAY,
+    MINUTES_PER_DAY,
+    MINUTES_PER_HOUR,
+)
 
 
 def _weights(profile: str | list[float], length: int) -> np.ndarray:

@@ -31,8 +31,8 @@ import numpy as np
 
 from klarsim.config.customers import Customers
 from klarsim.model.demand.contacts import NO_CUSTOMER
+from klarsim.units import MINUTES_PER_YEAR
 
-MINUTES_PER_YEAR = 365.0 * 1440.0
 REBASE_EXPONENT = 50.0
 """Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
 

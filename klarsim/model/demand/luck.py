@@ -36,7 +36,7 @@ def needs_uniforms(scenario: Scenario) -> bool:
     )
 
 
-class Draws(NamedTuple):
+class AttributeBatch(NamedTuple):
     """Attributes of a batch of contacts, one entry per contact."""
 
     handle_min: np.ndarray
@@ -70,7 +70,7 @@ class Luck:
             streams.generator(f"{prefix}uniforms") if needs_uniforms(scenario) else None
         )
 
-    def draw(self, intents: np.ndarray) -> Draws:
+    def draw(self, intents: np.ndarray) -> AttributeBatch:
         """Attributes for contacts with these intents (each stream consumed in order)."""
         count = intents.size
         handle = np.empty(count)
@@ -90,7 +90,7 @@ class Luck:
         uniforms = (
             self._uniforms.random((count, len(UNIFORMS))) if self._uniforms is not None else None
         )
-        return Draws(handle, patience, ai_handle, uniforms)
+        return AttributeBatch(handle, patience, ai_handle, uniforms)
 
 
 def decision_rows(uniforms: np.ndarray | None, count: int) -> Iterator[Decisions]:

@@ -17,14 +17,13 @@ import simpy
 from simpy.events import Event
 
 from klarsim.config.ai import AI, DEFAULT_OUTCOME, Outcomes
-from klarsim.kernel.callbacks import Call, pending
+from klarsim.kernel.callbacks import Callback, pending
 from klarsim.model.demand.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
 from klarsim.model.demand.luck import AI_OUTCOME, ROUTE
+from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN = range(4)
 __all__ = ["AI_BUSY", "ASK_HUMAN", "ESCALATE", "FALSE_RESOLVE", "NO_AI", "RESOLVE", "AiTier"]
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_HOUR = 60.0
 
 Finished = Sequence[Callable[[Contact], None]]
 """What to call with a contact when its conversation ends, indexed by its AI outcome (RESOLVE,
@@ -83,7 +82,7 @@ class AiTier:
             return False
         if self.talking < self.capacity:  # _converse, inlined: most contacts start at once
             self.talking += 1
-            Call(self.env, contact.ai_handle_min, self._on_end, contact)
+            Callback(self.env, contact.ai_handle_min, self._on_end, contact)
         elif self.spec.when_full == "wait":
             self.waiting.append(contact)
         else:
@@ -108,9 +107,9 @@ class AiTier:
 
     def _converse(self, contact: Contact) -> None:
         self.talking += 1
-        Call(self.env, contact.ai_handle_min, self._on_end, contact)
+        Callback(self.env, contact.ai_handle_min, self._on_end, contact)
 
-    def _on_end(self, event: Call) -> None:
+    def _on_end(self, event: Callback) -> None:
         """A conversation ends with the outcome its contact's own uniform picks.
 
         The same uniform in every scenario: the first outcome whose cumulative probability

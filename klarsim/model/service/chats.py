@@ -12,33 +12,30 @@ A voice or email contact takes all of an agent's slots.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import simpy
 
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.model.demand.contacts import COMPLETED, IN_SERVICE, Contact
-from klarsim.model.workforce.pools import Agent, Pool
+from klarsim.model.service.queues import Queues
+from klarsim.model.workforce.pools import Agent, AgentPool
 
-if TYPE_CHECKING:
-    from klarsim.model.service.routing import Router
-
-
-def throughput(pool: Pool) -> float:
-    """Chats an agent of the pool completes, relative to one at a time, when full."""
-    return pool.concurrency * pool.paces[pool.concurrency]
+Finished = Callable[[Contact, AgentPool], None]
+"""Where a contact goes when its agent has finished with it."""
 
 
 class ChatDesk:
     """Serves the contacts of pools whose agents may hold several chats at once."""
 
-    def __init__(self, env: simpy.Environment, router: Router) -> None:
+    def __init__(self, env: simpy.Environment, queues: Queues, on_finished: Finished) -> None:
         self.env = env
-        self.router = router
+        self.queues = queues
+        self.on_finished = on_finished
         self._on_chat_done = self._chat_done  # bound once: one per completion scheduled
         self._on_exclusive_done = self._exclusive_done
 
-    def join(self, contact: Contact, pool: Pool) -> bool:
+    def join(self, contact: Contact, pool: AgentPool) -> bool:
         """Give a chat to the least-loaded agent with a free slot; False if none has one."""
         for bucket in pool.partial:  # bucket 0 is always empty: agents there are free
             for agent in bucket:  # the first: the longest in this bucket
@@ -60,11 +57,11 @@ class ChatDesk:
         work = contact.handle_min * pool.speed_factor(agent, now)
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
-        if not self.router.is_chat[contact.intent]:
+        if not self.queues.is_chat[contact.intent]:
             agent.contact = contact
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             contact.service_min = work
-            Call(self.env, work, self._on_exclusive_done, agent)
+            Callback(self.env, work, self._on_exclusive_done, agent)
             return
         chats = agent.chats
         if chats:  # the clock moves at the pace of the chats so far
@@ -87,7 +84,7 @@ class ChatDesk:
         pool = agent.pool
         held = agent.load
         if held == 0:
-            if self.router.work_for(pool, chat_only=False) is None:
+            if self.queues.work_for(pool, chat_only=False) is None:
                 return
             pool.free.remove(agent)
             pool.busy.add(self.env._now, 1)
@@ -98,12 +95,12 @@ class ChatDesk:
 
     def _take_work(self, agent: Agent) -> None:
         """Fill the agent's free slots from the queues; the caller schedules the completion."""
-        pool, router = agent.pool, self.router
-        while agent.load < pool.concurrency and router.waiting.level:
-            queue = router.work_for(pool, chat_only=agent.load > 0)
+        pool, queues = agent.pool, self.queues
+        while agent.load < pool.concurrency and queues.waiting.level:
+            queue = queues.work_for(pool, chat_only=agent.load > 0)
             if queue is None:
                 return
-            contact = router.take(queue)
+            contact = queues.take(queue)
             self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
 
     def _schedule(self, agent: Agent) -> None:
@@ -116,14 +113,14 @@ class ChatDesk:
             agent.completion = None
             return
         left = chats[0].work_due_min - agent.work_done_min
-        agent.completion = Call(
+        agent.completion = Callback(
             self.env,
             (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)],
             self._on_chat_done,
             agent,
         )
 
-    def _chat_done(self, event: Call) -> None:
+    def _chat_done(self, event: Callback) -> None:
         agent: Agent = event.subject
         if event is not agent.completion:
             return  # the agent's chats changed since this was scheduled
@@ -137,7 +134,7 @@ class ChatDesk:
         chat.service_min = now - chat.started_min
         self._finish(chat, agent)
 
-    def _exclusive_done(self, event: Call) -> None:
+    def _exclusive_done(self, event: Callback) -> None:
         agent: Agent = event.subject
         contact = agent.contact
         assert contact is not None
@@ -151,7 +148,7 @@ class ChatDesk:
         now = self.env._now
         if pool.payroll is not None:
             pool.payroll.served(agent, now)
-        self.router.on_finished(contact, pool)
+        self.on_finished(contact, pool)
         if not agent.leaving:
             self._take_work(agent)
         if agent.load == 0:

@@ -14,22 +14,24 @@ import simpy
 
 from klarsim.config.schema import Scenario
 from klarsim.kernel.calendar import Calendar
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.kernel.streams import Draws, Streams
 from klarsim.model.demand.contacts import NO_CUSTOMER, AwayIssue, Contact, ContactFactory
 from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.demand.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
+from klarsim.model.observers import ContactObserver, ContactRecord
 from klarsim.model.sampling import sampler
 from klarsim.model.service import outcomes
-from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
-from klarsim.model.service.outcomes import CsatScorer, Outcome
-from klarsim.model.service.routing import Router
-from klarsim.model.workforce.pools import Pool
-from klarsim.sim.contact_log import ContactLog
-from klarsim.sim.recorder import Recorder
+from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE
+from klarsim.model.service.outcomes import ContactOutcome, CsatScorer
+from klarsim.model.workforce.pools import AgentPool
+from klarsim.units import MINUTES_PER_HOUR
 
-MINUTES_PER_HOUR = 60.0
 FALSE_RESOLVED_CODE = outcomes.FALSE_RESOLVED.code
+Offer = Callable[[Contact, bool], None]
+"""Hands a contact to the human side, with or without priority (the router's ``offer``)."""
+AiTake = Callable[[Contact], bool]
+"""Lets the AI tier take a contact; False: it goes to a person (the AI tier's ``take``)."""
 
 
 class Journey:
@@ -41,30 +43,20 @@ class Journey:
         scenario: Scenario,
         *,
         factory: ContactFactory,
-        pools: list[Pool],
-        recorder: Recorder,
+        recorder: ContactObserver,
         streams: Streams,
+        offer: Offer,
+        ai_take: AiTake | None = None,
         customers: CustomerBase | None = None,
-        log: ContactLog | None = None,
+        log: ContactRecord | None = None,
     ) -> None:
         self.env = env
         self.factory = factory
-        intents = scenario.demand.intents.values()
-        self.router = Router(
-            env,
-            pools,
-            [intent.channel for intent in intents],
-            [intent.handle_time_min.mean_value for intent in intents],
-            self._human_finished,
-        )
         self.recorder = recorder
         self.customers = customers
         self.log = log
-        self.ai = (
-            AiTier(env, scenario.ai, factory.intent_names, self._after_ai())
-            if scenario.ai is not None
-            else None
-        )
+        self._offer = offer
+        self._ai_take = ai_take
         self.human_on_request = scenario.ai is None or scenario.ai.human_on_request
         handoff = scenario.ai.handoff if scenario.ai is not None else None
         self.escalation_priority = handoff is not None and handoff.priority
@@ -90,13 +82,6 @@ class Journey:
         self._returns = Calendar(env) if recontact else None
         """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
-    def arrival_handler(self) -> Callable[[Contact], None]:
-        """What to call for each first contact: ``arrive``, or straight to the router when
-        there is neither an AI tier nor a customer base (one call fewer per contact)."""
-        if self.ai is None and self.customers is None:
-            return self.router.offer
-        return self.arrive
-
     def arrive(self, contact: Contact) -> None:
         """A first contact arrives (dropped if its customer would have churned)."""
         customers = self.customers
@@ -106,16 +91,16 @@ class Journey:
             if customer == NO_CUSTOMER:
                 return
             contact.customer = customer
-        ai = self.ai  # _route_recontact without priority, inlined on the busiest path
-        if ai is None or not ai.take(contact):
-            self.router.offer(contact)
+        take = self._ai_take  # _route_recontact without priority, inlined on the busiest path
+        if take is None or not take(contact):
+            self._offer(contact, False)
 
     def _route_recontact(self, contact: Contact) -> None:
-        ai = self.ai
-        if ai is None or not ai.take(contact):
-            self.router.offer(contact, priority=self.recontact_priority)
+        take = self._ai_take
+        if take is None or not take(contact):
+            self._offer(contact, self.recontact_priority)
 
-    def _after_ai(self) -> list[Callable[[Contact], None]]:
+    def after_ai(self) -> list[Callable[[Contact], None]]:
         """What ends a conversation with the AI, by its outcome (the AI tier's ``Finished``)."""
         after: list[Callable[[Contact], None]] = [self._to_human] * 4
         after[RESOLVE] = lambda contact: self._finish(contact, outcomes.RESOLVED_BY_AI, None)
@@ -134,9 +119,10 @@ class Journey:
         if self.lost_context:
             contact.handle_min = contact.handle_min * self._context_factor + self._context_extra
         priority = self.escalation_priority or (self.recontact_priority and contact.attempt > 1)
-        self.router.offer(contact, priority=priority)
+        self._offer(contact, priority)
 
-    def _human_finished(self, contact: Contact, pool: Pool | None) -> None:
+    def human_finished(self, contact: Contact, pool: AgentPool | None) -> None:
+        """A person finished with the contact (``pool``), or it abandoned the queue (None)."""
         if pool is None:
             outcome = outcomes.ABANDONED
         elif contact.luck[HUMAN_RESOLUTION] < pool.resolution_probability:
@@ -148,7 +134,7 @@ class Journey:
             outcome = outcomes.UNRESOLVED_BY_HUMAN
         self._finish(contact, outcome, pool)
 
-    def _finish(self, contact: Contact, outcome: Outcome, pool: Pool | None) -> None:
+    def _finish(self, contact: Contact, outcome: ContactOutcome, pool: AgentPool | None) -> None:
         score = self.scorer.score(outcome, contact.intent, contact.wait_min, contact.attempt)
         contact.outcome = outcome.code
         self.recorder.finished(contact, outcome.resolved, score)
@@ -160,7 +146,7 @@ class Journey:
         if not outcome.resolved:
             self._maybe_return(contact, outcome)
 
-    def _maybe_return(self, contact: Contact, outcome: Outcome) -> None:
+    def _maybe_return(self, contact: Contact, outcome: ContactOutcome) -> None:
         comeback = self._comebacks[outcome.code]
         if comeback is None or contact.luck[RECONTACT] >= comeback[0]:
             self.recorder.issue_lost(contact)
@@ -176,7 +162,7 @@ class Journey:
         away: list[AwayIssue] = self._returns.pending(self._on_return)
         return away
 
-    def _on_return(self, event: Call) -> None:
+    def _on_return(self, event: Callback) -> None:
         previous: AwayIssue = event.subject
         customers = self.customers
         if customers is not None and previous.customer != NO_CUSTOMER:

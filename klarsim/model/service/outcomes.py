@@ -12,7 +12,7 @@ from typing import NamedTuple
 from klarsim.config.customers import Csat, RecontactCause
 
 
-class Outcome(NamedTuple):
+class ContactOutcome(NamedTuple):
     """One way a contact can end."""
 
     code: int
@@ -26,13 +26,13 @@ class Outcome(NamedTuple):
     """Which ``customers.recontact`` entry decides whether the issue comes back."""
 
 
-RESOLVED_BY_AI = Outcome(0, "resolved_by_ai", True, True, None)
-FALSE_RESOLVED = Outcome(1, "false_resolved", False, True, "false_resolved")
-RESOLVED_BY_HUMAN = Outcome(2, "resolved_by_human", True, False, None)
-RESOLVED_AFTER_ESCALATION = Outcome(3, "resolved_after_escalation", True, False, None)
-UNRESOLVED_BY_HUMAN = Outcome(4, "unresolved_by_human", False, False, "unresolved")
-ABANDONED = Outcome(5, "abandoned", False, False, "abandoned")
-REFUSED_HUMAN = Outcome(6, "refused_human", False, True, "refused")
+RESOLVED_BY_AI = ContactOutcome(0, "resolved_by_ai", True, True, None)
+FALSE_RESOLVED = ContactOutcome(1, "false_resolved", False, True, "false_resolved")
+RESOLVED_BY_HUMAN = ContactOutcome(2, "resolved_by_human", True, False, None)
+RESOLVED_AFTER_ESCALATION = ContactOutcome(3, "resolved_after_escalation", True, False, None)
+UNRESOLVED_BY_HUMAN = ContactOutcome(4, "unresolved_by_human", False, False, "unresolved")
+ABANDONED = ContactOutcome(5, "abandoned", False, False, "abandoned")
+REFUSED_HUMAN = ContactOutcome(6, "refused_human", False, True, "refused")
 OUTCOMES = (
     RESOLVED_BY_AI,
     FALSE_RESOLVED,
@@ -55,9 +55,9 @@ class CsatScorer:
         self._base = [
             [_outcome_score(csat, outcome, need) for need in empathy_needs] for outcome in OUTCOMES
         ]
-        """Outcome score less the empathy gap, by outcome code and intent."""
+        """ContactOutcome score less the empathy gap, by outcome code and intent."""
 
-    def score(self, outcome: Outcome, intent: int, wait_min: float, attempt: int) -> float:
+    def score(self, outcome: ContactOutcome, intent: int, wait_min: float, attempt: int) -> float:
         """CSAT of a contact that ended with ``outcome`` (a false resolution looks solved)."""
         value = self._base[outcome.code][intent]
         if wait_min > self._tolerance_min:
@@ -69,7 +69,7 @@ class CsatScorer:
         return value if value > 0.0 else 0.0
 
 
-def _outcome_score(csat: Csat, outcome: Outcome, empathy_need: float) -> float:
+def _outcome_score(csat: Csat, outcome: ContactOutcome, empathy_need: float) -> float:
     """The score an outcome earns before waits and repeats (false resolutions look solved)."""
     name = RESOLVED_BY_AI.name if outcome is FALSE_RESOLVED else outcome.name
     score: float = getattr(csat, name)

@@ -15,13 +15,11 @@ import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.workforce import GigPay, GigPool
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.kernel.streams import BinomialDraws
 from klarsim.model.workforce.headcount import Book
-from klarsim.model.workforce.pools import Agent, Pool
-
-MINUTES_PER_HOUR = 60.0
-HOURS_PER_WEEK = 168
+from klarsim.model.workforce.pools import Agent, AgentPool
+from klarsim.units import HOURS_PER_WEEK, MINUTES_PER_HOUR
 
 
 class GigPayroll:
@@ -86,7 +84,7 @@ class GigSupply:
     def __init__(
         self,
         env: simpy.Environment,
-        pool: Pool,
+        pool: AgentPool,
         spec: GigPool,
         *,
         online_counts: BinomialDraws,
@@ -112,8 +110,6 @@ class GigSupply:
         self.pending = 0
         """Called agents on their way."""
         self._next_call_min = 0.0
-        pool.payroll = payroll
-        pool.on_released = payroll.settle
 
     def start(self) -> None:
         """Start the block clock."""
@@ -162,16 +158,16 @@ class GigSupply:
         coming = sum(1 for _ in range(asked) if self._uniforms() >= no_show)
         for _ in range(coming):
             self.pending += 1
-            Call(self.env, self._log_on_delays(), self._on_logged_on)
+            Callback(self.env, self._log_on_delays(), self._on_logged_on)
         return coming
 
-    def _on_logged_on(self, event: Call) -> None:
+    def _on_logged_on(self, event: Callback) -> None:
         self.pending -= 1
         self.called += 1
         self.apply(self.env.now)
         stay = self.spec.call_up.stay_min if self.spec.call_up is not None else self.spec.block_min
-        Call(self.env, stay, self._on_stay_over)
+        Callback(self.env, stay, self._on_stay_over)
 
-    def _on_stay_over(self, event: Call) -> None:
+    def _on_stay_over(self, event: Callback) -> None:
         self.called -= 1
         self.apply(self.env.now)

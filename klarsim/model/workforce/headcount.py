@@ -17,13 +17,11 @@ import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.workforce import EmployeePool, GigPool
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 from klarsim.kernel.integral import TimeIntegral
-from klarsim.model.workforce.pools import Agent, Pool
+from klarsim.model.workforce.pools import Agent, AgentPool
+from klarsim.units import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_WEEK
 
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
-DAYS_PER_YEAR = 365.0
 Book = Callable[[str, float, float], None]
 """Adds an amount to a named statistic at a time: (name, now, amount)."""
 
@@ -43,7 +41,7 @@ class Headcount:
     def __init__(
         self,
         env: simpy.Environment,
-        pool: Pool,
+        pool: AgentPool,
         spec: EmployeePool | GigPool,
         *,
         generator: np.random.Generator,
@@ -107,10 +105,10 @@ class Headcount:
             people = self.people
             quits = int(self._generator.binomial(people, daily)) if people else 0
             for offset in np.sort(self._generator.uniform(0.0, MINUTES_PER_DAY, quits)):
-                Call(self.env, float(offset), self._on_quit)
+                Callback(self.env, float(offset), self._on_quit)
             yield Timeout(self.env, MINUTES_PER_DAY)
 
-    def _on_quit(self, event: Call) -> None:
+    def _on_quit(self, event: Callback) -> None:
         now = self.env.now
         if self.people == 0 or not self._remove_someone(now, members_first=False):
             return
@@ -145,9 +143,9 @@ class Headcount:
     def _open_position(self) -> None:
         position = Position()
         self.recruiting.append(position)
-        Call(self.env, self._hire_delay, self._on_hired, position)
+        Callback(self.env, self._hire_delay, self._on_hired, position)
 
-    def _on_hired(self, event: Call) -> None:
+    def _on_hired(self, event: Callback) -> None:
         position: Position = event.subject
         if not position.active:
             return
@@ -157,9 +155,9 @@ class Headcount:
         self._book("cost_hiring_fees" if self.employee else "gig_onboarding", now, self._fee)
         self.training.append(position)
         self.wages.add(now, self._wage_per_min)
-        Call(self.env, self._training_min, self._on_trained, position)
+        Callback(self.env, self._training_min, self._on_trained, position)
 
-    def _on_trained(self, event: Call) -> None:
+    def _on_trained(self, event: Callback) -> None:
         trainee: Position = event.subject
         if not trainee.active:
             return

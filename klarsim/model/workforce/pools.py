@@ -9,19 +9,16 @@ dicts, never sets, so every replication walks them in the same order.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from klarsim.config.workforce import EmployeePool, GigPool
+from klarsim.config.workforce import EmployeePool, PoolSpec
 from klarsim.kernel.integral import TimeIntegral
+from klarsim.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:
-    from klarsim.kernel.callbacks import Call
+    from klarsim.kernel.callbacks import Callback
     from klarsim.model.demand.contacts import Contact
-
-PoolSpec = EmployeePool | GigPool
-MINUTES_PER_DAY = 1440.0
 
 
 class Agent:
@@ -45,7 +42,7 @@ class Agent:
         "work_done_min",
     )
 
-    def __init__(self, pool: Pool, ramp_until: float = -1.0) -> None:
+    def __init__(self, pool: AgentPool, ramp_until: float = -1.0) -> None:
         self.pool = pool
         self.contact: Contact | None = None
         """The contact being served (one-at-a-time pools)."""
@@ -61,13 +58,13 @@ class Agent:
         self.ramp_until = ramp_until
         """Until this time the agent is slower than the pool's norm (a new hire's ramp)."""
         self.bucket = 0
-        """Index of the ``Pool.partial`` bucket holding the agent; 0: in none."""
+        """Index of the ``AgentPool.partial`` bucket holding the agent; 0: in none."""
         self.progress_since = 0.0
         """When the agent's chats last changed pace (concurrency)."""
         self.work_done_min = 0.0
         """Work each of the agent's chats had received at ``progress_since``, counted from
         when the agent last had no chat (concurrency)."""
-        self.completion: Call | None = None
+        self.completion: Callback | None = None
         """The agent's pending chat completion; any other is stale."""
         self.engaged_since = 0.0
         self.session_start = 0.0
@@ -98,11 +95,30 @@ class Payroll(Protocol):
     def idle(self, agent: Agent, now: float) -> None:
         """The agent has no work left."""
 
+    def settle(self, agent: Agent, now: float) -> None:
+        """The agent goes off duty: pay what it is owed."""
 
-class Pool:
+
+def _ignore(agent: Agent) -> None:
+    """The default hook: nothing to do."""
+
+
+def _ignore_release(agent: Agent, now: float) -> None:
+    """The default hook: nothing to do."""
+
+
+class AgentPool:
     """A named group of agents with shared skills and speed, and its duty bookkeeping."""
 
-    def __init__(self, name: str, spec: PoolSpec, skills: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: PoolSpec,
+        skills: tuple[int, ...],
+        *,
+        on_available: Available = _ignore,
+        payroll: Payroll | None = None,
+    ) -> None:
         self.name = name
         self.spec = spec
         self.kind = spec.kind
@@ -137,21 +153,15 @@ class Pool:
         self.duty: dict[Agent, None] = {}
         """Members on duty, in the order they came on (an ordered set)."""
         self.leaving_count = 0
-        self.queues: list[deque[Contact]] = []
-        """The queues of the intents this pool serves; set by the router."""
-        self.priority_queues: list[deque[Contact]] = []
-        """Their priority counterparts (escalations, recontacts), served first."""
-        self.chat_queues: list[deque[Contact]] = []
-        self.chat_priority_queues: list[deque[Contact]] = []
-        """The queues of the chat intents among them (for an agent already holding chats)."""
         self.busy = TimeIntegral()
         """Agents holding at least one contact."""
         self.staffed = TimeIntegral()
         """Agents on duty (including those finishing work after their shift)."""
-        self.on_available: Available = _ignore
-        self.on_released: Released = _ignore_release
-        self.payroll: Payroll | None = None
-        """Set for pools paid by engagement (gig)."""
+        self.on_available = on_available
+        """Called when an agent comes on duty with room for work (the router gives it some)."""
+        self.payroll = payroll
+        """Pays for engaged time (gig pools); None: paid by the hour whatever they do."""
+        self.on_released: Released = payroll.settle if payroll is not None else _ignore_release
 
     def add_member(self, agent: Agent) -> None:
         """A new trained member joins the bench."""
@@ -262,11 +272,3 @@ class Pool:
                 1.0 + self.ramp_extra * (agent.ramp_until - now) / self.ramp_min
             )
         return self.handle_time_multiplier
-
-
-def _ignore(agent: Agent) -> None:
-    """The default hook: nothing to do."""
-
-
-def _ignore_release(agent: Agent, now: float) -> None:
-    """The default hook: nothing to do."""

@@ -13,7 +13,7 @@ from klarsim.kernel.streams import Streams
 from klarsim.model.sampling import sampler, uniform_sampler
 from klarsim.model.workforce.gig import GigPayroll, GigSupply
 from klarsim.model.workforce.headcount import Book, Headcount
-from klarsim.model.workforce.pools import Pool
+from klarsim.model.workforce.pools import AgentPool
 from klarsim.model.workforce.staffing import Staffing
 
 
@@ -24,7 +24,7 @@ class Workforce:
         self,
         env: simpy.Environment,
         scenario: Scenario,
-        pools: list[Pool],
+        pools: list[AgentPool],
         streams: Streams,
         book: Book,
     ) -> None:
@@ -49,7 +49,7 @@ class Workforce:
                 on_change=self._restaffer(pool.name),
             )
 
-    def _supply(self, pool: Pool, spec: GigPool, streams: Streams, book: Book) -> GigSupply:
+    def _supply(self, pool: AgentPool, spec: GigPool, streams: Streams, book: Book) -> GigSupply:
         delay = spec.call_up.log_on_delay_min if spec.call_up is not None else None
         delays = streams.draws(f"gig.{pool.name}.log_on_delay", sampler(delay)) if delay else None
         return GigSupply(
@@ -59,7 +59,7 @@ class Workforce:
             online_counts=streams.binomials(f"gig.{pool.name}"),
             log_on_delays=delays if delays is not None else _no_delay,
             uniforms=streams.draws(f"gig.{pool.name}.no_show", uniform_sampler),
-            payroll=GigPayroll(spec.pay, book),
+            payroll=_gig_payroll(pool),
         )
 
     def _restaffer(self, name: str) -> _Restaff:
@@ -114,6 +114,13 @@ class _Restaff:
 
     def __call__(self, now: float) -> None:
         self.workforce.restaff(self.name, now)
+
+
+def _gig_payroll(pool: AgentPool) -> GigPayroll:
+    """The payroll a gig pool was built with (the composition root gives each one)."""
+    if not isinstance(pool.payroll, GigPayroll):
+        raise TypeError(f"gig pool {pool.name!r} was built without a gig payroll")
+    return pool.payroll
 
 
 def _no_delay() -> float:

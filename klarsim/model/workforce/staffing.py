@@ -20,9 +20,8 @@ from simpy.events import Event, Timeout
 from klarsim.config.roster import WeeklySchedule
 from klarsim.config.workforce import EmployeePool, Roster
 from klarsim.kernel.integral import TimeIntegral
-from klarsim.model.workforce.pools import Pool
-
-MINUTES_PER_HOUR = 60.0
+from klarsim.model.workforce.pools import AgentPool
+from klarsim.units import MINUTES_PER_HOUR
 
 
 class Staffing:
@@ -31,7 +30,7 @@ class Staffing:
     def __init__(
         self,
         env: simpy.Environment,
-        pool: Pool,
+        pool: AgentPool,
         spec: EmployeePool,
         rounding: Callable[[], float],
     ) -> None:

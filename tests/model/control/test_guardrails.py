@@ -9,6 +9,8 @@ import pytest
 from klarsim.config import ScenarioError, parse_scenario
 from tests.support.builders import centre, employees, events, gig, run, timeseries
 
+pytestmark = pytest.mark.unit
+
 AI = {
     "share": 0.8,
     "handle_time_min": {"dist": "exponential", "mean": 2.0},

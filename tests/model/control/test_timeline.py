@@ -10,6 +10,8 @@ import pytest
 from klarsim.config import ScenarioError, parse_scenario
 from tests.support.builders import centre, employees, events, run, timeseries
 
+pytestmark = pytest.mark.unit
+
 AI = {
     "share": 0.1,
     "handle_time_min": {"dist": "exponential", "mean": 2.0},

@@ -17,6 +17,8 @@ from klarsim.model.demand.arrivals import Arrivals
 from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
 from klarsim.model.sampling import sampler
 
+pytestmark = pytest.mark.unit
+
 SPEC = TypeAdapter(Distribution)
 MINIMAL: dict[str, Any] = {
     "name": "minimal",

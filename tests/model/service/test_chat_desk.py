@@ -9,24 +9,31 @@ import pytest
 from klarsim.config.workforce import EmployeePool
 from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.demand.contacts import COMPLETED, Contact
-from klarsim.model.service.routing import Router
+from klarsim.model.service.chats import ChatDesk
+from klarsim.model.service.queues import Queues
 from klarsim.model.workforce.pools import Agent, AgentPool
+
+pytestmark = pytest.mark.unit
 
 SLOWDOWN = 0.25
 """Two chats at once each run at 1 / 1.25 = 0.8 of their solo pace."""
 
 
 class Desk:
-    """One chat agent behind a router, with the time each chat ended."""
+    """One chat agent at a chat desk, with the time each chat ended (no router, no queue)."""
 
     def __init__(self, concurrency: int = 2) -> None:
         self.env = SimulationEnvironment()
         spec = EmployeePool(
             headcount=1, skills=["chat"], concurrency=concurrency, concurrency_slowdown=SLOWDOWN
         )
-        self.pool = AgentPool("staff", spec, skills=(0,))
+        self.pool = AgentPool(
+            "staff", spec, skills=(0,), on_available=lambda agent: self.chats.refill(agent)
+        )
         self.ended: dict[int, float] = {}
-        self.router = Router(self.env, [self.pool], ["chat"], [10.0], self._ended)
+        self.chats = ChatDesk(
+            self.env, Queues(self.env, [self.pool], ["chat"], [10.0]), self._ended
+        )
         self.agent = Agent(self.pool)
         self.pool.add_member(self.agent)
         self.pool.set_on_duty(1, 0.0)
@@ -41,10 +48,14 @@ class Desk:
             self.env.run_merged(until, iter(()), float, _no_arrival)
 
     def chat_at(self, time: float, identifier: int, handle_min: float) -> None:
-        """Offer a chat of ``handle_min`` solo minutes at ``time``."""
+        """Give the agent a chat of ``handle_min`` solo minutes at ``time``."""
         self.advance(time)
         contact = Contact(identifier, time, 0, 0, handle_min, math.inf, 0.0, ())
-        self.router.offer(contact)
+        if self.pool.free:  # idle: it becomes busy with this chat
+            self.pool.busy.add(time, 1)
+            self.chats.start(contact, self.pool.free.pop(), 0.0)
+        else:
+            assert self.chats.join(contact, self.pool), "the agent has no free slot"
 
 
 def test_a_chat_alone_takes_its_handle_time() -> None:

@@ -16,6 +16,8 @@ from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.service.outcomes import OUTCOMES
 from klarsim.sim.kpis import MINUTES_PER_MONTH
 
+pytestmark = pytest.mark.unit
+
 MINUTES_PER_DAY = 1440.0
 BASE: dict[str, Any] = {
     "name": "journey",
@@ -131,6 +133,7 @@ def test_ai_share_routes_the_configured_fraction() -> None:
     assert summary({"ai.excluded_intents": ["routine", "dispute"]})["ai_contacts"] == 0
 
 
+@pytest.mark.directional
 def test_more_false_resolutions_mean_more_recontacts_lower_trust_more_churn() -> None:
     honest = {"ai.outcomes.default": {"resolve": 0.6, "escalate": 0.25, "ask_human": 0.15}}
     false = {
@@ -150,6 +153,7 @@ def test_more_false_resolutions_mean_more_recontacts_lower_trust_more_churn() ->
     assert sum(row["churned"] for row in worse) > sum(row["churned"] for row in better)
 
 
+@pytest.mark.directional
 def test_refusing_requests_for_a_person_lowers_csat() -> None:
     for replication in range(3):
         honoured = summary({"ai.human_on_request": True}, replication)
@@ -158,6 +162,7 @@ def test_refusing_requests_for_a_person_lowers_csat() -> None:
         assert refused["csat_mean"] < honoured["csat_mean"]
 
 
+@pytest.mark.directional
 def test_losing_context_lengthens_human_handle_time() -> None:
     kept = summary({"ai.handoff": {"with_context": True}})
     lost = summary(
@@ -172,6 +177,7 @@ def test_losing_context_lengthens_human_handle_time() -> None:
     assert lost["aht_min"] > kept["aht_min"] + 0.5
 
 
+@pytest.mark.directional
 def test_an_ai_outage_moves_load_to_humans() -> None:
     normal = summary()
     outage = summary({"ai.outages": [{"start_day": 2, "duration_hours": 48}]})
@@ -179,6 +185,7 @@ def test_an_ai_outage_moves_load_to_humans() -> None:
     assert outage["offered_human"] > normal["offered_human"]
 
 
+@pytest.mark.directional
 def test_escalations_get_priority_when_configured() -> None:
     log_priority = simulate(
         scenario({"ai.handoff": {"priority": True}}), record_contacts=True
@@ -279,7 +286,7 @@ def test_ai_share_can_change_while_the_model_runs() -> None:
     from klarsim.sim.replication import Replication
 
     replication = Replication(scenario({"customers.recontact": {}}), 0, 5)
-    ai = replication.journey.ai
+    ai = replication.model.ai
     assert ai is not None
 
     def switch_off() -> Any:

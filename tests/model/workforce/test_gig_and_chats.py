@@ -6,6 +6,8 @@ import pytest
 
 from tests.support.builders import centre, employees, gig, run, timeseries
 
+pytestmark = pytest.mark.unit
+
 SIX_MINUTES = {"dist": "deterministic", "value": 6.0}
 
 

@@ -11,6 +11,8 @@ from klarsim.config.roster import WeeklySchedule
 from klarsim.config.workforce import Roster
 from tests.support.builders import centre, employees, events, run, timeseries
 
+pytestmark = pytest.mark.unit
+
 SHIFTS = [
     {"start_hour": 8, "length_hours": 8, "days": ["mon", "tue", "wed", "thu", "fri"], "agents": 20},
     {

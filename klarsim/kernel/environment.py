@@ -3,7 +3,7 @@
 Arrivals are known in advance and sorted, so they need not become event objects on the
 heap: the run loop takes the earlier of the next arrival and the head of SimPy's queue. The
 queue's events are processed exactly as ``Environment.step`` does (same order, same failure
-handling), except that a ``Call`` runs its one callback directly; an arrival at the same time
+handling), except that a ``Callback`` runs its one callback directly; an arrival at the same time
 as a queued event comes first.
 """
 
@@ -16,12 +16,12 @@ from typing import TypeVar
 
 import simpy
 
-from klarsim.kernel.callbacks import Call
+from klarsim.kernel.callbacks import Callback
 
 Arrival = TypeVar("Arrival")
 
 
-class Clock(simpy.Environment):
+class SimulationEnvironment(simpy.Environment):
     """The simulation clock and event queue of one replication."""
 
     arrivals_processed = 0
@@ -52,7 +52,7 @@ class Clock(simpy.Environment):
             if event_time >= until:
                 break
             self._now, _, _, event = heappop(queue)
-            if event.__class__ is Call:
+            if event.__class__ is Callback:
                 event.callback(event)
                 continue
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
