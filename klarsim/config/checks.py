@@ -1,4 +1,8 @@
-"""Checks that span several keys (references, sums, time grids), each tied to one dotted key."""
+"""Checks that span several keys (references, sums, time grids), each tied to one dotted key.
+
+These are the checks of the scenario as it starts; the timeline and guardrails, which change
+it while it runs, are checked by ``klarsim.config.checks_timeline`` against these.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import math
 from collections.abc import Iterator
 
 from klarsim.config.ai import DEFAULT_OUTCOME
-from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.schema import Scenario
 from klarsim.units import MINUTES_PER_DAY
 
@@ -15,15 +18,9 @@ Finding = tuple[str, str]
 """A dotted key and what is wrong there."""
 
 
-def cross_checks(scenario: Scenario) -> list[Finding]:
-    """Every cross-key problem of a scenario whose single keys are already valid."""
-    return [
-        *_experiment(scenario),
-        *_demand(scenario),
-        *_pools(scenario),
-        *_ai(scenario),
-        *timeline_checks(scenario),
-    ]
+def starting_checks(scenario: Scenario) -> list[Finding]:
+    """Every cross-key problem of a scenario's starting values (single keys already valid)."""
+    return [*_experiment(scenario), *_demand(scenario), *_pools(scenario), *_ai(scenario)]
 
 
 def _experiment(scenario: Scenario) -> Iterator[Finding]:

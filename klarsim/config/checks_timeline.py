@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import ValidationError
 
 from klarsim.config.ai import DEFAULT_OUTCOME
+from klarsim.config.checks import Finding, starting_checks
 from klarsim.config.overrides import apply_overrides
 from klarsim.config.roster import roster_findings
 from klarsim.config.runtime_keys import runtime_key
@@ -35,7 +36,6 @@ from klarsim.config.timeline import (
 )
 from klarsim.config.workforce import EmployeePool, GigPool
 
-Finding = tuple[str, str]
 SHARE_TOLERANCE = 1e-6
 
 
@@ -63,14 +63,17 @@ def _timeline(scenario: Scenario) -> Iterator[Finding]:
     for index, action in enumerate(scenario.timeline):
         where = f"timeline.{index}"
         yield from _when(scenario, action, where)
-        if isinstance(action, SetAt):
-            yield from _settable(scenario, action.key, action.value, where)
-        elif isinstance(action, Ramp):
-            yield from _ramp(scenario, action, where)
-        elif isinstance(action, Layoff | Hire | Freeze | Unfreeze):
-            yield from _pool_reference(scenario, action, where)
-        elif isinstance(action, AiOutage | AiUpdate):
-            yield from _ai_action(scenario, action, where)
+        match action:
+            case SetAt():
+                yield from _settable(scenario, action.key, action.value, where)
+            case Ramp():
+                yield from _ramp(scenario, action, where)
+            case Layoff() | Hire() | Freeze() | Unfreeze():
+                yield from _pool_reference(scenario, action, where)
+            case AiOutage() | AiUpdate():
+                yield from _ai_action(scenario, action, where)
+            case _:
+                assert_never(action)
 
 
 def _when(scenario: Scenario, action: Dated, where: str) -> Iterator[Finding]:
@@ -115,9 +118,7 @@ def _settable(scenario: Scenario, key: str, value: Any, where: str) -> Iterator[
         message = str(first["msg"]).removeprefix("Value error, ")
         yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
         return
-    from klarsim.config.checks import cross_checks  # noqa: PLC0415 - checks.py imports this module
-
-    for _, message in cross_checks(changed):
+    for _, message in starting_checks(changed):
         yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
 
 
@@ -223,15 +224,24 @@ def _guardrails(scenario: Scenario) -> Iterator[Finding]:
 def _guardrail_action(
     scenario: Scenario, action: LowerAiShare | CallUpGig | OpenHiring | SetValue, where: str
 ) -> Iterator[Finding]:
-    if isinstance(action, LowerAiShare) and scenario.ai is None:
-        yield f"{where}.action", "lower_ai_share needs an ai section"
-    elif isinstance(action, SetValue):
-        yield from _settable(scenario, action.key, action.value, where)
-    elif isinstance(action, CallUpGig | OpenHiring):
-        pool = scenario.pools.get(action.pool)
-        wanted = GigPool if isinstance(action, CallUpGig) else (EmployeePool, GigPool)
-        if pool is None:
-            known = ", ".join(scenario.pools)
-            yield f"{where}.pool", f"unknown pool {action.pool!r}; expected one of: {known}"
-        elif not isinstance(pool, wanted):
-            yield f"{where}.pool", f"call_up_gig needs a gig pool; {action.pool!r} is not one"
+    match action:
+        case LowerAiShare():
+            if scenario.ai is None:
+                yield f"{where}.action", "lower_ai_share needs an ai section"
+        case SetValue():
+            yield from _settable(scenario, action.key, action.value, where)
+        case CallUpGig() | OpenHiring():
+            yield from _pool_for(scenario, action, where)
+        case _:
+            assert_never(action)
+
+
+def _pool_for(scenario: Scenario, action: CallUpGig | OpenHiring, where: str) -> Iterator[Finding]:
+    """The pool a guardrail acts on exists and is of the right kind."""
+    pool = scenario.pools.get(action.pool)
+    wanted = GigPool if isinstance(action, CallUpGig) else (EmployeePool, GigPool)
+    if pool is None:
+        known = ", ".join(scenario.pools)
+        yield f"{where}.pool", f"unknown pool {action.pool!r}; expected one of: {known}"
+    elif not isinstance(pool, wanted):
+        yield f"{where}.pool", f"call_up_gig needs a gig pool; {action.pool!r} is not one"

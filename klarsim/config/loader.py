@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from klarsim.config.checks import cross_checks
+from klarsim.config.checks import starting_checks
+from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.errors import Problem, ScenarioError, dotted
 from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
 from klarsim.config.schema import Scenario
@@ -52,7 +53,7 @@ def parse_scenario(
         scenario = Scenario.model_validate(merged)
     except ValidationError as error:
         raise ScenarioError(_validation_problems(error, merged, locate)) from None
-    findings = cross_checks(scenario)
+    findings = [*starting_checks(scenario), *timeline_checks(scenario)]
     if findings:
         raise ScenarioError([locate(_split(key), message) for key, message in findings])
     return scenario

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Sequence
+from typing import assert_never
 
 import simpy
 
@@ -129,29 +130,25 @@ class Guardrails:
         self._act(spec.then, spec.name, self.env.now)
 
     def _act(self, action: GuardrailAction, name: str, now: float) -> None:
-        if isinstance(action, LowerAiShare):
-            current = float(self.controls.get("ai.share"))
-            share = min(current, max(action.minimum, current - action.step))
-            self.controls.set("ai.share", share, now)
-            self.log.record(
-                now, GUARDRAIL, "lower_ai_share", target="ai.share", value=share, detail=name
-            )
-        elif isinstance(action, CallUpGig):
-            coming = self.workforce.supplies[action.pool].call_up(action.agents)
-            detail = f"{name}: asked {action.agents}"
-            self.log.record(
-                now, GUARDRAIL, "call_up_gig", target=action.pool, value=coming, detail=detail
-            )
-        elif isinstance(action, OpenHiring):
-            headcount = self.workforce.headcounts[action.pool]
-            headcount.frozen = False
-            target = max(headcount.target, action.target_headcount)
-            headcount.set_target(target, now)
-            self.log.record(
-                now, GUARDRAIL, "open_hiring", target=action.pool, value=target, detail=name
-            )
-        elif isinstance(action, SetValue):
-            self.controls.set(action.key, action.value, now)
-            self.log.record(
-                now, GUARDRAIL, "set", target=action.key, value=action.value, detail=name
-            )
+        match action:
+            case LowerAiShare():
+                current = float(self.controls.get("ai.share"))
+                share = min(current, max(action.minimum, current - action.step))
+                self.controls.set("ai.share", share, now)
+                self._log(now, "lower_ai_share", "ai.share", share, name)
+            case CallUpGig():
+                coming = self.workforce.supplies[action.pool].call_up(action.agents)
+                self._log(now, "call_up_gig", action.pool, coming, f"{name}: asked {action.agents}")
+            case OpenHiring():
+                target = self.workforce.headcounts[action.pool].open_hiring(
+                    action.target_headcount, now
+                )
+                self._log(now, "open_hiring", action.pool, target, name)
+            case SetValue():
+                self.controls.set(action.key, action.value, now)
+                self._log(now, "set", action.key, action.value, name)
+            case _:
+                assert_never(action)
+
+    def _log(self, now: float, action: str, target: str, value: object, detail: str) -> None:
+        self.log.record(now, GUARDRAIL, action, target=target, value=value, detail=detail)

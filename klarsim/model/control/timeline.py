@@ -7,7 +7,7 @@ end value (reaching it exactly at the end) unless something else sets the key me
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, assert_never
 
 import simpy
 
@@ -62,15 +62,18 @@ class Timeline:
     def _on_due(self, event: Callback) -> None:
         action: TimelineAction = event.subject
         now = self.env.now
-        if isinstance(action, SetAt):
-            self.controls.set(action.key, action.value, now)
-            self.log.record(now, TIMELINE, "set", target=action.key, value=action.value)
-        elif isinstance(action, Ramp):
-            self._start_ramp(action, now)
-        elif isinstance(action, Layoff | Hire | Freeze | Unfreeze):
-            self._workforce_action(action, now)
-        else:
-            self._ai_action(action, now)
+        match action:
+            case SetAt():
+                self.controls.set(action.key, action.value, now)
+                self.log.record(now, TIMELINE, "set", target=action.key, value=action.value)
+            case Ramp():
+                self._start_ramp(action, now)
+            case Layoff() | Hire() | Freeze() | Unfreeze():
+                self._workforce_action(action, now)
+            case AiOutage() | AiUpdate():
+                self._ai_action(action, now)
+            case _:
+                assert_never(action)
 
     def _start_ramp(self, ramp: Ramp, now: float) -> None:
         start_value = ramp.start_value
@@ -84,66 +87,59 @@ class Timeline:
         stepper.step(now)
 
     def _workforce_action(self, action: Layoff | Hire | Freeze | Unfreeze, now: float) -> None:
-        if isinstance(action, Layoff):
-            spec = self.scenario.pools[action.pool]
-            severance = action.severance_per_head
-            if severance is None:
-                severance = spec.severance_per_head if isinstance(spec, EmployeePool) else 0.0
-            left = self.workforce.headcounts[action.pool].layoff(action.count, severance, now)
+        match action:
+            case Layoff():
+                self._layoff(action, now)
+            case Hire():
+                self.workforce.headcounts[action.pool].hire(action.count, now)
+                self.log.record(now, TIMELINE, "hire", target=action.pool, value=action.count)
+            case Freeze() | Unfreeze():
+                names = [action.pool] if action.pool is not None else list(self.workforce.pools)
+                for name in names:
+                    self._freeze(name, freeze=isinstance(action, Freeze), now=now)
+            case _:
+                assert_never(action)
+
+    def _layoff(self, action: Layoff, now: float) -> None:
+        spec = self.scenario.pools[action.pool]
+        severance = action.severance_per_head
+        if severance is None:
+            severance = spec.severance_per_head if isinstance(spec, EmployeePool) else 0.0
+        left = self.workforce.headcounts[action.pool].layoff(action.count, severance, now)
+        self.log.record(
+            now, TIMELINE, "layoff", target=action.pool, value=left, detail=f"asked {action.count}"
+        )
+
+    def _freeze(self, name: str, *, freeze: bool, now: float) -> None:
+        headcount = self.workforce.headcounts[name]
+        if freeze:
+            withdrawn = headcount.freeze()
             self.log.record(
-                now,
-                TIMELINE,
-                "layoff",
-                target=action.pool,
-                value=left,
-                detail=f"asked {action.count}",
+                now, TIMELINE, "freeze", target=name, value=withdrawn, detail="positions withdrawn"
             )
-        elif isinstance(action, Hire):
-            self.workforce.headcounts[action.pool].hire(action.count, now)
-            self.log.record(now, TIMELINE, "hire", target=action.pool, value=action.count)
         else:
-            names = [action.pool] if action.pool is not None else list(self.workforce.pools)
-            for name in names:
-                headcount = self.workforce.headcounts[name]
-                if isinstance(action, Freeze):
-                    withdrawn = headcount.freeze()
-                    self.log.record(
-                        now,
-                        TIMELINE,
-                        "freeze",
-                        target=name,
-                        value=withdrawn,
-                        detail="positions withdrawn",
-                    )
-                else:
-                    headcount.unfreeze(now)
-                    self.log.record(
-                        now,
-                        TIMELINE,
-                        "unfreeze",
-                        target=name,
-                        value=headcount.target,
-                        detail="target",
-                    )
+            headcount.unfreeze(now)
+            self.log.record(
+                now, TIMELINE, "unfreeze", target=name, value=headcount.target, detail="target"
+            )
 
     def _ai_action(self, action: AiOutage | AiUpdate, now: float) -> None:
         ai = self.ai
         assert ai is not None, "checked at load time: ai actions need an ai section"
-        if isinstance(action, AiOutage):
-            ai.begin_outage()
-            Callback(self.env, action.duration_hours * MINUTES_PER_HOUR, _end_outage, ai)
-            self.log.record(
-                now, TIMELINE, "ai_outage", target="ai", value=action.duration_hours, detail="hours"
-            )
-        else:
-            ai.update_outcomes(dict(action.outcomes))
-            self.log.record(
-                now,
-                TIMELINE,
-                "ai_update",
-                target="ai.outcomes",
-                value=", ".join(action.outcomes),
-            )
+        match action:
+            case AiOutage():
+                ai.begin_outage()
+                Callback(self.env, action.duration_hours * MINUTES_PER_HOUR, _end_outage, ai)
+                hours = action.duration_hours
+                self.log.record(
+                    now, TIMELINE, "ai_outage", target="ai", value=hours, detail="hours"
+                )
+            case AiUpdate():
+                ai.update_outcomes(dict(action.outcomes))
+                outcomes = ", ".join(action.outcomes)
+                self.log.record(now, TIMELINE, "ai_update", target="ai.outcomes", value=outcomes)
+            case _:
+                assert_never(action)
 
 
 def _end_outage(event: Callback) -> None:

@@ -199,6 +199,12 @@ class Headcount:
         self.frozen = False
         self.refill(now)
 
+    def open_hiring(self, at_least: int, now: float) -> int:
+        """Lift a freeze and raise the target to ``at_least`` (never lower it); the target."""
+        self.frozen = False
+        self.set_target(max(self.target, at_least), now)
+        return self.target
+
     def set_target(self, target: int, now: float) -> None:
         """A new target headcount: withdraw surplus open positions, open missing ones."""
         self.target = target
