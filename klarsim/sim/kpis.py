@@ -16,9 +16,8 @@ import numpy as np
 
 from klarsim.config.schema import Scenario
 from klarsim.sim.recorder import ALL_SUMS
+from klarsim.units import MINUTES_PER_HOUR, MINUTES_PER_MONTH
 
-MINUTES_PER_MONTH = 365.25 / 12 * 1440.0
-MINUTES_PER_HOUR = 60.0
 COUNT_COLUMNS = (
     "contacts",
     "offered_human",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from klarsim.sim.kpis import ratio
+from klarsim.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 BASELINE = "human-centre-2023"
 LEAP = "ai-first-2024"
@@ -21,7 +22,6 @@ SCENARIOS = (BASELINE, LEAP, HYBRID, STEP)
 LAUNCH = "2024-01-29"
 """When the AI took over in the leap scenario (its timeline)."""
 FTE_HOURS_PER_MONTH = 160.0
-DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _fte_equivalent(means: pd.DataFrame, monthly: pd.DataFrame) -> Figure:
 def _saving(means: pd.DataFrame, timeseries: pd.DataFrame) -> Figure:
     after = timeseries[timeseries["date"] >= LAUNCH]
     replications = timeseries["replication"].nunique()
-    years = after["time_days"].nunique() * _interval_days(timeseries) / 365.25
+    years = after["time_days"].nunique() * _interval_days(timeseries) / DAYS_PER_YEAR
     cost = after.groupby("scenario")["cost_operating"].sum() / replications
     full = {str(name): _scale(means, str(name)) for name in cost.index}
     per_year = {
