@@ -1,1 +1,1 @@
-"""The parts of the simulated contact centre; ``klarsim.sim.replication`` wires them together."""
+"""The parts of the simulated contact centre; ``klarsim.sim.assembly`` builds and wires them."""
