@@ -1,4 +1,4 @@
-"""Builds the model of one replication on a ``simpy.Environment`` and runs it.
+"""Runs one replication: the model built by ``klarsim.sim.assembly``, on one environment.
 
 ``simulate`` is the one picklable entry point that serial, process-pool and Dask execution
 all call. Long-lived processes (the interval clock) are generators; the per-contact path is
@@ -48,7 +48,7 @@ def simulate(
 
 
 class Replication:
-    """The model of one replication: demand, customers, AI, pools and router on one clock."""
+    """One replication: its recorders, its model and arrivals, run over the horizon."""
 
     def __init__(
         self, scenario: Scenario, replication: int, seed: int, *, record_contacts: bool = False
