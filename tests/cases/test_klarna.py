@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -12,6 +13,8 @@ import klarsim
 from klarsim.cases.klarna.check import klarna_figures
 from klarsim.cases.klarna.demo import BASELINE, klarna_scenarios
 from klarsim.cli import app
+
+pytestmark = pytest.mark.unit
 
 runner = CliRunner()
 SHARED = ("experiment", "demand", "customers")
@@ -42,6 +45,8 @@ def test_every_line_of_a_klarna_scenario_that_sets_a_value_says_where_it_comes_f
                 assert "#" in value, f"{path.name}:{number}: {text}"
 
 
+@pytest.mark.cli
+@pytest.mark.slow
 def test_demo_runs_the_comparison_plots_and_report(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     arguments = ["demo", "--out", str(out), "--reps", "2", "--workers", "1", "--quiet"]

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from klarsim.cli import app
 from tests.support import ROOT
 
+pytestmark = pytest.mark.cli
+
 ERLANG_A = str(ROOT / "scenarios" / "validation" / "erlang_a.yaml")
 QUICK = ["--days", "1", "--set", "experiment.warmup_days=0.25", "--quiet"]
 runner = CliRunner()

@@ -13,6 +13,8 @@ from klarsim.cli import app
 from tests.support import ROOT
 from tests.support import plot_tables as tables
 
+pytestmark = pytest.mark.cli
+
 EXAMPLES = ROOT / "scenarios" / "examples"
 TINY = ["--reps", "2", "--days", "2", "--set", "experiment.warmup_days=0.5"]
 TINY += ["--set", "experiment.scale=0.05", "--workers", "1", "--quiet"]
@@ -57,6 +59,7 @@ def check_images(folder: Path) -> None:
         assert "<svg" in svg and "</svg>" in svg
 
 
+@pytest.mark.slow  # draws every plot with matplotlib
 def test_plot_draws_every_plot_that_fits_a_comparison(compare_folder: Path) -> None:
     code, stdout, _ = invoke("plot", str(compare_folder))
     assert code == 0, stdout
@@ -70,6 +73,7 @@ def test_plot_draws_every_plot_that_fits_a_comparison(compare_folder: Path) -> N
     check_images(compare_folder)
 
 
+@pytest.mark.slow  # draws every plot with matplotlib
 def test_report_of_a_comparison_is_one_self_contained_file(compare_folder: Path) -> None:
     code, stdout, _ = invoke("report", str(compare_folder))
     assert code == 0, stdout
@@ -82,6 +86,7 @@ def test_report_of_a_comparison_is_one_self_contained_file(compare_folder: Path)
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", html)  # nothing fetched from outside
 
 
+@pytest.mark.slow  # draws every plot with matplotlib
 def test_report_of_a_sweep_has_the_per_point_table_and_sweep_plots(sweep_folder: Path) -> None:
     code, stdout, _ = invoke("report", str(sweep_folder))
     assert code == 0, stdout
@@ -91,6 +96,7 @@ def test_report_of_a_sweep_has_the_per_point_table_and_sweep_plots(sweep_folder:
     assert drawn == ["sweep_heatmap", "frontier"]
 
 
+@pytest.mark.slow  # draws every plot with matplotlib
 def test_plot_and_report_of_a_run_ignore_a_runs_subfolder(tmp_path: Path) -> None:
     folder = tmp_path / "run"
     code, stdout, _ = invoke("run", str(EXAMPLES / "hybrid.yaml"), "--out", str(folder), *TINY)
@@ -108,6 +114,7 @@ def test_plot_and_report_of_a_run_ignore_a_runs_subfolder(tmp_path: Path) -> Non
     assert 'id="kpi-table"' in html and "klarsim run: hybrid" in html
 
 
+@pytest.mark.slow  # draws every plot with matplotlib
 def test_workforce_columns_give_the_workforce_plot_and_escaped_text(tmp_path: Path) -> None:
     folder = tables.write_compare_folder(tmp_path / "synthetic")
     code, stdout, _ = invoke("report", str(folder))

@@ -20,6 +20,8 @@ from klarsim.config import (
 from klarsim.config.overrides import apply_overrides, parse_override
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 
 

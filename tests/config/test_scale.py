@@ -8,6 +8,8 @@ import klarsim
 from klarsim.config.scale import scaled
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 EXAMPLES = ROOT / "scenarios" / "examples"
 
 

@@ -14,6 +14,8 @@ from klarsim.cli import app
 from klarsim.experiments.compare import comparison_table
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 1.5, "experiment.warmup_days": 0.5}
 
@@ -35,6 +37,7 @@ def test_comparison_table_has_every_kpi_and_scenario() -> None:
     assert better["difference_ci_high"] < 0 < better["ci_low"]
 
 
+@pytest.mark.slow
 def test_common_random_numbers_shrink_paired_variance_at_least_5x() -> None:
     """Two scenarios differing only in headcount: paired differences vs independent seeds."""
     few, many = staffing(46), staffing(50)
@@ -62,6 +65,7 @@ def test_paired_interval_matches_a_hand_computation() -> None:
     assert row["difference_ci_high"] - row["difference"] == pytest.approx(half)
 
 
+@pytest.mark.cli
 def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
     examples = sorted(str(p) for p in (ROOT / "scenarios" / "examples").glob("*.yaml"))
     out = tmp_path / "cmp"
@@ -98,6 +102,7 @@ def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
     assert "difference from human-only" in result.stdout
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [

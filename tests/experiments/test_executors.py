@@ -13,6 +13,8 @@ from klarsim.cli import app
 from klarsim.experiments.run import Task, execute
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}
 
@@ -44,6 +46,7 @@ def test_serial_processes_and_dask_give_identical_rows(tasks: list[Task]) -> Non
         assert seen == [1, 2, 3, 4]
 
 
+@pytest.mark.cli
 def test_run_on_a_local_dask_cluster_from_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "dask"
     arguments = [

@@ -19,6 +19,8 @@ from klarsim.metrics.tables import kpi_table
 from klarsim.results.writer import OutputError
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}
 
@@ -45,6 +47,7 @@ def test_t_interval_edge_cases() -> None:
     assert t_interval([1.0, math.nan, 3.0]).replications == 2
 
 
+@pytest.mark.validation
 def test_t_interval_covers_the_true_mean_95_percent_of_the_time() -> None:
     generator = np.random.default_rng(3)
     samples = generator.normal(2.0, 3.0, size=(4000, 10))

@@ -15,6 +15,8 @@ from klarsim.config import ScenarioError
 from klarsim.experiments.designs import grid_points, lhs_points
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = ["--days", "1", "--set", "experiment.warmup_days=0.25", "--quiet"]
 
@@ -71,6 +73,7 @@ def test_sweep_runs_every_point_with_the_same_luck() -> None:
     assert {"asa_min_ci_low", "asa_min_ci_high"} <= set(summary.columns)
 
 
+@pytest.mark.cli
 def test_sweep_cli_writes_csv_and_parquet(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     arguments = [
@@ -112,6 +115,7 @@ def test_sweep_cli_writes_csv_and_parquet(tmp_path: Path) -> None:
     assert len(pd.read_csv(out / "sweep_summary.csv")) == 3
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [

@@ -20,6 +20,8 @@ import klarsim
 from klarsim.metrics.tables import HEADLINE_KPIS
 from tests.support import ROOT
 
+pytestmark = pytest.mark.golden
+
 GOLDEN = Path(__file__).resolve().parent / "headline_kpis.json"
 KPIS = (
     *HEADLINE_KPIS,
@@ -60,7 +62,13 @@ def same(found: Any, expected: Any) -> bool:
     return bool(found == pytest.approx(expected, rel=1e-9, abs=1e-9))
 
 
-@pytest.mark.parametrize("path", bundled(), ids=key)
+def cases() -> list[Any]:
+    """Every bundled scenario; the Klarna ones run a full dated horizon, so they are slow."""
+    slow = pytest.mark.slow
+    return [pytest.param(p, marks=slow) if p.parent.name == "klarna" else p for p in bundled()]
+
+
+@pytest.mark.parametrize("path", cases(), ids=key)
 def test_headline_kpis_match_the_golden_file(path: Path) -> None:
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert key(path) in golden, "no golden row: run python -m tests.golden.test_golden to add it"

@@ -17,6 +17,8 @@ from klarsim.metrics.analytic import (
     square_root_staffing,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def test_erlang_c_reproduces_the_calibration_check() -> None:
     # lambda = 0.2/s, AHT = 240 s, N = 55: P(wait) 0.2387, ASA 8.184 s, SL(15 s) 0.8459.
@@ -99,6 +101,7 @@ def test_bad_arguments_are_clear(arguments: dict[str, float], message: str) -> N
         queue_figures(**arguments)  # type: ignore[arg-type]
 
 
+@pytest.mark.property
 @settings(max_examples=60, deadline=None)
 @given(
     rate=st.floats(0.1, 30),

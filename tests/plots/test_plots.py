@@ -19,6 +19,8 @@ from klarsim.plots.intervals import binned_intervals, period_days
 from klarsim.results.reader import read_folder
 from tests.support import plot_tables as tables
 
+pytestmark = pytest.mark.unit
+
 UNITS = ("(score 0-1)", "(%)", "($)", "(agents)", "(hours)", "($ per hour)", "(headcount)")
 
 

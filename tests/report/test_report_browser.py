@@ -23,6 +23,8 @@ from klarsim.cli import app
 from tests.support import ROOT
 from tests.support.devtools import chromium, evaluate, full_page_screenshot, open_page
 
+pytestmark = pytest.mark.browser
+
 EXAMPLES = sorted(str(path) for path in (ROOT / "scenarios" / "examples").glob("*.yaml"))
 TINY = ["--reps", "2", "--days", "2", "--set", "experiment.warmup_days=0.5"]
 TINY += ["--set", "experiment.scale=0.05", "--workers", "1", "--quiet"]

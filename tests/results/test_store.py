@@ -29,6 +29,8 @@ from klarsim.results.checkpoints import dumps, loads
 from klarsim.results.writer import OutputError
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}
 SHORT_OPTIONS = ["--days", "0.5", "--set", "experiment.warmup_days=0.125", "--quiet"]
@@ -161,6 +163,7 @@ def resume(out: Path) -> None:
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
 
+@pytest.mark.cli
 def test_a_sweep_killed_with_sigkill_resumes_to_the_same_table(
     tmp_path: Path, reference: pd.DataFrame
 ) -> None:
@@ -176,6 +179,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_same_table(
     pd.testing.assert_frame_equal(pd.read_csv(out / "sweep.csv"), reference, check_exact=True)
 
 
+@pytest.mark.cli
 def test_a_sweep_interrupted_with_sigint_says_how_to_resume(
     tmp_path: Path, reference: pd.DataFrame
 ) -> None:
@@ -197,6 +201,7 @@ def sweep_cli(out: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.cli
 def test_resume_refuses_the_folder_of_another_job(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     assert sweep_cli(out)[0] == 0
@@ -207,6 +212,7 @@ def test_resume_refuses_the_folder_of_another_job(tmp_path: Path) -> None:
     assert snapshot(out) == before
 
 
+@pytest.mark.cli
 def test_an_existing_folder_is_untouched_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     assert sweep_cli(out)[0] == 0

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import klarsim
 from klarsim import simulate
 from klarsim.metrics.confidence import t_interval
 from tests.support import ROOT
+
+pytestmark = pytest.mark.directional
 
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 3, "experiment.warmup_days": 0.5}

@@ -20,7 +20,7 @@ from klarsim.config import Scenario, parse_scenario
 from klarsim.metrics import analytic
 from klarsim.metrics.confidence import t_interval
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.validation, pytest.mark.slow]
 MINUTES_PER_DAY = 1440.0
 
 

@@ -27,8 +27,12 @@ class Desk:
         spec = EmployeePool(
             headcount=1, skills=["chat"], concurrency=concurrency, concurrency_slowdown=SLOWDOWN
         )
+        # A lambda, not self.chats.refill: the desk is built after the pool it refills.
         self.pool = AgentPool(
-            "staff", spec, skills=(0,), on_available=lambda agent: self.chats.refill(agent)
+            "staff",
+            spec,
+            skills=(0,),
+            on_available=lambda agent: self.chats.refill(agent),  # noqa: PLW0108
         )
         self.ended: dict[int, float] = {}
         self.chats = ChatDesk(

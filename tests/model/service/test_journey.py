@@ -260,6 +260,7 @@ def test_churn_feeds_back_into_arrivals() -> None:
     assert math.isnan(summary({"customers.population": None})["trust_mean_end"])
 
 
+@pytest.mark.slow
 def test_common_random_numbers_shrink_the_variance_of_ai_share_differences() -> None:
     """Same seeds: each contact keeps its luck, so the difference is the AI share's alone."""
     shorter = {"experiment.horizon_days": 4}
