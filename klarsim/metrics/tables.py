@@ -6,39 +6,20 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from klarsim.metrics.columns import EVENT_COLUMNS, HEADLINE_KPIS, KEY_COLUMNS
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.sim.records import ReplicationResult
 
-KEY_COLUMNS = ["scenario", "replication", "seed"]
-EVENT_COLUMNS = [
-    "scenario",
-    "replication",
-    "time_days",
-    "kind",
-    "action",
-    "target",
-    "value",
-    "detail",
+__all__ = [
+    "EVENT_COLUMNS",
+    "HEADLINE_KPIS",
+    "KEY_COLUMNS",
+    "contacts_table",
+    "events_table",
+    "kpi_table",
+    "summary_table",
+    "timeseries_table",
 ]
-"""Columns of ``events.csv``: when, timeline or guardrail, what was done, to what, the detail."""
-HEADLINE_KPIS = (
-    "contacts",
-    "abandonment_rate",
-    "p_wait",
-    "asa_min",
-    "wait_mean_min",
-    "service_level",
-    "aht_min",
-    "occupancy",
-    "ai_share",
-    "fcr",
-    "csat_mean",
-    "trust_mean_end",
-    "churned",
-    "cost_per_contact",
-    "cost_total",
-)
-"""The KPIs ``klarsim run`` prints."""
 
 
 def summary_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from klarsim.plots.style import (
     scenario_colours,
     set_title,
 )
+from klarsim.results import files
 
 COMPARISON_KPIS = (
     "csat_mean",
@@ -42,7 +43,7 @@ def comparison_bars(
     present = set(comparison.loc[comparison["mean"].notna(), "kpi"])
     shown = [name for kpi in kpis for name in (f"{kpi}_full_scale", kpi) if name in present]
     if not shown:
-        raise MissingDataError("comparison: none of the KPIs is in comparison.csv")
+        raise MissingDataError(f"comparison: none of the KPIs is in {files.COMPARISON}")
     scenarios = ordered(list(comparison["scenario"]))
     if baseline not in scenarios:
         raise MissingDataError(f"comparison: the baseline {baseline!r} is not in the table")

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from klarsim import plots
 from klarsim.plots.sweeps import setting_text
+from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
 
 FORMATS = ("png", "svg")
@@ -48,7 +49,7 @@ def write_plots(
 ) -> list[Path]:
     """Draw every plot that fits ``results_dir`` into ``results_dir/plots``; return the files."""
     folder = read_folder(results_dir)
-    target = results_dir / "plots"
+    target = results_dir / files.PLOTS
     target.mkdir(exist_ok=True)
     for stale in target.iterdir():  # a plot that no longer fits must not linger
         if stale.stem in CAPTIONS and stale.suffix.lstrip(".") in formats:

@@ -21,6 +21,7 @@ from klarsim.plots.style import (
     remove_unused,
     set_title,
 )
+from klarsim.results import files
 
 SWEEP_KPIS = ("csat_mean", "service_level", "cost_per_contact", "trust_mean_end")
 LOWER_IS_BETTER = {"cost_per_contact", "cost_total", "abandonment_rate", "asa_min", "churned"}
@@ -102,7 +103,7 @@ def sweep_profile(summary: pd.DataFrame, *, kpis: Sequence[str] = SWEEP_KPIS) ->
 def _shown(summary: pd.DataFrame, kpis: Sequence[str]) -> list[str]:
     shown = [kpi for kpi in kpis if has_values(summary, f"{kpi}_mean")]
     if not shown:
-        raise MissingDataError("sweep: none of the KPIs is in sweep_summary.csv")
+        raise MissingDataError(f"sweep: none of the KPIs is in {files.SWEEP_SUMMARY}")
     return shown
 
 

@@ -28,6 +28,7 @@ from klarsim.plots.style import (
     set_title,
     wrap,
 )
+from klarsim.results import files
 
 STEPS = (
     ("cost_employee", "employee cost (AI savings)"),
@@ -67,7 +68,7 @@ def _steps(summary: pd.DataFrame) -> list[tuple[str, str]]:
     if "cost_employee" not in summary.columns and OLD_EMPLOYEE_STEP[0] in summary.columns:
         steps.insert(0, OLD_EMPLOYEE_STEP)
     if not steps:
-        raise MissingDataError("cost waterfall: summary.csv has no cost components")
+        raise MissingDataError(f"cost waterfall: {files.SUMMARY} has no cost components")
     return steps
 
 

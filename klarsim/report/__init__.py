@@ -25,9 +25,10 @@ from klarsim.report.html import (
 )
 from klarsim.report.kpi_tables import comparison_table, run_table, sweep_table
 from klarsim.report.method import METHOD
+from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
 
-REPORT_NAME = "report.html"
+REPORT_NAME = files.REPORT
 MOST_EVENTS = 300
 """Longer event logs are cut in the report (events.csv has them all)."""
 
@@ -137,7 +138,8 @@ def _events(events: pd.DataFrame) -> list[str]:
     rows = [[_cell(value) for value in row] for row in shown.itertuples(index=False)]
     parts = [table([str(c) for c in events.columns], rows, table_id="events-table", text_columns=8)]
     if len(events) > MOST_EVENTS:
-        parts.append(paragraph(f"First {MOST_EVENTS} of {len(events)} events; all in events.csv."))
+        cut = f"First {MOST_EVENTS} of {len(events)} events; all in {files.EVENTS}."
+        parts.append(paragraph(cut))
     return parts
 
 

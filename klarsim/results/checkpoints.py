@@ -24,24 +24,40 @@ import io
 import logging
 import pickle
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from klarsim.config import Scenario, scenario_yaml
+from klarsim.results import files
 from klarsim.results.atomic import write_bytes
 from klarsim.sim.records import ReplicationResult
 
-if TYPE_CHECKING:
-    from klarsim.experiments.run import Task
-
 FORMAT = "klarsim-run/1"
-RUNS_FOLDER = "runs"
-SUFFIX = ".pkl"
+RUNS_FOLDER = files.RUNS
+SUFFIX = files.RUN_SUFFIX
 PLAIN_SCALARS: dict[str, type] = {"bool": bool, "float": float, "int": int, "str": str}
 """The only globals a run file may name: builtin scalar types (numpy scalars are saved as these)."""
 
 logger = logging.getLogger(__name__)
+
+
+class Task(Protocol):
+    """What names a replication's run file; ``klarsim.experiments.tasks.Task`` has it all.
+
+    A protocol, so that results never import the experiments that run the tasks.
+    """
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def replication(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def point(self) -> int | None: ...
+    @property
+    def record_contacts(self) -> bool: ...
 
 
 def scenario_digest(scenario: Scenario) -> str:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from klarsim.metrics.tables import EVENT_COLUMNS
+from klarsim.metrics.columns import EVENT_COLUMNS
+from klarsim.results import files
 
 Kind = Literal["run", "compare", "sweep"]
 
@@ -52,7 +53,7 @@ class ResultsFolder:
     manifest: dict[str, Any]
     scenarios: list[ScenarioText]
     summary: pd.DataFrame
-    """One row per replication (for a sweep: per point and replication, from sweep.csv)."""
+    """One row per replication (for a sweep: per point and replication, from ``files.SWEEP``)."""
     timeseries: pd.DataFrame | None = None
     comparison: pd.DataFrame | None = None
     sweep_summary: pd.DataFrame | None = None
@@ -103,15 +104,15 @@ def folder_kind(path: Path) -> Kind:
     """Which command wrote ``path``; FolderError if none did."""
     if not path.is_dir():
         raise FolderError(f"{path}: no such folder")
-    if (path / "sweep_summary.csv").is_file():
+    if (path / files.SWEEP_SUMMARY).is_file():
         return "sweep"
-    if (path / "comparison.csv").is_file():
+    if (path / files.COMPARISON).is_file():
         return "compare"
-    if (path / "summary.csv").is_file():
+    if (path / files.SUMMARY).is_file():
         return "run"
     raise FolderError(
-        f"{path}: not a klarsim results folder (expected summary.csv, comparison.csv "
-        "or sweep_summary.csv from klarsim run, compare or sweep)"
+        f"{path}: not a klarsim results folder (expected {files.SUMMARY}, {files.COMPARISON} "
+        f"or {files.SWEEP_SUMMARY} from klarsim run, compare or sweep)"
     )
 
 
@@ -132,23 +133,23 @@ def _read(path: Path, kind: Kind) -> ResultsFolder:
             kind=kind,
             manifest=manifest,
             scenarios=_scenarios(path),
-            summary=_table(path / "sweep.csv"),
-            sweep_summary=_table(path / "sweep_summary.csv"),
+            summary=_table(path / files.SWEEP),
+            sweep_summary=_table(path / files.SWEEP_SUMMARY),
         )
     return ResultsFolder(
         path=path,
         kind=kind,
         manifest=manifest,
         scenarios=_scenarios(path),
-        summary=_table(path / "summary.csv"),
-        timeseries=_optional_table(path / "timeseries.csv"),
-        comparison=_optional_table(path / "comparison.csv"),
+        summary=_table(path / files.SUMMARY),
+        timeseries=_optional_table(path / files.TIMESERIES),
+        comparison=_optional_table(path / files.COMPARISON),
         events=_events(path),
     )
 
 
 def _manifest(path: Path) -> dict[str, Any]:
-    file = path / "manifest.json"
+    file = path / files.MANIFEST
     if not file.is_file():
         return {}
     data = json.loads(file.read_text(encoding="utf-8"))
@@ -157,9 +158,9 @@ def _manifest(path: Path) -> dict[str, Any]:
 
 def _scenarios(path: Path) -> list[ScenarioText]:
     """``scenario.yaml``, or every ``scenarios/NAME.yaml`` of a comparison."""
-    files = sorted((path / "scenarios").glob("*.yaml")) or [path / "scenario.yaml"]
+    found = sorted((path / files.SCENARIOS).glob(f"*{files.SCENARIO_SUFFIX}"))
     scenarios = []
-    for file in files:
+    for file in found or [path / files.SCENARIO]:
         if not file.is_file():
             continue
         text = file.read_text(encoding="utf-8")
@@ -180,7 +181,7 @@ def _optional_table(file: Path) -> pd.DataFrame | None:
 
 
 def _events(path: Path) -> pd.DataFrame:
-    file = path / "events.csv"
+    file = path / files.EVENTS
     if not file.is_file() or file.stat().st_size == 0:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     return pd.read_csv(file)

@@ -1,7 +1,7 @@
 """The results folder: created up front with a manifest, filled run by run, resumable.
 
 ``manifest.json`` is written first and describes the job; each finished replication is then
-saved under ``runs/`` as it comes back (see ``run_store``), and the tables are written at the
+saved under ``runs/`` as it comes back (see ``checkpoints``), and the tables are written at the
 end. Every file is written atomically, so a job killed half-way keeps its finished runs and
 no half-written file: ``resume`` completes it. An existing folder is replaced only with
 ``force`` and never silently.
@@ -24,11 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from klarsim.config import Scenario
-from klarsim.results.atomic import remove_leftovers, write_atomically, write_json
+from klarsim.config import Scenario, scenario_yaml
+from klarsim.results import files
+from klarsim.results.atomic import remove_leftovers, write_atomically, write_json, write_text
 from klarsim.results.checkpoints import RunStore, scenario_digest
 
-MANIFEST = "manifest.json"
+MANIFEST = files.MANIFEST
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,18 @@ def _differences(old: object, new: object, where: str) -> list[str]:
 def _short(value: object, limit: int = 60) -> str:
     text = json.dumps(value, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def write_scenario(folder: Path, scenario: Scenario) -> None:
+    """The resolved scenario of a run or sweep as ``scenario.yaml``, atomically."""
+    write_text(folder / files.SCENARIO, scenario_yaml(scenario))
+
+
+def write_scenarios(folder: Path, scenarios: Sequence[Scenario]) -> None:
+    """Each resolved scenario of a comparison as ``scenarios/NAME.yaml``, atomically."""
+    (folder / files.SCENARIOS).mkdir(exist_ok=True)
+    for scenario in scenarios:
+        write_text(folder / files.scenario_file(scenario.name), scenario_yaml(scenario))
 
 
 def write_table(path: Path, table: pd.DataFrame) -> None:

@@ -1,0 +1,38 @@
+"""Column and KPI names of the result tables: plain names, no imports.
+
+Kept apart from ``klarsim.metrics.tables`` (pandas and the engine's records) so that the
+results reader, the plots and the command line can name columns without importing either.
+"""
+
+from __future__ import annotations
+
+KEY_COLUMNS = ["scenario", "replication", "seed"]
+EVENT_COLUMNS = [
+    "scenario",
+    "replication",
+    "time_days",
+    "kind",
+    "action",
+    "target",
+    "value",
+    "detail",
+]
+"""Columns of ``events.csv``: when, timeline or guardrail, what was done, to what, the detail."""
+HEADLINE_KPIS = (
+    "contacts",
+    "abandonment_rate",
+    "p_wait",
+    "asa_min",
+    "wait_mean_min",
+    "service_level",
+    "aht_min",
+    "occupancy",
+    "ai_share",
+    "fcr",
+    "csat_mean",
+    "trust_mean_end",
+    "churned",
+    "cost_per_contact",
+    "cost_total",
+)
+"""The KPIs ``klarsim run`` prints."""

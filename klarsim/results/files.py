@@ -1,0 +1,66 @@
+"""Every file and folder name of a results folder, in one place.
+
+A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read back by
+``klarsim.results.reader``, the plots and the report) holds:
+
+- ``manifest.json``: the job, its provenance and status, written first;
+- ``scenario.yaml`` (run, sweep) or ``scenarios/NAME.yaml`` (compare): the resolved scenarios;
+- ``runs/``: one checkpoint per finished replication, for ``--resume``;
+- ``summary.csv``, ``timeseries.csv``, ``events.csv``, ``contacts.parquet`` (run, compare);
+- ``comparison.csv`` (compare);
+- ``sweep.csv``, ``sweep.parquet``, ``sweep_summary.csv`` (sweep);
+- ``plots/`` and ``report.html``, written afterwards by ``klarsim plot`` and ``klarsim report``.
+
+Only names here: no imports, so every layer (writers, reader, plots, report, CLI) can use it.
+"""
+
+from __future__ import annotations
+
+MANIFEST = "manifest.json"
+SCENARIO = "scenario.yaml"
+"""The resolved scenario of a run or a sweep."""
+SCENARIOS = "scenarios"
+"""The folder of a comparison's resolved scenarios, one ``NAME.yaml`` each."""
+SCENARIO_SUFFIX = ".yaml"
+RUNS = "runs"
+"""The folder of per-replication checkpoints (``klarsim.results.checkpoints``)."""
+RUN_SUFFIX = ".pkl"
+
+SUMMARY = "summary.csv"
+TIMESERIES = "timeseries.csv"
+EVENTS = "events.csv"
+CONTACTS = "contacts.parquet"
+COMPARISON = "comparison.csv"
+SWEEP = "sweep.csv"
+SWEEP_PARQUET = "sweep.parquet"
+SWEEP_SUMMARY = "sweep_summary.csv"
+
+PLOTS = "plots"
+"""The folder ``klarsim plot`` fills with PNG and SVG files."""
+REPORT = "report.html"
+
+
+def scenario_file(name: str) -> str:
+    """``scenarios/NAME.yaml``, relative to the results folder."""
+    return f"{SCENARIOS}/{name}{SCENARIO_SUFFIX}"
+
+
+__all__ = [
+    "COMPARISON",
+    "CONTACTS",
+    "EVENTS",
+    "MANIFEST",
+    "PLOTS",
+    "REPORT",
+    "RUNS",
+    "RUN_SUFFIX",
+    "SCENARIO",
+    "SCENARIOS",
+    "SCENARIO_SUFFIX",
+    "SUMMARY",
+    "SWEEP",
+    "SWEEP_PARQUET",
+    "SWEEP_SUMMARY",
+    "TIMESERIES",
+    "scenario_file",
+]
