@@ -29,7 +29,8 @@ def runs_per_second(workers: int, reps: int, days: float) -> tuple[int, float]:
     overrides = {"experiment.horizon_days": days, "experiment.warmup_days": 0.25}
     points = grid_points(GRID)
     start = time.perf_counter()
-    result = klarsim.sweep(SCENARIO, points=points, reps=reps, overrides=overrides, workers=workers)
+    on = klarsim.ExecutorOptions(workers=workers)
+    result = klarsim.sweep(SCENARIO, points=points, reps=reps, overrides=overrides, executor=on)
     seconds = time.perf_counter() - start
     return len(result.runs), len(result.runs) / seconds
 

@@ -1,19 +1,55 @@
 """klarsim: simulate customer service staffed by AI, employees and a gig pool before acting.
 
-The public API is listed here once; everything else is internal.
+The public API is listed here once; everything else is internal. Names are imported on first
+use (PEP 562), so ``import klarsim`` and the command line's help stay fast: the engine,
+pandas and scipy load only when a name that needs them is used.
 """
 
-from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
-from klarsim.experiments.compare import ComparisonResult, compare
-from klarsim.experiments.run import RunResult, run
-from klarsim.experiments.sweep import SweepResult, design_points, sweep
-from klarsim.sim.records import ReplicationResult
-from klarsim.sim.replication import simulate
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
+    from klarsim.experiments.compare import ComparisonResult, compare
+    from klarsim.experiments.executors import ExecutorOptions
+    from klarsim.experiments.job import OutputOptions
+    from klarsim.experiments.run import Precision, RunResult, run
+    from klarsim.experiments.sweep import SweepResult, design_points, sweep
+    from klarsim.experiments.tasks import Failure
+    from klarsim.sim.records import ReplicationResult
+    from klarsim.sim.replication import simulate
 
 __version__ = "0.1.0"
 
+_HOMES = {
+    "ComparisonResult": "klarsim.experiments.compare",
+    "ExecutorOptions": "klarsim.experiments.executors",
+    "Failure": "klarsim.experiments.tasks",
+    "OutputOptions": "klarsim.experiments.job",
+    "Precision": "klarsim.experiments.run",
+    "ReplicationResult": "klarsim.sim.records",
+    "RunResult": "klarsim.experiments.run",
+    "Scenario": "klarsim.config",
+    "ScenarioError": "klarsim.config",
+    "SweepResult": "klarsim.experiments.sweep",
+    "compare": "klarsim.experiments.compare",
+    "design_points": "klarsim.experiments.sweep",
+    "load_scenario": "klarsim.config",
+    "run": "klarsim.experiments.run",
+    "simulate": "klarsim.sim.replication",
+    "sweep": "klarsim.experiments.sweep",
+    "with_overrides": "klarsim.config",
+}
+"""Where each public name lives; imported from there on first use."""
+
 __all__ = [
     "ComparisonResult",
+    "ExecutorOptions",
+    "Failure",
+    "OutputOptions",
+    "Precision",
     "ReplicationResult",
     "RunResult",
     "Scenario",
@@ -28,3 +64,17 @@ __all__ = [
     "sweep",
     "with_overrides",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use, then keep it here."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'klarsim' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -7,39 +7,31 @@ Ctrl-C keeps the finished runs, prints how to ``--resume`` and exits with code 1
 
 from __future__ import annotations
 
-import math
 import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Task as ProgressTask
-from rich.table import Table
-from rich.text import Text
 
-from klarsim.config import ScenarioError, load_scenario
-from klarsim.experiments.compare import ComparisonResult
-from klarsim.experiments.compare import compare as run_comparison
-from klarsim.experiments.run import Failure, Precision, RunResult
-from klarsim.experiments.run import run as run_experiment
-from klarsim.experiments.sweep import design_points
-from klarsim.experiments.sweep import sweep as run_sweep
-from klarsim.metrics import analytic
-from klarsim.results.writer import OutputError
+from klarsim.results import files
+
+if TYPE_CHECKING:
+    from klarsim.experiments.compare import ComparisonResult
+    from klarsim.experiments.executors import ExecutorOptions
+    from klarsim.experiments.job import OutputOptions
+    from klarsim.experiments.run import RunResult
+    from klarsim.experiments.tasks import Failure
+    from klarsim.metrics import analytic
+
+# Only typer, rich and klarsim's plain modules are imported here: each command imports what it
+# needs (the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
+# shell completion answer at once.
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -53,21 +45,59 @@ app = typer.Typer(
 )
 console = Console()
 
+# --- Options shared by the commands: defined once here. ----------------------------------------
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a scenario value: dotted.key=VALUE (repeatable)."),
 ]
-
-
+WorkersOption = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
 ]
-
+ForceOption = Annotated[bool, typer.Option(help="Replace an existing results folder.")]
 ResumeOption = Annotated[
     bool,
     typer.Option(help="Complete an interrupted job in its results folder: keep its runs."),
 ]
+QuietOption = Annotated[bool, typer.Option(help="No progress bar.")]
+
+
+@dataclass(frozen=True)
+class JobFlags:
+    """The command-line flags every experiment command shares, turned into option objects."""
+
+    workers: int
+    scheduler: str | None
+    force: bool
+    resume: bool
+    quiet: bool
+
+    @contextmanager
+    def options(
+        self, folder: Path, total: int, failures: FailureLog
+    ) -> Iterator[tuple[ExecutorOptions, OutputOptions]]:
+        """The executor and output options of a job of ``total`` runs writing into ``folder``.
+
+        Around the job: a progress bar unless quiet, and after Ctrl-C a hint to resume.
+        """
+        from klarsim.experiments.executors import ExecutorOptions  # noqa: PLC0415
+        from klarsim.experiments.job import OutputOptions  # noqa: PLC0415
+
+        with _interrupt_exits(folder), _progress(total, self.quiet) as advance:
+            yield (
+                ExecutorOptions(self.workers, self.scheduler, advance, failures),
+                OutputOptions(folder, force=self.force, resume=self.resume),
+            )
+
+
+def _overrides(set_: list[str] | None, days: float | None) -> list[str]:
+    """``--set`` values, and ``--days`` as the horizon."""
+    overrides = list(set_ or [])
+    if days is not None:
+        overrides.append(f"experiment.horizon_days={days}")
+    return overrides
 
 
 class FailureLog:
@@ -103,6 +133,9 @@ def _fail(message: str) -> NoReturn:
 @contextmanager
 def _bad_input_exits() -> Iterator[None]:
     """Turn configuration and output errors into a message and exit code 2."""
+    from klarsim.config import ScenarioError  # noqa: PLC0415
+    from klarsim.results.writer import OutputError  # noqa: PLC0415
+
     try:
         yield
     except ScenarioError as error:
@@ -118,7 +151,7 @@ def _interrupt_exits(folder: Path) -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         typer.echo(f"interrupted: the finished runs are kept in {folder}", err=True)
-        if (folder / "manifest.json").is_file():
+        if (folder / files.MANIFEST).is_file():
             typer.echo(f"complete them with: {_resume_command()}", err=True)
         raise typer.Exit(INTERRUPTED) from None
 
@@ -127,6 +160,47 @@ def _resume_command() -> str:
     """The command line as given, with --resume instead of --force."""
     arguments = [argument for argument in sys.argv[1:] if argument not in {"--force", "--resume"}]
     return shlex.join(["klarsim", *arguments, "--resume"])
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (runs done, ETA), or nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Task as ProgressTask  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    class RunsPerSecond(ProgressColumn):
+        """Throughput of the runs done so far."""
+
+        def render(self, task: ProgressTask) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.2f} runs/s" if speed else "- runs/s")
+
+    columns = (
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RunsPerSecond(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("run", total=total)
+        yield lambda done, _: bar.update(task, completed=done)
+
+
+# --- Experiments: thin wrappers over klarsim.run, compare and sweep. ---------------------------
 
 
 @app.command()
@@ -150,68 +224,38 @@ def run(
         Path | None, typer.Option(help="Results folder (default: results/SCENARIO-NAME).")
     ] = None,
     set_: SetOption = None,
-    contacts: Annotated[bool, typer.Option("--contacts", help="Write contacts.parquet.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
+    contacts: Annotated[bool, typer.Option("--contacts", help=f"Write {files.CONTACTS}.")] = False,
+    workers: WorkersOption = ALL_CORES,
     scheduler: SchedulerOption = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    force: ForceOption = False,
     resume: ResumeOption = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run a scenario's replications and write its results folder."""
-    overrides = list(set_ or [])
-    if days is not None:
-        overrides.append(f"experiment.horizon_days={days}")
+    from klarsim.config import load_scenario  # noqa: PLC0415
+    from klarsim.experiments.run import Precision  # noqa: PLC0415
+    from klarsim.experiments.run import run as run_experiment  # noqa: PLC0415
+
+    flags = JobFlags(workers, scheduler, force, resume, quiet)
     failures = FailureLog()
     with _bad_input_exits():
-        resolved = load_scenario(scenario, overrides)
+        resolved = load_scenario(scenario, _overrides(set_, days))
         target = Precision.parse(precision, max_reps) if precision is not None else None
         folder = out if out is not None else Path("results") / resolved.name
         count = reps if reps is not None else resolved.experiment.replications
-        with _interrupt_exits(folder), _progress(count, quiet) as advance:
+        with flags.options(folder, count, failures) as (executor, output):
             result = run_experiment(
                 resolved,
                 reps=count,
-                precision=target,
                 seed=seed,
-                out=folder,
-                force=force,
-                resume=resume,
+                precision=target,
                 record_contacts=contacts,
-                workers=workers,
-                scheduler=scheduler,
-                progress=advance,
-                on_failure=failures,
+                executor=executor,
+                out=output,
             )
-    console.print(_kpi_table(result))
-    console.print(f"Results written to {folder}")
+    _print_kpis(result)
+    typer.echo(f"Results written to {folder}")
     failures.exit_if_any()
-
-
-class RunsPerSecond(ProgressColumn):
-    """Throughput of the runs done so far."""
-
-    def render(self, task: ProgressTask) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.2f} runs/s" if speed else "- runs/s")
-
-
-@contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr (runs done, ETA), or nothing when quiet."""
-    if quiet:
-        yield None
-        return
-    columns = (
-        TextColumn("runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RunsPerSecond(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("run", total=total)
-        yield lambda done, _: bar.update(task, completed=done)
 
 
 @app.command()
@@ -229,37 +273,33 @@ def compare(
         Path | None, typer.Option(help="Results folder (default: results/comparison).")
     ] = None,
     set_: SetOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
+    workers: WorkersOption = ALL_CORES,
     scheduler: SchedulerOption = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    force: ForceOption = False,
     resume: ResumeOption = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Compare scenarios under common random numbers, with paired confidence intervals."""
-    overrides = list(set_ or [])
-    if days is not None:
-        overrides.append(f"experiment.horizon_days={days}")
+    from klarsim.config import load_scenario  # noqa: PLC0415
+    from klarsim.experiments.compare import compare as run_comparison  # noqa: PLC0415
+
+    flags = JobFlags(workers, scheduler, force, resume, quiet)
     folder = out if out is not None else Path("results") / "comparison"
     failures = FailureLog()
     with _bad_input_exits():
-        resolved = [load_scenario(path, overrides) for path in scenarios]
+        resolved = [load_scenario(path, _overrides(set_, days)) for path in scenarios]
         count = reps if reps is not None else resolved[0].experiment.replications
-        with _interrupt_exits(folder), _progress(count * len(resolved), quiet) as advance:
+        with flags.options(folder, count * len(resolved), failures) as (executor, output):
             result = run_comparison(
                 resolved,
                 reps=count,
                 seed=seed,
                 baseline=baseline,
-                out=folder,
-                force=force,
-                resume=resume,
-                workers=workers,
-                scheduler=scheduler,
-                progress=advance,
-                on_failure=failures,
+                executor=executor,
+                out=output,
             )
-    console.print(_comparison_table(result))
-    console.print(f"Results written to {folder}")
+    _print_comparison(result, folder)
+    typer.echo(f"Results written to {folder}")
     failures.exit_if_any()
 
 
@@ -284,22 +324,24 @@ def sweep(
         Path | None, typer.Option(help="Results folder (default: results/sweep).")
     ] = None,
     set_: SetOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
+    workers: WorkersOption = ALL_CORES,
     scheduler: SchedulerOption = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
+    force: ForceOption = False,
     resume: ResumeOption = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run a scenario at every point of a grid or a Latin hypercube."""
+    from klarsim.config import load_scenario  # noqa: PLC0415
+    from klarsim.experiments.sweep import design_points  # noqa: PLC0415
+    from klarsim.experiments.sweep import sweep as run_sweep  # noqa: PLC0415
+
     if design not in {"grid", "lhs"}:
         _fail(f"error: --design: expected 'grid' or 'lhs', got {design!r}")
-    overrides = list(set_ or [])
-    if days is not None:
-        overrides.append(f"experiment.horizon_days={days}")
+    flags = JobFlags(workers, scheduler, force, resume, quiet)
     folder = out if out is not None else Path("results") / "sweep"
     failures = FailureLog()
     with _bad_input_exits():
-        base = load_scenario(scenario, overrides)
+        base = load_scenario(scenario, _overrides(set_, days))
         run_seed = base.experiment.seed if seed is None else seed
         points = design_points(
             design="lhs" if design == "lhs" else "grid",
@@ -309,21 +351,9 @@ def sweep(
             seed=run_seed,
         )
         count = reps if reps is not None else base.experiment.replications
-        with _interrupt_exits(folder), _progress(count * len(points), quiet) as advance:
-            run_sweep(
-                base,
-                points=points,
-                reps=count,
-                seed=seed,
-                out=folder,
-                force=force,
-                resume=resume,
-                workers=workers,
-                scheduler=scheduler,
-                progress=advance,
-                on_failure=failures,
-            )
-    console.print(f"{len(points)} points x {count} replications written to {folder}")
+        with flags.options(folder, count * len(points), failures) as (executor, output):
+            run_sweep(base, points=points, reps=count, seed=seed, executor=executor, out=output)
+    typer.echo(f"{len(points)} points x {count} replications written to {folder}")
     failures.exit_if_any()
 
 
@@ -334,31 +364,30 @@ def demo(
         int | None, typer.Option(min=1, help="Replications (default: the scenarios').")
     ] = None,
     set_: SetOption = None,
-    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = ALL_CORES,
-    force: Annotated[bool, typer.Option(help="Replace an existing results folder.")] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    workers: WorkersOption = ALL_CORES,
+    scheduler: SchedulerOption = None,
+    force: ForceOption = False,
+    resume: ResumeOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run the Klarna case end to end: compare the four scenarios, plot, write the report."""
     from klarsim.cases.klarna.demo import klarna_scenarios, run_demo  # noqa: PLC0415
+    from klarsim.config import load_scenario  # noqa: PLC0415
 
+    flags = JobFlags(workers, scheduler, force, resume, quiet)
     failures = FailureLog()
     with _bad_input_exits():
         paths = klarna_scenarios()
         count = reps if reps is not None else load_scenario(paths[0]).experiment.replications
-        with _interrupt_exits(out), _progress(count * len(paths), quiet) as advance:
-            result = run_demo(
-                out=out,
-                reps=reps,
-                overrides=list(set_ or []),
-                force=force,
-                workers=workers,
-                progress=advance,
-                on_failure=failures,
-            )
-    console.print(_comparison_table(result.comparison))
-    console.print(f"{len(result.plots)} plot files in {out / 'plots'}", highlight=False)
+        with flags.options(out, count * len(paths), failures) as (executor, output):
+            result = run_demo(reps=reps, overrides=list(set_ or []), executor=executor, out=output)
+    _print_comparison(result.comparison, out)
+    typer.echo(f"{len(result.plots)} plot files in {out / files.PLOTS}")
     typer.echo(f"Report: {result.report}")
     failures.exit_if_any()
+
+
+# --- Scenario files and analytic figures. ------------------------------------------------------
 
 
 @app.command()
@@ -367,6 +396,8 @@ def validate(
     set_: SetOption = None,
 ) -> None:
     """Check scenario files; exit 0 if all are valid, 2 with every problem otherwise."""
+    from klarsim.config import ScenarioError, load_scenario  # noqa: PLC0415
+
     failed = False
     for path in scenarios:
         try:
@@ -397,6 +428,8 @@ def erlang(
     ] = None,
 ) -> None:
     """Analytic Erlang C (no patience) or Erlang A figures, or a staffing first guess."""
+    from rich.table import Table  # noqa: PLC0415
+
     try:
         figures = _erlang_figures(
             rate=rate_per_min,
@@ -433,6 +466,8 @@ def _erlang_figures(
     target_s: float,
     target_sl: float | None,
 ) -> analytic.QueueFigures:
+    from klarsim.metrics import analytic  # noqa: PLC0415
+
     if target_sl is not None:
         return analytic.agents_for_service_level(
             rate_per_min=rate,
@@ -448,36 +483,33 @@ def _erlang_figures(
     )
 
 
-def _kpi_table(result: RunResult) -> Table:
+# --- Terminal views: whole names and numbers in any width; the files have every column. --------
+
+
+def _width() -> int:
+    """The terminal's columns (80 when not a terminal, or as COLUMNS says)."""
+    import shutil  # noqa: PLC0415
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _print_kpis(result: RunResult) -> None:
+    from klarsim.metrics.text import kpi_view  # noqa: PLC0415
+
     kpis = result.kpis
     replications = int(kpis["replications"].max()) if not kpis.empty else 0
-    table = Table(title=f"{result.scenario.name}: {replications} replications, 95% CI")
-    for column in ("KPI", "mean", "CI low", "CI high"):
-        table.add_column(column, justify="left" if column == "KPI" else "right")
-    for row in kpis.itertuples(index=False):
-        table.add_row(
-            str(row.kpi), *(_number(value) for value in (row.mean, row.ci_low, row.ci_high))
-        )
-    return table
+    title = f"{result.scenario.name}: {replications} replications, 95% CI"
+    for line in kpi_view(kpis, title, width=_width()):
+        typer.echo(line)
 
 
-def _comparison_table(result: ComparisonResult) -> Table:
-    table = Table(title=f"difference from {result.baseline}, paired 95% CI")
-    for column in ("KPI", "scenario", "mean", "difference", "CI low", "CI high"):
-        table.add_column(column, justify="left" if column in {"KPI", "scenario"} else "right")
-    for row in result.comparison.itertuples(index=False):
-        if row.scenario == result.baseline:
-            continue
-        values = (row.mean, row.difference, row.difference_ci_low, row.difference_ci_high)
-        table.add_row(str(row.kpi), str(row.scenario), *(_number(value) for value in values))
-    return table
+def _print_comparison(result: ComparisonResult, folder: Path) -> None:
+    """The headline KPIs per scenario with their intervals; the full table is in the folder."""
+    from klarsim.metrics.text import comparison_view  # noqa: PLC0415
 
-
-def _number(value: object) -> str:
-    number = float(value) if isinstance(value, int | float) else math.nan
-    if math.isnan(number):
-        return "-"
-    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+    for line in comparison_view(result.comparison, result.baseline, width=_width()):
+        typer.echo(line)
+    typer.echo(f"\nFull table, every KPI: {folder / files.COMPARISON}")
 
 
 # --- Plots and report: read a results folder (run, compare or sweep), never simulate. ---------
@@ -511,7 +543,9 @@ def plot(results_dir: ResultsDirArgument) -> None:
         paths = write_plots(results_dir)
     for path in paths:
         console.print(str(path), highlight=False)
-    console.print(f"{len(paths)} plot files written to {results_dir / 'plots'}", highlight=False)
+    console.print(
+        f"{len(paths)} plot files written to {results_dir / files.PLOTS}", highlight=False
+    )
 
 
 @app.command()

@@ -7,28 +7,31 @@ narrower than those of independent runs.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml
-from klarsim.experiments.run import (
-    Failure,
-    OnFailure,
-    Progress,
-    Task,
-    execute,
-    recording,
+from klarsim.config import Problem, Scenario, ScenarioError
+from klarsim.experiments.executors import ExecutorOptions, Runner
+from klarsim.experiments.job import (
+    Job,
+    Output,
+    Overrides,
+    perform,
+    replications,
     resolve_scenario,
+    seed_of,
 )
+from klarsim.experiments.tasks import Task
+from klarsim.metrics.columns import HEADLINE_KPIS
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
-from klarsim.metrics.tables import HEADLINE_KPIS, events_table, summary_table, timeseries_table
-from klarsim.results.atomic import write_text
-from klarsim.results.writer import OutputFolder, describe_job, output_folder, write_table
+from klarsim.metrics.tables import events_table, summary_table, timeseries_table
+from klarsim.results import files
+from klarsim.results.writer import write_scenarios, write_table
+from klarsim.sim.records import ReplicationResult
 
 
 @dataclass(frozen=True)
@@ -50,52 +53,69 @@ def compare(
     reps: int | None = None,
     seed: int | None = None,
     baseline: str | None = None,
-    overrides: Iterable[str] | Mapping[str, Any] | None = None,
-    out: str | Path | None = None,
-    force: bool = False,
-    resume: bool = False,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
+    overrides: Overrides | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
+    executor: ExecutorOptions | None = None,
+    out: Output = None,
 ) -> ComparisonResult:
     """Run every scenario with the same seeds and compare each with the baseline.
 
-    With ``out``, each finished run is saved there at once; ``resume`` reuses the runs a
-    previous, interrupted call with the same scenarios, seed and replications left there.
+    The first scenario gives the default replications and seed, and is the default baseline.
+    ``executor`` and ``out`` are as for ``run``: with a results folder, each finished run
+    is saved there at once, and a resumed comparison runs only the missing ones.
     """
     resolved = [resolve_scenario(scenario, overrides) for scenario in scenarios]
-    base = _baseline(resolved, baseline)
-    count = reps if reps is not None else resolved[0].experiment.replications
-    run_seed = resolved[0].experiment.seed if seed is None else seed
-    tasks = [Task(s, replication, run_seed) for s in resolved for replication in range(count)]
-    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
-    if out is None:
-        results = execute(tasks, **options, on_failure=on_failure)
-        return _result(resolved, base, results, kpis)
-    described = describe_job("compare", scenarios=resolved, seed=run_seed, replications=count)
-    details = {
-        "scenarios": [scenario.name for scenario in resolved],
-        "baseline": base,
-        "seed": run_seed,
-        "replications": list(range(count)),
-        "seeding": "replication r of every scenario: streams seeded from (seed, r, stream name)",
-    }
-    failures: list[Failure] = []
-    with output_folder(
-        Path(out), job=described, details=details, force=force, resume=resume
-    ) as folder:
-        _write_scenarios(folder, resolved)
-        failing = recording(failures, on_failure)
-        results = execute(tasks, **options, on_failure=failing, store=folder.runs)
-        result = _result(resolved, base, results, kpis)
-        _write(folder.path, result)
-        folder.complete(
-            replications=sorted({int(r) for r in result.summary["replication"]}),
-            failed_runs=[dataclasses.asdict(failure) for failure in failures],
-        )
-    return result
+    job = CompareJob(
+        scenarios=resolved,
+        seed=seed_of(seed, resolved[0]),
+        replications=replications(reps, resolved[0]),
+        baseline=_baseline(resolved, baseline),
+        kpis=tuple(kpis),
+    )
+    return perform(job, executor, out)
+
+
+SEEDING = "replication r of every scenario: streams seeded from (seed, r, stream name)"
+
+
+@dataclass(frozen=True)
+class CompareJob(Job[ComparisonResult]):
+    """Replication r of every scenario with the same seed; differences from the baseline."""
+
+    baseline: str = ""
+    kpis: tuple[str, ...] = HEADLINE_KPIS
+
+    kind: ClassVar[str] = "compare"
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "scenarios": [scenario.name for scenario in self.scenarios],
+            "baseline": self.baseline,
+            "seed": self.seed,
+            "replications": list(range(self.replications)),
+            "seeding": SEEDING,
+        }
+
+    def write_inputs(self, folder: Path) -> None:
+        write_scenarios(folder, self.scenarios)
+
+    def execute(self, runner: Runner) -> ComparisonResult:
+        tasks = [
+            Task(scenario, replication, self.seed)
+            for scenario in self.scenarios
+            for replication in range(self.replications)
+        ]
+        return _result(list(self.scenarios), self.baseline, runner.execute(tasks), self.kpis)
+
+    def write(self, folder: Path, result: ComparisonResult) -> None:
+        write_table(folder / files.SUMMARY, result.summary)
+        write_table(folder / files.TIMESERIES, result.timeseries)
+        write_table(folder / files.COMPARISON, result.comparison)
+        if result.events is not None:
+            write_table(folder / files.EVENTS, result.events)
+
+    def completion(self, result: ComparisonResult) -> dict[str, Any]:
+        return {"replications": sorted({int(r) for r in result.summary["replication"]})}
 
 
 def _baseline(scenarios: list[Scenario], baseline: str | None) -> str:
@@ -111,7 +131,10 @@ def _baseline(scenarios: list[Scenario], baseline: str | None) -> str:
 
 
 def _result(
-    scenarios: list[Scenario], baseline: str, results: Sequence[Any], kpis: Sequence[str]
+    scenarios: list[Scenario],
+    baseline: str,
+    results: Sequence[ReplicationResult],
+    kpis: Sequence[str],
 ) -> ComparisonResult:
     summary = summary_table(results)
     return ComparisonResult(
@@ -166,20 +189,3 @@ def comparison_table(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _write_scenarios(folder: OutputFolder, scenarios: Sequence[Scenario]) -> None:
-    """Each resolved scenario as ``scenarios/NAME.yaml``, written before the runs."""
-    scenario_folder = folder.path / "scenarios"
-    scenario_folder.mkdir(exist_ok=True)
-    for scenario in scenarios:
-        write_text(scenario_folder / f"{scenario.name}.yaml", scenario_yaml(scenario))
-
-
-def _write(folder: Path, result: ComparisonResult) -> None:
-    """The comparison's tables, each written atomically."""
-    write_table(folder / "summary.csv", result.summary)
-    write_table(folder / "timeseries.csv", result.timeseries)
-    write_table(folder / "comparison.csv", result.comparison)
-    if result.events is not None:
-        write_table(folder / "events.csv", result.events)

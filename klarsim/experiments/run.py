@@ -1,30 +1,31 @@
-"""Replications of a scenario: tasks, executors, tables, and the results folder.
+"""``run``: a scenario's replications (or as many as a precision target needs) and its tables.
 
-Every replication is one ``Task`` run by ``run_task``, a picklable function, so serial and
-process-pool execution give identical numbers for the same seed. With a results folder, each
-finished replication is saved as it comes back, and a resumed job runs only the missing ones.
+With a results folder, each finished replication is saved as it comes back, and a resumed
+job runs only the missing ones (see ``klarsim.experiments.job``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from klarsim.config import (
-    Problem,
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    scenario_yaml,
-    with_overrides,
+from klarsim.config import Problem, Scenario, ScenarioError
+from klarsim.experiments.executors import ExecutorOptions, Runner
+from klarsim.experiments.job import (
+    Job,
+    Output,
+    Overrides,
+    perform,
+    replications,
+    resolve_scenario,
+    seed_of,
 )
+from klarsim.experiments.tasks import Task
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import (
     contacts_table,
@@ -33,187 +34,10 @@ from klarsim.metrics.tables import (
     summary_table,
     timeseries_table,
 )
-from klarsim.results.atomic import write_text
-from klarsim.results.checkpoints import RunStore
-from klarsim.results.writer import describe_job, output_folder, write_table
+from klarsim.results import files
+from klarsim.results.writer import write_table
 from klarsim.sim.kpis import kpi_names
 from klarsim.sim.records import ReplicationResult
-from klarsim.sim.replication import simulate
-
-Progress = Callable[[int, int], None]
-"""Called with (replications done, replications in all)."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """One replication of one scenario."""
-
-    scenario: Scenario
-    replication: int
-    seed: int
-    record_contacts: bool = False
-    point: int | None = None
-    """The sweep point the task belongs to; None outside sweeps."""
-
-
-def run_task(task: Task) -> ReplicationResult:
-    """Run one task; the single entry point of every executor."""
-    return simulate(
-        task.scenario, task.replication, task.seed, record_contacts=task.record_contacts
-    )
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A replication that raised instead of finishing."""
-
-    scenario: str
-    replication: int
-    error: str
-    point: int | None = None
-
-
-OnFailure = Callable[[Failure], None]
-
-
-def recording(failures: list[Failure], on_failure: OnFailure | None) -> OnFailure | None:
-    """``on_failure`` that also keeps each failure in ``failures``; None stays None (raise)."""
-    if on_failure is None:
-        return None
-
-    def record(failure: Failure) -> None:
-        failures.append(failure)
-        on_failure(failure)
-
-    return record
-
-
-def execute(
-    tasks: Sequence[Task],
-    *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
-    store: RunStore | None = None,
-) -> list[ReplicationResult]:
-    """Run tasks serially, on ``workers`` local processes, or on a Dask cluster.
-
-    ``scheduler`` is a Dask scheduler address, or ``local`` to start a ``LocalCluster`` of
-    ``workers`` processes on loopback. Results come back in task order whatever the executor.
-    A task that raises stops everything, unless ``on_failure`` is given: then it is reported
-    there and left out, and the other tasks go on. With a ``store``, see ``finish``.
-    """
-    pairs = finish(
-        tasks,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        on_failure=on_failure,
-        store=store,
-    )
-    return [result for _, result in pairs]
-
-
-def finish(
-    tasks: Sequence[Task],
-    *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
-    store: RunStore | None = None,
-) -> list[tuple[Task, ReplicationResult]]:
-    """Each finished task with its result, in task order, as ``execute`` runs them.
-
-    Tasks whose result is in ``store`` are loaded, not run; every other result is saved there
-    in this process as soon as it comes back, so an interrupted job keeps what it finished.
-    """
-    results = [store.load(task) if store is not None else None for task in tasks]
-    pending = [index for index, result in enumerate(results) if result is None]
-    done = len(tasks) - len(pending)
-    if progress is not None and done:
-        progress(done, len(tasks))
-    # closing: an error or Ctrl-C here stops the executor at once, not when garbage collected.
-    with closing(_results([tasks[index] for index in pending], workers, scheduler)) as outcomes:
-        for position, outcome in outcomes:
-            task = tasks[pending[position]]
-            if isinstance(outcome, BaseException):
-                if on_failure is None:
-                    raise outcome
-                error = repr(outcome)
-                on_failure(Failure(task.scenario.name, task.replication, error, task.point))
-            else:
-                if store is not None:
-                    store.save(task, outcome)
-                results[pending[position]] = outcome
-            done += 1
-            if progress is not None:
-                progress(done, len(tasks))
-    return [
-        (task, result) for task, result in zip(tasks, results, strict=True) if result is not None
-    ]
-
-
-Outcome = ReplicationResult | Exception
-
-
-def _attempt(task: Task) -> Outcome:
-    """Run a task, returning its error instead of raising it (so the others go on)."""
-    try:
-        return run_task(task)
-    except Exception as error:
-        return error
-
-
-def _results(
-    tasks: Sequence[Task], workers: int, scheduler: str | None
-) -> Generator[tuple[int, Outcome]]:
-    if scheduler is not None:
-        yield from _dask_results(tasks, workers, scheduler)
-    elif workers <= 1 or len(tasks) <= 1:
-        yield from enumerate(map(_attempt, tasks))
-    else:
-        yield from _process_results(tasks, workers)
-
-
-def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
-    """Results as each finishes; on an interrupt the queued tasks are cancelled, not run."""
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
-    try:
-        futures = {pool.submit(_attempt, task): index for index, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _dask_results(
-    tasks: Sequence[Task], workers: int, scheduler: str
-) -> Iterator[tuple[int, Outcome]]:
-    # Imported here: dask is slow to import and only this executor needs it.
-    from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415
-
-    cluster = (
-        LocalCluster(
-            n_workers=max(1, workers),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-        if scheduler == "local"
-        else None
-    )
-    try:
-        with Client(cluster if cluster is not None else scheduler) as client:
-            futures = client.map(_attempt, list(tasks), pure=False)
-            index = {future.key: position for position, future in enumerate(futures)}
-            for future in as_completed(futures):
-                yield index[future.key], future.result()
-    finally:
-        if cluster is not None:
-            cluster.close()
 
 
 @dataclass(frozen=True)
@@ -264,107 +88,85 @@ def run(
     scenario: Scenario | str | Path,
     *,
     reps: int | None = None,
-    precision: Precision | None = None,
     seed: int | None = None,
-    overrides: Iterable[str] | Mapping[str, Any] | None = None,
-    out: str | Path | None = None,
-    force: bool = False,
-    resume: bool = False,
+    overrides: Overrides | None = None,
+    precision: Precision | None = None,
     record_contacts: bool = False,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
+    executor: ExecutorOptions | None = None,
+    out: Output = None,
 ) -> RunResult:
     """Run a scenario's replications (or until ``precision``) and write the folder if asked.
 
-    With ``out``, each finished replication is saved there at once; ``resume`` reuses the
-    runs a previous, interrupted call with the same job left in ``out``.
+    ``executor`` says where the replications run (default: serially; a failure raises).
+    With ``out`` (a folder, or ``OutputOptions`` to ``force`` or ``resume``), each finished
+    replication is saved there at once; ``resume`` reuses the runs an interrupted call left.
     """
     resolved = resolve_scenario(scenario, overrides)
-    count = reps if reps is not None else resolved.experiment.replications
-    run_seed = resolved.experiment.seed if seed is None else seed
-    first = [Task(resolved, r, run_seed, record_contacts) for r in range(count)]
-    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
-    if out is None:
-        return _tables(resolved, _replicate(first, precision, **options, on_failure=on_failure))
-    described = describe_job(
-        "run",
+    job = RunJob(
         scenarios=[resolved],
-        seed=run_seed,
-        replications=count,
+        seed=seed_of(seed, resolved),
+        replications=replications(reps, resolved),
+        precision=precision,
         record_contacts=record_contacts,
-        precision=dataclasses.asdict(precision) if precision is not None else None,
     )
-    details = {
-        "scenario": resolved.name,
-        "seed": run_seed,
-        "replications": list(range(count)),
-        "seeding": "each stream seeded from (seed, replication, stream name)",
-    }
-    failures: list[Failure] = []
-    with output_folder(
-        Path(out), job=described, details=details, force=force, resume=resume
-    ) as folder:
-        write_text(folder.path / "scenario.yaml", scenario_yaml(resolved))
-        results = _replicate(
-            first,
-            precision,
-            **options,
-            on_failure=recording(failures, on_failure),
-            store=folder.runs,
-        )
-        result = _tables(resolved, results)
-        write_run(folder.path, result)
-        folder.complete(
-            replications=[int(value) for value in result.summary["replication"]],
-            failed_runs=[dataclasses.asdict(failure) for failure in failures],
-        )
-    return result
+    return perform(job, executor, out)
+
+
+@dataclass(frozen=True)
+class RunJob(Job[RunResult]):
+    """Replications of one scenario, in batches until precise enough if asked."""
+
+    precision: Precision | None = None
+    record_contacts: bool = False
+
+    kind: ClassVar[str] = "run"
+
+    def identity(self) -> dict[str, Any]:
+        precision = dataclasses.asdict(self.precision) if self.precision is not None else None
+        return {"record_contacts": self.record_contacts, "precision": precision}
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenarios[0].name,
+            "seed": self.seed,
+            "replications": list(range(self.replications)),
+            "seeding": "each stream seeded from (seed, replication, stream name)",
+        }
+
+    def execute(self, runner: Runner) -> RunResult:
+        scenario = self.scenarios[0]
+        first = [
+            Task(scenario, replication, self.seed, self.record_contacts)
+            for replication in range(self.replications)
+        ]
+        return _tables(scenario, _replicate(first, self.precision, runner))
+
+    def write(self, folder: Path, result: RunResult) -> None:
+        write_run(folder, result)
+
+    def completion(self, result: RunResult) -> dict[str, Any]:
+        return {"replications": [int(value) for value in result.summary["replication"]]}
 
 
 def _replicate(
-    first: list[Task],
-    precision: Precision | None,
-    *,
-    workers: int,
-    scheduler: str | None,
-    progress: Progress | None,
-    on_failure: OnFailure | None,
-    store: RunStore | None = None,
+    first: list[Task], precision: Precision | None, runner: Runner
 ) -> list[ReplicationResult]:
     """Run the first tasks, then further replications of the same kind until precise enough.
 
-    The batches depend only on ``workers`` and the results, so a resumed job with the same
-    workers asks for the same replications and finds the finished ones in ``store``.
+    The batches depend only on the workers and the results, so a resumed job with the same
+    workers asks for the same replications and finds the finished ones in the store.
     """
-    options: dict[str, Any] = {
-        "workers": workers,
-        "scheduler": scheduler,
-        "progress": progress,
-        "on_failure": on_failure,
-        "store": store,
-    }
-    done = execute(first, **options)
+    done = runner.execute(first)
     following = len(first)
     while precision is not None and not precision.reached(done) and len(done) < precision.max_reps:
-        size = min(max(workers, 2), precision.max_reps - len(done))
+        size = min(max(runner.options.workers, 2), precision.max_reps - len(done))
         more = [dataclasses.replace(first[0], replication=following + i) for i in range(size)]
         following += size
-        added = execute(more, **options)
+        added = runner.execute(more)
         if not added:  # every run of the batch failed: more of the same would not help
             break
         done += added
     return done
-
-
-def resolve_scenario(
-    scenario: Scenario | str | Path, overrides: Iterable[str] | Mapping[str, Any] | None
-) -> Scenario:
-    """A scenario object or file, with overrides applied and validated."""
-    if isinstance(scenario, Scenario):
-        return with_overrides(scenario, overrides) if overrides else scenario
-    return load_scenario(scenario, overrides)
 
 
 def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
@@ -381,9 +183,9 @@ def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
 
 def write_run(folder: Path, result: RunResult) -> None:
     """Write the tables of one run into ``folder``, each atomically."""
-    write_table(folder / "summary.csv", result.summary)
-    write_table(folder / "timeseries.csv", result.timeseries)
+    write_table(folder / files.SUMMARY, result.summary)
+    write_table(folder / files.TIMESERIES, result.timeseries)
     if result.events is not None:
-        write_table(folder / "events.csv", result.events)
+        write_table(folder / files.EVENTS, result.events)
     if result.contacts is not None:
-        write_table(folder / "contacts.parquet", result.contacts)
+        write_table(folder / files.CONTACTS, result.contacts)

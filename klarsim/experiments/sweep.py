@@ -6,29 +6,31 @@ of replication r, so neighbouring points differ by their parameters, not by thei
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 
-from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml, with_overrides
+from klarsim.config import Problem, Scenario, ScenarioError, with_overrides
 from klarsim.experiments.designs import Point, grid_points, lhs_points
-from klarsim.experiments.run import (
-    Failure,
-    OnFailure,
-    Progress,
-    Task,
-    finish,
-    recording,
+from klarsim.experiments.executors import ExecutorOptions, Runner
+from klarsim.experiments.job import (
+    Job,
+    Output,
+    Overrides,
+    perform,
+    replications,
     resolve_scenario,
+    seed_of,
 )
+from klarsim.experiments.tasks import Task
+from klarsim.metrics.columns import HEADLINE_KPIS
 from klarsim.metrics.confidence import t_interval
-from klarsim.metrics.tables import HEADLINE_KPIS, summary_table
-from klarsim.results.atomic import write_text
-from klarsim.results.writer import describe_job, output_folder, write_table
+from klarsim.metrics.tables import summary_table
+from klarsim.results import files
+from klarsim.results.writer import write_table
 from klarsim.sim.records import ReplicationResult
 
 
@@ -68,57 +70,62 @@ def sweep(
     points: Sequence[Point],
     reps: int | None = None,
     seed: int | None = None,
-    overrides: Iterable[str] | Mapping[str, Any] | None = None,
-    out: str | Path | None = None,
-    force: bool = False,
-    resume: bool = False,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
+    overrides: Overrides | None = None,
     kpis: Sequence[str] = HEADLINE_KPIS,
+    executor: ExecutorOptions | None = None,
+    out: Output = None,
 ) -> SweepResult:
     """Run the scenario at every point; every point is checked before the first run.
 
-    With ``out``, each finished run is saved there at once; ``resume`` reuses the runs a
-    previous, interrupted call with the same scenario, points, seed and replications left.
+    ``executor`` and ``out`` are as for ``run``: with a results folder, each finished run
+    is saved there at once, and a resumed sweep runs only the missing ones.
     """
     base = resolve_scenario(scenario, overrides)
-    variants = [_variant(base, index, point) for index, point in enumerate(points)]
-    count = reps if reps is not None else base.experiment.replications
-    run_seed = base.experiment.seed if seed is None else seed
-    tasks = [
-        Task(variant, replication, run_seed, point=index)
-        for index, variant in enumerate(variants)
-        for replication in range(count)
-    ]
-    options: dict[str, Any] = {"workers": workers, "scheduler": scheduler, "progress": progress}
-    if out is None:
-        return _result(base, points, finish(tasks, **options, on_failure=on_failure), kpis)
-    described = describe_job(
-        "sweep",
+    job = SweepJob(
         scenarios=[base],
-        seed=run_seed,
-        replications=count,
-        points=[dict(point) for point in points],
+        seed=seed_of(seed, base),
+        replications=replications(reps, base),
+        points=tuple(points),
+        variants=tuple(_variant(base, index, point) for index, point in enumerate(points)),
+        kpis=tuple(kpis),
     )
-    details = {
-        "scenario": base.name,
-        "points": len(points),
-        "seed": run_seed,
-        "seeding": "replication r at every point: streams seeded from (seed, r, stream name)",
-    }
-    failures: list[Failure] = []
-    with output_folder(
-        Path(out), job=described, details=details, force=force, resume=resume
-    ) as folder:
-        write_text(folder.path / "scenario.yaml", scenario_yaml(base))
-        failing = recording(failures, on_failure)
-        finished = finish(tasks, **options, on_failure=failing, store=folder.runs)
-        result = _result(base, points, finished, kpis)
-        _write(folder.path, result)
-        folder.complete(failed_runs=[dataclasses.asdict(failure) for failure in failures])
-    return result
+    return perform(job, executor, out)
+
+
+@dataclass(frozen=True)
+class SweepJob(Job[SweepResult]):
+    """The base scenario at every point, replication r of every point with the same seed."""
+
+    points: tuple[Point, ...] = ()
+    variants: tuple[Scenario, ...] = ()
+    """The base scenario with each point's values, validated before anything runs."""
+    kpis: tuple[str, ...] = HEADLINE_KPIS
+
+    kind: ClassVar[str] = "sweep"
+
+    def identity(self) -> dict[str, Any]:
+        return {"points": [dict(point) for point in self.points]}
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenarios[0].name,
+            "points": len(self.points),
+            "seed": self.seed,
+            "seeding": "replication r at every point: streams seeded from (seed, r, stream name)",
+        }
+
+    def execute(self, runner: Runner) -> SweepResult:
+        tasks = [
+            Task(variant, replication, self.seed, point=index)
+            for index, variant in enumerate(self.variants)
+            for replication in range(self.replications)
+        ]
+        return _result(self.scenarios[0], self.points, runner.finish(tasks), self.kpis)
+
+    def write(self, folder: Path, result: SweepResult) -> None:
+        write_table(folder / files.SWEEP, result.runs)
+        write_table(folder / files.SWEEP_PARQUET, result.runs)
+        write_table(folder / files.SWEEP_SUMMARY, result.summary)
 
 
 def _variant(base: Scenario, index: int, point: Point) -> Scenario:
@@ -165,10 +172,3 @@ def _per_point(runs: pd.DataFrame, points: pd.DataFrame, kpis: Sequence[str]) ->
             }
         rows.append(row)
     return points.merge(pd.DataFrame(rows), on="point")
-
-
-def _write(folder: Path, result: SweepResult) -> None:
-    """The sweep's tables, each written atomically."""
-    write_table(folder / "sweep.csv", result.runs)
-    write_table(folder / "sweep.parquet", result.runs)
-    write_table(folder / "sweep_summary.csv", result.summary)

@@ -179,7 +179,7 @@ def test_example_scenarios_run_as_they_are(tmp_path: Path, name: str) -> None:
 
 
 def test_failed_runs_are_listed_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from klarsim.experiments import run as experiment
+    from klarsim.experiments import tasks as experiment
 
     real = experiment.run_task
 

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 import klarsim
 from klarsim.cli import app
-from klarsim.experiments.run import Task, execute
+from klarsim.experiments.executors import ExecutorOptions, execute
+from klarsim.experiments.tasks import Task
 from tests.support import ROOT
 
 pytestmark = pytest.mark.unit
@@ -34,13 +35,16 @@ def test_serial_processes_and_dask_give_identical_rows(tasks: list[Task]) -> Non
     from dask.distributed import LocalCluster
 
     serial = fingerprints(execute(tasks))
-    assert fingerprints(execute(tasks, workers=2)) == serial
+    assert fingerprints(execute(tasks, ExecutorOptions(workers=2))) == serial
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         seen: list[int] = []
         on_cluster = execute(
-            tasks, scheduler=cluster.scheduler_address, progress=lambda d, _: seen.append(d)
+            tasks,
+            ExecutorOptions(
+                scheduler=cluster.scheduler_address, progress=lambda d, _: seen.append(d)
+            ),
         )
         assert fingerprints(on_cluster) == serial
         assert seen == [1, 2, 3, 4]

@@ -13,7 +13,9 @@ import pytest
 from scipy import stats
 
 import klarsim
-from klarsim.experiments.run import Task, execute, run_task
+from klarsim.experiments.executors import ExecutorOptions, execute
+from klarsim.experiments.job import OutputOptions
+from klarsim.experiments.tasks import Task, run_task
 from klarsim.metrics.confidence import t_interval
 from klarsim.metrics.tables import kpi_table
 from klarsim.results.writer import OutputError
@@ -73,8 +75,8 @@ def test_tasks_pickle_and_run_the_same_anywhere(short_scenario: klarsim.Scenario
 
 def test_serial_and_process_pool_give_identical_rows(short_scenario: klarsim.Scenario) -> None:
     tasks = [Task(short_scenario, replication, 4) for replication in range(3)]
-    serial = execute(tasks, workers=1)
-    parallel = execute(tasks, workers=2)
+    serial = execute(tasks, ExecutorOptions(workers=1))
+    parallel = execute(tasks, ExecutorOptions(workers=2))
     # repr: NaN == NaN only by identity, which pickling between processes does not keep.
     assert [repr(result.summary) for result in serial] == [repr(r.summary) for r in parallel]
     assert [repr(result.timeseries) for result in serial] == [repr(r.timeseries) for r in parallel]
@@ -82,7 +84,10 @@ def test_serial_and_process_pool_give_identical_rows(short_scenario: klarsim.Sce
 
 def test_progress_is_reported(short_scenario: klarsim.Scenario) -> None:
     seen: list[tuple[int, int]] = []
-    execute([Task(short_scenario, r, 1) for r in range(2)], progress=lambda *p: seen.append(p))
+    execute(
+        [Task(short_scenario, r, 1) for r in range(2)],
+        ExecutorOptions(progress=lambda *p: seen.append(p)),
+    )
     assert seen == [(1, 2), (2, 2)]
 
 
@@ -100,7 +105,7 @@ def test_run_returns_tables_and_writes_the_folder(tmp_path: Path) -> None:
 def test_a_failing_run_keeps_the_finished_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klarsim.experiments import run as experiment
+    from klarsim.experiments import tasks as experiment
 
     real = experiment.run_task
 
@@ -126,7 +131,7 @@ def test_an_existing_folder_is_replaced_only_with_force(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="already exists"):
         klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out)
     assert [path.name for path in out.iterdir()] == ["a.txt"]
-    klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out, force=True)
+    klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=OutputOptions(out, force=True))
     assert not (out / "a.txt").exists() and (out / "summary.csv").exists()
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
 
@@ -161,8 +166,8 @@ def test_precision_specs_are_checked(text: str, expected: str) -> None:
 def test_failed_runs_are_reported_and_the_others_go_on(
     short_scenario: klarsim.Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klarsim.experiments import run as experiment
-    from klarsim.experiments.run import Failure
+    from klarsim.experiments import tasks as experiment
+    from klarsim.experiments.tasks import Failure
 
     real = experiment.run_task
 
@@ -174,7 +179,7 @@ def test_failed_runs_are_reported_and_the_others_go_on(
     monkeypatch.setattr(experiment, "run_task", flaky)
     tasks = [Task(short_scenario, replication, 2) for replication in range(3)]
     failures: list[Failure] = []
-    results = execute(tasks, on_failure=failures.append)
+    results = execute(tasks, ExecutorOptions(on_failure=failures.append))
     assert [result.replication for result in results] == [0, 2]
     assert failures == [Failure("erlang-a-check", 1, "RuntimeError('model failure')")]
     with pytest.raises(RuntimeError, match="model failure"):

@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 import klarsim
 from klarsim.cli import app
-from klarsim.experiments import run as experiment
+from klarsim.experiments import tasks as experiment
 from klarsim.experiments.designs import grid_points
+from klarsim.experiments.job import OutputOptions
 from klarsim.experiments.run import Precision
 from klarsim.results.checkpoints import dumps, loads
 from klarsim.results.writer import OutputError
@@ -252,7 +253,7 @@ def test_resume_runs_only_missing_or_unusable_runs(
     written = (out / "summary.csv").read_bytes()
     simulated = count_runs(monkeypatch)
     with caplog.at_level(logging.WARNING):
-        again = klarsim.run(ERLANG_A, reps=4, overrides=SHORT, out=out, resume=True)
+        again = klarsim.run(ERLANG_A, reps=4, overrides=SHORT, out=OutputOptions(out, resume=True))
     assert simulated == [1, 2]
     assert "rep-0002.pkl: cannot be loaded" in caplog.text
     pd.testing.assert_frame_equal(again.summary, first.summary, check_exact=True)
@@ -272,12 +273,16 @@ def test_precision_runs_resume_to_the_same_replications(
         path.unlink()
     (out / "summary.csv").unlink()
     simulated = count_runs(monkeypatch)
-    again = klarsim.run(ERLANG_A, reps=3, precision=target, overrides=SHORT, out=out, resume=True)
+    again = klarsim.run(
+        ERLANG_A, reps=3, precision=target, overrides=SHORT, out=OutputOptions(out, resume=True)
+    )
     assert simulated == [count - 2, count - 1]
     pd.testing.assert_frame_equal(again.summary, first.summary, check_exact=True)
     strict = Precision("asa_min", half_width=0.01, max_reps=40)
     with pytest.raises(OutputError, match="precision"):
-        klarsim.run(ERLANG_A, reps=3, precision=strict, overrides=SHORT, out=out, resume=True)
+        klarsim.run(
+            ERLANG_A, reps=3, precision=strict, overrides=SHORT, out=OutputOptions(out, resume=True)
+        )
 
 
 def test_compare_resumes_from_its_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,6 +297,6 @@ def test_compare_resumes_from_its_runs(tmp_path: Path, monkeypatch: pytest.Monke
     ]
     run_files(out)[3].unlink()
     simulated = count_runs(monkeypatch)
-    again = klarsim.compare(scenarios, reps=2, out=out, resume=True)
+    again = klarsim.compare(scenarios, reps=2, out=OutputOptions(out, resume=True))
     assert simulated == [1]
     pd.testing.assert_frame_equal(again.comparison, first.comparison, check_exact=True)

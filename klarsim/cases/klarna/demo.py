@@ -11,7 +11,8 @@ from pathlib import Path
 
 from klarsim.config.bundled import bundled_scenarios
 from klarsim.experiments.compare import ComparisonResult, compare
-from klarsim.experiments.run import OnFailure, Progress
+from klarsim.experiments.executors import ExecutorOptions
+from klarsim.experiments.job import OutputOptions
 
 KLARNA_FILES = (
     "2023_human_centre.yaml",
@@ -41,30 +42,27 @@ class DemoResult:
 
 def run_demo(
     *,
-    out: str | Path = DEFAULT_FOLDER,
     reps: int | None = None,
     overrides: list[str] | None = None,
-    force: bool = False,
-    workers: int = 1,
-    progress: Progress | None = None,
-    on_failure: OnFailure | None = None,
+    executor: ExecutorOptions | None = None,
+    out: OutputOptions | None = None,
 ) -> DemoResult:
-    """Compare the Klarna scenarios under common random numbers, then plot and report."""
+    """Compare the Klarna scenarios under common random numbers, then plot and report.
+
+    The results go to ``out`` (default: a new ``klarsim-demo`` folder).
+    """
     # Imported here: plotting pulls in matplotlib, which the comparison does not need.
     from klarsim.plots.folder import write_plots  # noqa: PLC0415
     from klarsim.report import write_report  # noqa: PLC0415
 
-    folder = Path(out)
+    target = out if out is not None else OutputOptions(DEFAULT_FOLDER)
     comparison = compare(
         klarna_scenarios(),
         reps=reps,
         baseline=BASELINE,
         overrides=overrides,
-        out=folder,
-        force=force,
-        workers=workers,
-        progress=progress,
-        on_failure=on_failure,
+        executor=executor,
+        out=target,
     )
-    plots = write_plots(folder)
-    return DemoResult(comparison, folder, plots, write_report(folder))
+    plots = write_plots(target.path)
+    return DemoResult(comparison, target.path, plots, write_report(target.path))

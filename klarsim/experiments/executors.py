@@ -1,0 +1,165 @@
+"""Running tasks serially, on local processes or on a Dask cluster, with ``ExecutorOptions``.
+
+Results come back in task order whatever the executor. With a ``RunStore`` (a results
+folder's ``runs/``), finished tasks are loaded instead of run and every new result is saved
+as soon as it comes back, so an interrupted job keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing
+from dataclasses import dataclass
+
+from klarsim.experiments import tasks as task_module
+from klarsim.experiments.tasks import Failure, OnFailure, Task, recording
+from klarsim.results.checkpoints import RunStore
+from klarsim.sim.records import ReplicationResult
+
+Progress = Callable[[int, int], None]
+"""Called with (replications done, replications in all)."""
+
+
+@dataclass(frozen=True)
+class ExecutorOptions:
+    """Where and how a job's replications run, and who hears of its progress and failures.
+
+    ``scheduler`` is a Dask scheduler address, or ``local`` to start a ``LocalCluster`` of
+    ``workers`` processes on loopback; without it, ``workers`` local processes (1: serial).
+    A replication that raises stops the job, unless ``on_failure`` is given: then it is
+    reported there and left out, and the others go on.
+    """
+
+    workers: int = 1
+    scheduler: str | None = None
+    progress: Progress | None = None
+    on_failure: OnFailure | None = None
+
+    def recording(self, failures: list[Failure]) -> ExecutorOptions:
+        """The same options, also keeping each reported failure in ``failures``."""
+        return dataclasses.replace(self, on_failure=recording(failures, self.on_failure))
+
+
+SERIAL = ExecutorOptions()
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Runs a job's tasks with its executor options, through the results folder's store."""
+
+    options: ExecutorOptions = SERIAL
+    store: RunStore | None = None
+
+    def execute(self, tasks: Sequence[Task]) -> list[ReplicationResult]:
+        """The results of the tasks that finished, in task order."""
+        return execute(tasks, self.options, store=self.store)
+
+    def finish(self, tasks: Sequence[Task]) -> list[tuple[Task, ReplicationResult]]:
+        """Each task that finished with its result, in task order."""
+        return finish(tasks, self.options, store=self.store)
+
+
+def execute(
+    tasks: Sequence[Task], options: ExecutorOptions = SERIAL, *, store: RunStore | None = None
+) -> list[ReplicationResult]:
+    """Run tasks as ``options`` say; the results in task order (failed tasks left out)."""
+    return [result for _, result in finish(tasks, options, store=store)]
+
+
+def finish(
+    tasks: Sequence[Task], options: ExecutorOptions = SERIAL, *, store: RunStore | None = None
+) -> list[tuple[Task, ReplicationResult]]:
+    """Each finished task with its result, in task order, as ``execute`` runs them.
+
+    Tasks whose result is in ``store`` are loaded, not run; every other result is saved there
+    in this process as soon as it comes back, so an interrupted job keeps what it finished.
+    """
+    progress, on_failure = options.progress, options.on_failure
+    results = [store.load(task) if store is not None else None for task in tasks]
+    pending = [index for index, result in enumerate(results) if result is None]
+    done = len(tasks) - len(pending)
+    if progress is not None and done:
+        progress(done, len(tasks))
+    waiting = [tasks[index] for index in pending]
+    # closing: an error or Ctrl-C here stops the executor at once, not when garbage collected.
+    with closing(_results(waiting, options.workers, options.scheduler)) as outcomes:
+        for position, outcome in outcomes:
+            task = tasks[pending[position]]
+            if isinstance(outcome, BaseException):
+                if on_failure is None:
+                    raise outcome
+                error = repr(outcome)
+                on_failure(Failure(task.scenario.name, task.replication, error, task.point))
+            else:
+                if store is not None:
+                    store.save(task, outcome)
+                results[pending[position]] = outcome
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    return [
+        (task, result) for task, result in zip(tasks, results, strict=True) if result is not None
+    ]
+
+
+Outcome = ReplicationResult | Exception
+
+
+def _attempt(task: Task) -> Outcome:
+    """Run a task, returning its error instead of raising it (so the others go on)."""
+    try:
+        return task_module.run_task(task)
+    except Exception as error:
+        return error
+
+
+def _results(
+    tasks: Sequence[Task], workers: int, scheduler: str | None
+) -> Generator[tuple[int, Outcome]]:
+    if scheduler is not None:
+        yield from _dask_results(tasks, workers, scheduler)
+    elif workers <= 1 or len(tasks) <= 1:
+        yield from enumerate(map(_attempt, tasks))
+    else:
+        yield from _process_results(tasks, workers)
+
+
+def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+    """Results as each finishes; on an interrupt the queued tasks are cancelled, not run."""
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    try:
+        futures = {pool.submit(_attempt, task): index for index, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_results(
+    tasks: Sequence[Task], workers: int, scheduler: str
+) -> Iterator[tuple[int, Outcome]]:
+    # Imported here: dask is slow to import and only this executor needs it.
+    from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415
+
+    cluster = (
+        LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        if scheduler == "local"
+        else None
+    )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            futures = client.map(_attempt, list(tasks), pure=False)
+            index = {future.key: position for position, future in enumerate(futures)}
+            for future in as_completed(futures):
+                yield index[future.key], future.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
