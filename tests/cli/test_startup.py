@@ -1,0 +1,94 @@
+"""The command line starts light: ``--help`` loads no engine, pandas, scipy or plotting.
+
+Each check runs in a clean interpreter (a subprocess), since this one has imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+pytestmark = pytest.mark.cli
+
+HEAVY = ("pandas", "numpy", "scipy", "simpy", "matplotlib", "dask", "distributed", "pyarrow")
+ENGINE = ("klarsim.sim", "klarsim.model", "klarsim.kernel", "klarsim.experiments", "simpy")
+
+HELP = """
+import json, runpy, sys
+out = sys.argv[1]
+sys.argv = ["klarsim", "--help"]
+try:
+    runpy.run_module("klarsim", run_name="__main__", alter_sys=True)
+except SystemExit as stop:
+    assert stop.code in (None, 0), stop.code
+with open(out, "w") as file:
+    json.dump(sorted(sys.modules), file)
+"""
+
+
+def loaded(code: str, tmp_path: Path) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", code, str(out)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
+    )
+    return set(json.loads(out.read_text()))
+
+
+def among(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    """The packages of which any module is loaded."""
+    return [p for p in packages if any(m == p or m.startswith(f"{p}.") for m in modules)]
+
+
+def test_help_imports_no_heavy_library(tmp_path: Path) -> None:
+    modules = loaded(HELP, tmp_path)
+    assert "klarsim.cli" in modules
+    assert among(modules, HEAVY) == []
+    assert among(modules, ENGINE) == []
+
+
+def test_help_answers_quickly() -> None:
+    """Generous bound for a loaded shared machine; about 0.3 s on an idle one."""
+    fastest = 99.0
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "klarsim", "--help"],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=60,
+        )
+        fastest = min(fastest, time.perf_counter() - start)
+    assert fastest < 2.0
+
+
+def test_import_klarsim_is_lazy_and_complete(tmp_path: Path) -> None:
+    code = "import json, sys, klarsim\njson.dump(sorted(sys.modules), open(sys.argv[1], 'w'))"
+    modules = loaded(code, tmp_path)
+    assert among(modules, HEAVY) == [] and among(modules, ENGINE) == []
+    import klarsim
+
+    for name in klarsim.__all__:
+        assert getattr(klarsim, name) is not None, name
+    assert set(klarsim.__all__) <= set(dir(klarsim))
+    with pytest.raises(AttributeError):
+        _ = klarsim.no_such_name  # type: ignore[attr-defined]
+
+
+def test_plots_do_not_import_the_engine(tmp_path: Path) -> None:
+    code = "import json, sys, klarsim.plots\njson.dump(sorted(sys.modules), open(sys.argv[1], 'w'))"
+    modules = loaded(code, tmp_path)
+    assert "matplotlib" in modules
+    assert among(modules, ENGINE) == []
