@@ -17,14 +17,14 @@ import pandas as pd
 import pytest
 
 import klarsim
+from klarsim.results import files
+from tests.support import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 OUTPUTS = DOCS / "outputs.md"
 CALIBRATION = DOCS / "calibration.md"
-EXAMPLES = ROOT / "scenarios" / "examples"
 SHORT = [
     "experiment.horizon_days=2",
     "experiment.warmup_days=0.5",
@@ -126,6 +126,17 @@ def test_every_column_written_is_documented_and_every_documented_column_exists(
         assert not unused, f"{file}: documented patterns that match no column: {unused}"
     stale = sorted(set(documented) - set(tables))
     assert not stale, f"docs/outputs.md documents tables that are not written: {stale}"
+
+
+def test_every_table_a_results_folder_can_hold_has_a_section() -> None:
+    names = {
+        value
+        for name, value in vars(files).items()
+        if name.isupper() and isinstance(value, str) and value.endswith(TABLE_SUFFIXES)
+    }
+    assert len(names) >= 8
+    missing = sorted(names - set(documented_columns()))
+    assert not missing, f"tables of klarsim.results.files not in docs/outputs.md: {missing}"
 
 
 def slug(heading: str) -> str:
