@@ -18,11 +18,11 @@ RecontactCause = Literal["unresolved", "abandoned", "refused", "false_resolved"]
 
 
 class Csat(Frozen):
-    """CSAT of a finished contact, in [0, 1] (the formula is in the README).
+    """CSAT of a finished contact, in [0, 1] (the formula is in docs/model.md, CSAT).
 
     csat = clip((outcome score - empathy gap - wait penalty) x repeat factor ^ (contacts - 1)).
     Outcome scores and penalties are assumptions to sweep; the repeat factor follows
-    calibration.md (SQM: satisfaction falls about 15 % with each additional contact).
+    docs/calibration.md (SQM: satisfaction falls about 15 % with each additional contact).
     """
 
     resolved_by_ai: Probability = 0.80
@@ -55,7 +55,7 @@ class Churn(Frozen):
     """Yearly churn hazard: zero above ``threshold``, rising to ``max_per_year`` at trust 0.
 
     hazard(trust) = max_per_year x ((threshold - trust) / threshold) ^ shape below the
-    threshold. Assumption; PwC (calibration.md) says 17 % leave after one bad experience
+    threshold. Assumption; PwC (docs/calibration.md) says 17 % leave after one bad experience
     and 59 % after several, a guide for ``max_per_year``.
     """
 

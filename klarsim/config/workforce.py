@@ -3,7 +3,7 @@
 A pool is either ``kind: employee`` (the default: a headcount on a weekly roster, paid for
 staffed time, with attrition, a hiring pipeline and layoffs) or ``kind: gig`` (registered
 agents who come online in time blocks and are paid for engaged time). Defaults cite rows of
-calibration.md; values without a source are assumptions to sweep.
+docs/calibration.md; values without a source are assumptions to sweep.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class PoolBase(Frozen):
     concurrency_slowdown: NonNegativeFloat = 0.39
     """Each extra parallel chat slows all of an agent's chats by this share: with n chats each
     progresses at 1 / (1 + slowdown x (n - 1)). 0.39 gives 1.69x throughput at 3 chats
-    (patent US8064589B2 via calibration.md)."""
+    (patent US8064589B2 via docs/calibration.md)."""
     attrition_per_year: NonNegativeFloat = 0.0
     """Quit hazard per person per year (0.3: about 30 % of the headcount leaves in a year).
     Contact-centre attrition is 30-45 %/year (QATC, callcenterpower.com)."""

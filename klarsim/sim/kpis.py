@@ -1,6 +1,6 @@
 """Key performance indicators from accumulated sums; one definition for totals and intervals.
 
-Every column is defined in the README. Costs: the AI bills each conversation, each
+Every column is defined in docs/outputs.md. Costs: the AI bills each conversation, each
 resolution (false ones included) and a monthly platform fee; humans cost their loaded hourly
 rate for staffed time; churned customers' yearly revenue is lost from the day they leave.
 """

@@ -2,7 +2,7 @@
 
 Reads the tables of a comparison of the four Klarna scenarios (``klarsim demo`` writes one)
 and measures, for each published figure, the matching quantity in the scenarios, at full
-scale. Published figures are from ``calibration.md``; see ``scenarios/klarna/README.md``.
+scale. Published figures are from ``docs/calibration.md``; see ``scenarios/klarna/README.md``.
 """
 
 from __future__ import annotations
