@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from klarsim.experiments.run import Precision, RunResult, run
     from klarsim.experiments.sweep import SweepResult, design_points, sweep
     from klarsim.experiments.tasks import Failure
+    from klarsim.planning.staff import PlanOptions, StaffResult, staff
     from klarsim.sim.records import ReplicationResult
     from klarsim.sim.replication import simulate
 
@@ -28,17 +29,20 @@ _HOMES = {
     "ExecutorOptions": "klarsim.experiments.executors",
     "Failure": "klarsim.experiments.tasks",
     "OutputOptions": "klarsim.experiments.job",
+    "PlanOptions": "klarsim.planning.staff",
     "Precision": "klarsim.experiments.run",
     "ReplicationResult": "klarsim.sim.records",
     "RunResult": "klarsim.experiments.run",
     "Scenario": "klarsim.config",
     "ScenarioError": "klarsim.config",
+    "StaffResult": "klarsim.planning.staff",
     "SweepResult": "klarsim.experiments.sweep",
     "compare": "klarsim.experiments.compare",
     "design_points": "klarsim.experiments.sweep",
     "load_scenario": "klarsim.config",
     "run": "klarsim.experiments.run",
     "simulate": "klarsim.sim.replication",
+    "staff": "klarsim.planning.staff",
     "sweep": "klarsim.experiments.sweep",
     "with_overrides": "klarsim.config",
 }
@@ -49,11 +53,13 @@ __all__ = [
     "ExecutorOptions",
     "Failure",
     "OutputOptions",
+    "PlanOptions",
     "Precision",
     "ReplicationResult",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "StaffResult",
     "SweepResult",
     "__version__",
     "compare",
@@ -61,6 +67,7 @@ __all__ = [
     "load_scenario",
     "run",
     "simulate",
+    "staff",
     "sweep",
     "with_overrides",
 ]

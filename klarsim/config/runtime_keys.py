@@ -67,7 +67,11 @@ def _unmet(entry: RuntimeKey, parts: list[str], scenario: Scenario) -> str | Non
     pool = scenario.pools.get(parts[1])
     if pool is None:
         return f"unknown pool {parts[1]!r}; expected one of: {', '.join(scenario.pools)}"
-    wanted = {"employee": EmployeePool, "gig": GigPool}.get(entry.needs)
+    kinds: dict[str, type[EmployeePool] | type[GigPool]] = {
+        "employee": EmployeePool,
+        "gig": GigPool,
+    }
+    wanted = kinds.get(entry.needs)
     if wanted is not None and not isinstance(pool, wanted):
         return f"{'.'.join(parts)} needs a pool of kind {entry.needs}"
     return None

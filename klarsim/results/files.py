@@ -9,6 +9,7 @@ A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read 
 - ``summary.csv``, ``timeseries.csv``, ``events.csv``, ``contacts.parquet`` (run, compare);
 - ``comparison.csv`` (compare);
 - ``sweep.csv``, ``sweep.parquet``, ``sweep_summary.csv`` (sweep);
+- ``staffing.csv``, ``shifts.csv``, ``iterations.csv`` and the planned ``scenario.yaml`` (staff);
 - ``plots/`` and ``report.html``, written afterwards by ``klarsim plot`` and ``klarsim report``.
 
 Only names here: no imports, so every layer (writers, reader, plots, report, CLI) can use it.
@@ -34,6 +35,12 @@ COMPARISON = "comparison.csv"
 SWEEP = "sweep.csv"
 SWEEP_PARQUET = "sweep.parquet"
 SWEEP_SUMMARY = "sweep_summary.csv"
+STAFFING = "staffing.csv"
+"""A staffing plan: per planned pool and interval of the week, agents required and rostered."""
+SHIFTS = "shifts.csv"
+"""A staffing plan's shift starts: template, weekday, start hour and agents."""
+ITERATIONS = "iterations.csv"
+"""How a staffing plan converged: one row per iteration."""
 
 PLOTS = "plots"
 """The folder ``klarsim plot`` fills with PNG and SVG files."""
@@ -49,6 +56,7 @@ __all__ = [
     "COMPARISON",
     "CONTACTS",
     "EVENTS",
+    "ITERATIONS",
     "MANIFEST",
     "PLOTS",
     "REPORT",
@@ -57,6 +65,8 @@ __all__ = [
     "SCENARIO",
     "SCENARIOS",
     "SCENARIO_SUFFIX",
+    "SHIFTS",
+    "STAFFING",
     "SUMMARY",
     "SWEEP",
     "SWEEP_PARQUET",

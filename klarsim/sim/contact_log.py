@@ -13,6 +13,7 @@ from klarsim.sim.records import Columns
 COLUMNS = (
     "contact",
     "arrival_min",
+    "offered_min",
     "intent",
     "channel",
     "patience_min",
@@ -46,6 +47,7 @@ class ContactLog:
         values = (
             contact.identifier,
             contact.arrival_min,
+            contact.queued_min if contact.human else math.nan,
             self.intent_names[contact.intent],
             self.channels[contact.intent],
             patience if patience < math.inf else math.nan,

@@ -36,6 +36,8 @@ GIG = [
     "pools.gig={kind: gig, registered: 20, online_probability: 0.3, skills: [routine]}",
     "timeline=[{day: 1, action: hire, pool: gig, count: 2}]",
 ]
+STAFF = ["experiment.scale=0.05", "experiment.warmup_days=0.5"]
+"""A small centre for a one-iteration staffing plan."""
 SWEPT = "ai.share"
 TABLE_SUFFIXES = (".csv", ".parquet")
 PLACEHOLDER = re.compile(r"POOL|KEY|COLUMN|KPI")
@@ -84,8 +86,10 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     base = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT)
     points = klarsim.design_points(grid=[f"{SWEPT}=0.5,0.6"])
     klarsim.sweep(base, points=points, out=out / "sweep")
+    plan = klarsim.PlanOptions(["service_level=0.8"], days=2, max_iterations=1)
+    klarsim.staff(EXAMPLES / "human_only.yaml", plan, reps=1, overrides=STAFF, out=out / "staff")
     tables: dict[str, list[str]] = defaultdict(list)
-    for folder in ("run", "compare", "sweep"):
+    for folder in ("run", "compare", "sweep", "staff"):
         for path in sorted((out / folder).iterdir()):
             if path.suffix == ".csv":
                 tables[path.name] += list(pd.read_csv(path, nrows=0).columns)
@@ -113,6 +117,7 @@ def test_every_column_written_is_documented_and_every_documented_column_exists(
     values = {"POOL": pools, "KEY": {SWEPT}, "COLUMN": plain, "KPI": plain}
     assert set(tables) >= {"summary.csv", "timeseries.csv", "comparison.csv", "events.csv"}
     assert set(tables) >= {"contacts.parquet", "sweep.csv", "sweep.parquet", "sweep_summary.csv"}
+    assert set(tables) >= {"staffing.csv", "shifts.csv", "iterations.csv"}
     for file, columns in tables.items():
         assert file in documented, f"{file}: no section of docs/outputs.md names it"
         names = documented[file]

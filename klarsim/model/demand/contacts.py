@@ -90,6 +90,7 @@ class Contact:
         self.ai_result = NO_AI
         """AI outcome code, ``NO_AI`` if it never went to the AI, ``AI_BUSY`` while there."""
         self.queued_min = arrival_min
+        """When the contact last asked for a person (its wait counts from here)."""
         self.wait_min = 0.0
         self.service_min = math.nan
         # started_min and work_due_min are set only for chats served alongside others

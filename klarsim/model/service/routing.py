@@ -64,6 +64,7 @@ class Router:
     def offer(self, contact: Contact, priority: bool = False) -> None:
         """A contact asks for a human: serve it now if an agent can take it, else queue it."""
         contact.human = True
+        contact.queued_min = self.env._now  # asked for a person now (its wait counts from here)
         intent = contact.intent
         for pool in self.primary[intent]:
             free = pool.free
@@ -101,7 +102,6 @@ class Router:
 
     def _enqueue(self, contact: Contact, priority: bool) -> None:
         contact.state = QUEUED
-        contact.queued_min = self.env._now
         self.queues.add(contact, priority=priority)
         if contact.patience_min < math.inf:
             Callback(self.env, contact.patience_min, self._on_patience, contact)

@@ -1,0 +1,1 @@
+"""Staffing to a target: the iterative staffing algorithm, shift scheduling and capacity plans."""
