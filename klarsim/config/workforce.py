@@ -61,6 +61,68 @@ def _roster_form(value: Any) -> str:
     return "always" if isinstance(value, str) else "weekly"
 
 
+class ShiftTemplate(Frozen):
+    """A kind of shift ``klarsim staff`` may roster: its length, allowed starts, days and pay.
+
+    Shift scheduling chooses how many agents start each allowed shift, one number per start
+    time and day, to cover the required agents on duty at least cost. A template allows a
+    start at every hour of ``start_hours`` on every day of ``days`` (the day the shift starts;
+    a shift past midnight, or past Sunday midnight, runs on into the next day). Start times
+    and lengths must fall on the boundaries of ``experiment.interval_min``.
+    """
+
+    name: Name | None = None
+    """A label in the staffing outputs (absent: the length, e.g. ``8h``)."""
+    length_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+    """Rostered length, breaks included (breaks on the clock are part of ``shrinkage``)."""
+    start_hours: (
+        Annotated[list[Annotated[float, Field(ge=0, lt=24)]], Field(min_length=1)] | None
+    ) = None
+    """Allowed start times, hours after midnight (absent: every whole hour on an interval
+    boundary, so all 24 when ``interval_min`` divides an hour)."""
+    days: Annotated[list[Weekday], Field(min_length=1)] = Field(
+        default_factory=lambda: list(WEEKDAYS)
+    )
+    """Days on which the shift may start (default: every day)."""
+    paid_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
+    """Hours paid per shift (absent: ``length_hours``; less when a meal break is unpaid).
+    Only the staffing cost uses it: the simulation pays rostered time at ``cost_per_hour``."""
+    cost_factor: PositiveFloat = 1.0
+    """Multiplies the pool's ``cost_per_hour`` for this template: a night or weekend premium
+    (1.2), cheaper part-time contracts (0.9). Only the staffing cost uses it."""
+    max_share: Probability = 1.0
+    """At most this share of the pool's paid hours on this template: the usual cap on
+    part-time or split shifts (1: no cap)."""
+
+    @model_validator(mode="after")
+    def _paid_within_shift(self) -> ShiftTemplate:
+        if self.paid_hours is not None and self.paid_hours > self.length_hours:
+            raise ValueError(
+                f"expected paid_hours at most length_hours ({self.length_hours:g}), "
+                f"got {self.paid_hours:g}"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name, or the length (``8h``) for an unnamed template."""
+        return self.name if self.name is not None else f"{self.length_hours:g}h"
+
+    @property
+    def paid(self) -> float:
+        """Hours paid per shift."""
+        return self.length_hours if self.paid_hours is None else self.paid_hours
+
+
+def _default_shift_templates() -> list[ShiftTemplate]:
+    """Full-time 8 h shifts and part-time 4 h shifts (at most a quarter of the paid hours),
+    both starting on any whole hour of any day (assumption: a flexible centre)."""
+    return [
+        ShiftTemplate(name="full_time", length_hours=8.0),
+        ShiftTemplate(name="part_time", length_hours=4.0, max_share=0.25),
+    ]
+
+
 RosterSpec = Annotated[
     Annotated[Literal["always"], Tag("always")] | Annotated[Roster, Tag("weekly")],
     Discriminator(_roster_form),
@@ -132,6 +194,12 @@ class EmployeePool(PoolBase):
     hiring: Hiring = Field(default_factory=Hiring)
     severance_per_head: NonNegativeFloat = 0.0
     """Paid to each employee laid off (assumption)."""
+    shift_templates: Annotated[list[ShiftTemplate], Field(min_length=1)] = Field(
+        default_factory=_default_shift_templates
+    )
+    """Shifts ``klarsim staff`` may roster for this pool (the simulation follows ``roster``).
+    Default: full-time 8 h and part-time 4 h (at most 25 % of paid hours) starting on any
+    whole hour of any day."""
 
 
 class CallUp(Frozen):
