@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from klarsim.experiments.run import RunResult
     from klarsim.experiments.tasks import Failure
     from klarsim.metrics import analytic
+    from klarsim.planning.staff import StaffResult
 
 # Only typer, rich and klarsim's plain modules are imported here: each command imports what it
 # needs (the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
@@ -355,6 +356,76 @@ def sweep(
             run_sweep(base, points=points, reps=count, seed=seed, executor=executor, out=output)
     typer.echo(f"{len(points)} points x {count} replications written to {folder}")
     failures.exit_if_any()
+
+
+@app.command()
+def staff(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="KPI=VALUE to hold in every interval: service_level, abandonment_rate, "
+            "asa_min (repeat: all must hold)."
+        ),
+    ] = None,
+    pool: Annotated[
+        list[str] | None,
+        typer.Option(help="Employee pool to plan (repeat; default: every employee pool)."),
+    ] = None,
+    reps: Annotated[int | None, typer.Option(min=1, help="Replications per iteration.")] = None,
+    days: Annotated[
+        float, typer.Option(max=366, help="Days measured per planning run (at least 7).")
+    ] = 14.0,
+    max_iterations: Annotated[int, typer.Option(max=50, help="Most iterations.")] = 8,
+    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all runs.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default: results/staff-SCENARIO-NAME).")
+    ] = None,
+    set_: SetOption = None,
+    workers: WorkersOption = ALL_CORES,
+    scheduler: SchedulerOption = None,
+    force: ForceOption = False,
+    resume: ResumeOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Plan the agents each employee pool needs to meet the targets in every interval."""
+    from klarsim.config import load_scenario  # noqa: PLC0415
+    from klarsim.planning.staff import PlanOptions  # noqa: PLC0415
+    from klarsim.planning.staff import staff as plan_staff  # noqa: PLC0415
+    from klarsim.planning.targets import parse_targets  # noqa: PLC0415
+
+    flags = JobFlags(workers, scheduler, force, resume, quiet)
+    failures = FailureLog()
+    with _bad_input_exits():
+        targets = parse_targets(target or [])
+        resolved = load_scenario(scenario, _overrides(set_, None))
+        folder = out if out is not None else Path("results") / f"staff-{resolved.name}"
+        options = PlanOptions(targets, tuple(pool or ()), days, max_iterations)
+        with flags.options(folder, max_iterations, failures) as (executor, output):
+            result = plan_staff(
+                resolved, options, reps=reps, seed=seed, executor=executor, out=output
+            )
+    _print_staffing(result)
+    _write_staffing_plots(folder)
+    typer.echo(f"Plan written to {folder} (the planned scenario: {folder / files.SCENARIO})")
+    failures.exit_if_any()
+
+
+def _print_staffing(result: StaffResult) -> None:
+    """Per planned pool: peak agents, paid hours, FTE, cost, the worst interval's service."""
+    from klarsim.metrics.text import staffing_view  # noqa: PLC0415
+
+    state = "converged" if result.converged else "did NOT converge (raise --max-iterations)"
+    iterations = int(result.iterations["iteration"].max())
+    typer.echo(f"Staffing plan: {state} after {iterations} iteration(s)")
+    for line in staffing_view(result.pools, width=_width()):
+        typer.echo(line)
+
+
+def _write_staffing_plots(folder: Path) -> None:
+    from klarsim.plots.folder import write_staffing_plots  # noqa: PLC0415
+
+    write_staffing_plots(folder)
 
 
 @app.command()

@@ -85,6 +85,27 @@ def comparison_view(
     return lines
 
 
+STAFFING_ROWS = (
+    ("peak_required", "agents on duty at peak"),
+    ("paid_hours_per_week", "paid hours per week"),
+    ("fte", "full-time equivalents"),
+    ("headcount", "people (contract hours, peak)"),
+    ("cost_per_week", "cost per week"),
+    ("over_coverage", "over-coverage of the shifts"),
+    ("lp_gap", "gap to the LP bound"),
+    ("worst_service_level", "worst interval's service level"),
+)
+
+
+def staffing_view(pools: pd.DataFrame, width: int = 80) -> list[str]:
+    """Per planned pool, the plan's headline figures, one per line."""
+    lines: list[str] = []
+    for row in pools.to_dict("records"):
+        table = [[label, number(row[column])] for column, label in STAFFING_ROWS]
+        lines += ["", f"pool {row['pool']}", *_columns(table, width)]
+    return lines
+
+
 def _columns(rows: Sequence[Sequence[str]], width: int) -> list[str]:
     """Rows as left-aligned first and right-aligned further columns, indented; never cut.
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from klarsim.config import Scenario
+from klarsim.config import Problem, Scenario, ScenarioError
 from klarsim.config.scale import scaled
 from klarsim.config.workforce import EmployeePool
 from klarsim.experiments.executors import ExecutorOptions, Runner
@@ -43,6 +43,7 @@ from klarsim.planning.tables import iterations_table, shifts_table, staffing_tab
 from klarsim.planning.targets import Target, parse_targets
 from klarsim.results import files
 from klarsim.results.writer import write_scenario, write_table
+from klarsim.units import DAYS_PER_WEEK
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,15 @@ class PlanOptions:
     days: float = 14.0
     max_iterations: int = 8
     contract_hours_per_week: float = 40.0
+
+    def check(self) -> None:
+        """Refuse settings that cannot give a plan: fewer days than a week, no iteration."""
+        if not self.days >= DAYS_PER_WEEK:
+            message = f"a plan measures a whole week: expected at least 7, got {self.days:g}"
+            raise ScenarioError([Problem("--days", "days", message)])
+        if self.max_iterations < 1:
+            message = f"expected at least one iteration, got {self.max_iterations}"
+            raise ScenarioError([Problem("--max-iterations", "max_iterations", message)])
 
     def parsed_targets(self) -> tuple[Target, ...]:
         """The targets, read and checked."""
@@ -87,10 +97,12 @@ def staff(
     out: Output = None,
 ) -> StaffResult:
     """Plan the staff each employee pool needs to meet the targets in every interval."""
-    resolved = resolve_scenario(scenario, overrides)
+    plan_options.check()
     targets = plan_options.parsed_targets()
+    resolved = resolve_scenario(scenario, overrides)
     pools = planned_pools(resolved, plan_options.pools)
-    intervals_per_week(resolved)
+    for pool in pools:  # shift templates off the interval grid: refused before anything runs
+        _schedule(resolved, pool, [0] * intervals_per_week(resolved))
     job = StaffJob(
         scenarios=[resolved],
         seed=seed_of(seed, resolved),
@@ -171,6 +183,7 @@ class StaffJob(Job[StaffResult]):
 
 
 def _schedule(base: Scenario, pool: str, required: Sequence[int]) -> ShiftSchedule:
+    """The least-cost shifts covering ``required`` agents on duty per interval."""
     spec = base.pools[pool]
     assert isinstance(spec, EmployeePool), "planned pools are employee pools"
     return schedule_shifts(
@@ -191,9 +204,11 @@ def planned_scenario(
     data = scaled(scenario).model_dump(mode="json")
     data["experiment"]["scale"] = 1.0
     for pool, schedule in schedules.items():
+        people = schedule.headcount(contract_hours)
+        roster = schedule.roster().model_dump(mode="json", exclude_none=True)
         data["pools"][pool].update(
-            roster=schedule.roster().model_dump(mode="json", exclude_none=True),
-            headcount=schedule.headcount(contract_hours),
+            roster=roster if people > 0 else "always",  # nobody needed: an empty pool
+            headcount=people,
             target_headcount=None,
         )
     return Scenario.model_validate(data)

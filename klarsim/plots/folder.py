@@ -6,13 +6,16 @@ the same figures.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from klarsim import plots
+from klarsim.plots.staffing import staffing_plots
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
@@ -48,6 +51,8 @@ def write_plots(
     results_dir: Path, *, formats: Sequence[str] = FORMATS, dpi: int = PNG_DPI
 ) -> list[Path]:
     """Draw every plot that fits ``results_dir`` into ``results_dir/plots``; return the files."""
+    if (results_dir / files.STAFFING).is_file():
+        return write_staffing_plots(results_dir, formats=formats, dpi=dpi)
     folder = read_folder(results_dir)
     target = results_dir / files.PLOTS
     target.mkdir(exist_ok=True)
@@ -62,6 +67,36 @@ def write_plots(
             plot.figure.set_layout_engine("none")  # keep the layout found, don't redo it
             written.append(path)
     return written
+
+
+def write_staffing_plots(
+    results_dir: Path, *, formats: Sequence[str] = FORMATS, dpi: int = PNG_DPI
+) -> list[Path]:
+    """The plots of a staffing plan (``klarsim staff``) into ``results_dir/plots``."""
+    staffing = pd.read_csv(results_dir / files.STAFFING)
+    target = results_dir / files.PLOTS
+    target.mkdir(exist_ok=True)
+    written = []
+    for name, figure in staffing_plots(staffing, _service_target(results_dir)).items():
+        for extension in formats:
+            path = target / f"{name}.{extension}"
+            figure.savefig(path, dpi=dpi, metadata=_metadata(extension))
+            written.append(path)
+    return written
+
+
+def _service_target(results_dir: Path) -> float | None:
+    """The service-level target of a staffing plan, from its manifest (None if it has none)."""
+    try:
+        manifest = json.loads((results_dir / files.MANIFEST).read_text(encoding="utf-8"))
+        targets = manifest["job"]["targets"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for target in targets:
+        kpi, _, value = str(target).partition("=")
+        if kpi == "service_level":
+            return float(value)
+    return None
 
 
 def _metadata(extension: str) -> dict[str, str | None]:

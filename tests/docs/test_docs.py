@@ -86,7 +86,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     base = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT)
     points = klarsim.design_points(grid=[f"{SWEPT}=0.5,0.6"])
     klarsim.sweep(base, points=points, out=out / "sweep")
-    plan = klarsim.PlanOptions(["service_level=0.8"], days=2, max_iterations=1)
+    plan = klarsim.PlanOptions(["service_level=0.8"], days=7, max_iterations=1)
     klarsim.staff(EXAMPLES / "human_only.yaml", plan, reps=1, overrides=STAFF, out=out / "staff")
     tables: dict[str, list[str]] = defaultdict(list)
     for folder in ("run", "compare", "sweep", "staff"):
