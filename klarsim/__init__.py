@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from klarsim.experiments.run import Precision, RunResult, run
     from klarsim.experiments.sweep import SweepResult, design_points, sweep
     from klarsim.experiments.tasks import Failure
+    from klarsim.planning.capacity import CapacityResult, capacity
     from klarsim.planning.staff import PlanOptions, StaffResult, staff
     from klarsim.sim.records import ReplicationResult
     from klarsim.sim.replication import simulate
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES = {
+    "CapacityResult": "klarsim.planning.capacity",
     "ComparisonResult": "klarsim.experiments.compare",
     "ExecutorOptions": "klarsim.experiments.executors",
     "Failure": "klarsim.experiments.tasks",
@@ -37,6 +39,7 @@ _HOMES = {
     "ScenarioError": "klarsim.config",
     "StaffResult": "klarsim.planning.staff",
     "SweepResult": "klarsim.experiments.sweep",
+    "capacity": "klarsim.planning.capacity",
     "compare": "klarsim.experiments.compare",
     "design_points": "klarsim.experiments.sweep",
     "load_scenario": "klarsim.config",
@@ -49,6 +52,7 @@ _HOMES = {
 """Where each public name lives; imported from there on first use."""
 
 __all__ = [
+    "CapacityResult",
     "ComparisonResult",
     "ExecutorOptions",
     "Failure",
@@ -62,6 +66,7 @@ __all__ = [
     "StaffResult",
     "SweepResult",
     "__version__",
+    "capacity",
     "compare",
     "design_points",
     "load_scenario",

@@ -10,6 +10,7 @@ A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read 
 - ``comparison.csv`` (compare);
 - ``sweep.csv``, ``sweep.parquet``, ``sweep_summary.csv`` (sweep);
 - ``staffing.csv``, ``shifts.csv``, ``iterations.csv`` and the planned ``scenario.yaml`` (staff);
+- ``capacity.csv`` (staff by month);
 - ``plots/`` and ``report.html``, written afterwards by ``klarsim plot`` and ``klarsim report``.
 
 Only names here: no imports, so every layer (writers, reader, plots, report, CLI) can use it.
@@ -41,6 +42,8 @@ SHIFTS = "shifts.csv"
 """A staffing plan's shift starts: template, weekday, start hour and agents."""
 ITERATIONS = "iterations.csv"
 """How a staffing plan converged: one row per iteration."""
+CAPACITY = "capacity.csv"
+"""A capacity plan: per month and planned pool, required FTE beside the scenario's headcount."""
 
 PLOTS = "plots"
 """The folder ``klarsim plot`` fills with PNG and SVG files."""
@@ -53,6 +56,7 @@ def scenario_file(name: str) -> str:
 
 
 __all__ = [
+    "CAPACITY",
     "COMPARISON",
     "CONTACTS",
     "EVENTS",

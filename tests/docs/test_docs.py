@@ -38,6 +38,8 @@ GIG = [
 ]
 STAFF = ["experiment.scale=0.05", "experiment.warmup_days=0.5"]
 """A small centre for a one-iteration staffing plan."""
+CAPACITY = [*STAFF, "experiment.horizon_days=10"]
+"""The same centre over one month (10 days): a one-month capacity plan."""
 SWEPT = "ai.share"
 TABLE_SUFFIXES = (".csv", ".parquet")
 PLACEHOLDER = re.compile(r"POOL|KEY|COLUMN|KPI")
@@ -88,8 +90,10 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     klarsim.sweep(base, points=points, out=out / "sweep")
     plan = klarsim.PlanOptions(["service_level=0.8"], days=7, max_iterations=1)
     klarsim.staff(EXAMPLES / "human_only.yaml", plan, reps=1, overrides=STAFF, out=out / "staff")
+    human = EXAMPLES / "human_only.yaml"
+    klarsim.capacity(human, plan, reps=1, overrides=CAPACITY, out=out / "capacity")
     tables: dict[str, list[str]] = defaultdict(list)
-    for folder in ("run", "compare", "sweep", "staff"):
+    for folder in ("run", "compare", "sweep", "staff", "capacity"):
         for path in sorted((out / folder).iterdir()):
             if path.suffix == ".csv":
                 tables[path.name] += list(pd.read_csv(path, nrows=0).columns)
@@ -117,7 +121,7 @@ def test_every_column_written_is_documented_and_every_documented_column_exists(
     values = {"POOL": pools, "KEY": {SWEPT}, "COLUMN": plain, "KPI": plain}
     assert set(tables) >= {"summary.csv", "timeseries.csv", "comparison.csv", "events.csv"}
     assert set(tables) >= {"contacts.parquet", "sweep.csv", "sweep.parquet", "sweep_summary.csv"}
-    assert set(tables) >= {"staffing.csv", "shifts.csv", "iterations.csv"}
+    assert set(tables) >= {"staffing.csv", "shifts.csv", "iterations.csv", "capacity.csv"}
     for file, columns in tables.items():
         assert file in documented, f"{file}: no section of docs/outputs.md names it"
         names = documented[file]
