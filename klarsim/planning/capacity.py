@@ -35,10 +35,10 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from klarsim.config import Scenario
+from klarsim.config import Problem, Scenario, ScenarioError
 from klarsim.config.overrides import apply_overrides
 from klarsim.config.timeline import AiUpdate, Hire, Ramp, SetAt, TimelineAction
-from klarsim.config.workforce import GigPool
+from klarsim.config.workforce import EmployeePool, GigPool
 from klarsim.experiments.executors import ExecutorOptions, Runner
 from klarsim.experiments.job import (
     Job,
@@ -58,6 +58,7 @@ from klarsim.planning.scenarios import (
     planning_base,
     settling_days,
 )
+from klarsim.planning.shifts import schedule_shifts
 from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult
 from klarsim.planning.targets import Target
 from klarsim.results import files
@@ -129,10 +130,13 @@ def capacity(
 ) -> CapacityResult:
     """Plan each month of the horizon under the conditions then in force (see the module)."""
     plan_options.check()
+    if plan_options.max_iterations >= POINTS_PER_MONTH:
+        message = f"a monthly plan allows at most {POINTS_PER_MONTH - 1} iterations"
+        raise ScenarioError([Problem("--max-iterations", "max_iterations", message)])
     targets = plan_options.parsed_targets()
     resolved = resolve_scenario(scenario, overrides)
     pools = planned_pools(resolved, plan_options.pools)
-    intervals_per_week(resolved)
+    _check_shifts(resolved, pools)
     job = CapacityJob(
         scenarios=[resolved],
         seed=seed_of(seed, resolved),
@@ -142,6 +146,23 @@ def capacity(
         pools=pools,
     )
     return perform(job, executor, out)
+
+
+def _check_shifts(scenario: Scenario, pools: Sequence[str]) -> None:
+    """Refuse, before anything runs, an interval that does not divide the day and shift
+    templates off the interval grid (scheduling an empty requirement checks both)."""
+    nobody = [0] * intervals_per_week(scenario)
+    for name in pools:
+        pool = scenario.pools[name]
+        assert isinstance(pool, EmployeePool), "planned pools are employee pools"
+        schedule_shifts(
+            nobody,
+            interval_min=scenario.experiment.interval_min,
+            templates=pool.shift_templates,
+            shrinkage=pool.shrinkage,
+            cost_per_hour=pool.cost_per_hour,
+            pool=name,
+        )
 
 
 def months(scenario: Scenario) -> tuple[Month, ...]:
@@ -297,18 +318,18 @@ class CapacityJob(Job[CapacityResult]):
 
     def execute(self, runner: Runner) -> CapacityResult:
         scenario = self.scenarios[0]
-        quiet = Runner(dataclasses.replace(runner.options, progress=None), runner.store)
-        headcounts = monthly_headcount(self._headcount_runs(quiet), months(scenario), self.pools)
-        plans: dict[str, StaffResult] = {}
-        planned: dict[str, StaffResult] = {}
         spans = months(scenario)
+        quiet = Runner(dataclasses.replace(runner.options, progress=None), runner.store)
+        headcounts = monthly_headcount(self._headcount_runs(quiet), spans, self.pools)
+        plans: dict[str, StaffResult] = {}
+        by_conditions: dict[str, StaffResult] = {}
         for month in spans:
             conditions = conditions_at(scenario, month.middle_day)
             key = conditions.model_dump_json()
-            if key not in planned:
-                planned[key] = self._plan(conditions, month, quiet)
-            plans[month.label] = planned[key]
-            if runner.options.progress is not None:
+            if key not in by_conditions:  # the first month of these conditions plans them
+                by_conditions[key] = self._plan(conditions, month, quiet)
+            plans[month.label] = by_conditions[key]
+            if runner.options.progress is not None:  # told (months done, months)
                 runner.options.progress(month.index + 1, len(spans))
         table = capacity_table(spans, plans, headcounts)
         return CapacityResult(scenario=scenario, capacity=table, plans=plans)

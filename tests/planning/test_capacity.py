@@ -167,3 +167,15 @@ def test_two_months_end_to_end_write_the_capacity_table(tmp_path: Path) -> None:
     assert list(written.columns) == list(CAPACITY_COLUMNS)
     runs = sorted(p.parent.name for p in (tmp_path / "capacity" / files.RUNS).rglob("*.pkl"))
     assert "point-0000" in runs and "point-0100" in runs  # each month keeps its own checkpoints
+
+
+def test_bad_options_and_off_grid_shifts_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    base = timeline_centre([], experiment={"horizon_days": 120, "interval_min": 120})
+    too_many = klarsim.PlanOptions(["service_level=0.8"], days=7, max_iterations=100)
+    with pytest.raises(klarsim.ScenarioError, match="iterations"):
+        klarsim.capacity(base, too_many, out=tmp_path / "many")
+    odd = {"pools.staff.shift_templates": [{"length_hours": 8, "start_hours": [1]}]}
+    plan = klarsim.PlanOptions(["service_level=0.8"], days=7)
+    with pytest.raises(klarsim.ScenarioError, match="shift_templates"):
+        klarsim.capacity(base, plan, overrides=odd, out=tmp_path / "odd")
+    assert not list(tmp_path.iterdir())
