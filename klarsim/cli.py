@@ -22,12 +22,14 @@ from rich.console import Console
 from klarsim.results import files
 
 if TYPE_CHECKING:
+    from klarsim.config import Scenario
     from klarsim.experiments.compare import ComparisonResult
     from klarsim.experiments.executors import ExecutorOptions
     from klarsim.experiments.job import OutputOptions
     from klarsim.experiments.run import RunResult
     from klarsim.experiments.tasks import Failure
     from klarsim.metrics import analytic
+    from klarsim.planning.capacity import CapacityResult
     from klarsim.planning.staff import StaffResult
 
 # Only typer, rich and klarsim's plain modules are imported here: each command imports what it
@@ -377,6 +379,9 @@ def staff(
         float, typer.Option(max=366, help="Days measured per planning run (at least 7).")
     ] = 14.0,
     max_iterations: Annotated[int, typer.Option(max=50, help="Most iterations.")] = 8,
+    by: Annotated[
+        str, typer.Option(help="'week': one weekly plan; 'month': a plan for every month.")
+    ] = "week",
     seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all runs.")] = None,
     out: Annotated[
         Path | None, typer.Option(help="Results folder (default: results/staff-SCENARIO-NAME).")
@@ -388,12 +393,16 @@ def staff(
     resume: ResumeOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Plan the agents each employee pool needs to meet the targets in every interval."""
+    """Plan the agents each employee pool needs to meet the targets in every interval
+    (``--by month``: under each month's conditions, beside the scenario's own headcount)."""
     from klarsim.config import load_scenario  # noqa: PLC0415
+    from klarsim.planning.capacity import capacity  # noqa: PLC0415
     from klarsim.planning.staff import PlanOptions  # noqa: PLC0415
     from klarsim.planning.staff import staff as plan_staff  # noqa: PLC0415
     from klarsim.planning.targets import parse_targets  # noqa: PLC0415
 
+    if by not in {"week", "month"}:
+        _fail(f"error: --by: expected 'week' or 'month', got {by!r}")
     flags = JobFlags(workers, scheduler, force, resume, quiet)
     failures = FailureLog()
     with _bad_input_exits():
@@ -401,14 +410,36 @@ def staff(
         resolved = load_scenario(scenario, _overrides(set_, None))
         folder = out if out is not None else Path("results") / f"staff-{resolved.name}"
         options = PlanOptions(targets, tuple(pool or ()), days, max_iterations)
-        with flags.options(folder, max_iterations, failures) as (executor, output):
-            result = plan_staff(
-                resolved, options, reps=reps, seed=seed, executor=executor, out=output
-            )
-    _print_staffing(result)
-    _write_staffing_plots(folder)
-    typer.echo(f"Plan written to {folder} (the planned scenario: {folder / files.SCENARIO})")
+        steps = len(_months(resolved)) if by == "month" else max_iterations
+        with flags.options(folder, steps, failures) as (executor, output):
+            plan = capacity if by == "month" else plan_staff
+            result = plan(resolved, options, reps=reps, seed=seed, executor=executor, out=output)
+    _print_plan(result)
+    _write_plots(folder)
     failures.exit_if_any()
+
+
+def _months(scenario: Scenario) -> tuple[object, ...]:
+    from klarsim.planning.capacity import months  # noqa: PLC0415
+
+    return months(scenario)
+
+
+def _print_plan(result: StaffResult | CapacityResult) -> None:
+    """A weekly plan's summary per pool, or the capacity plan month by month."""
+    from klarsim.planning.staff import StaffResult  # noqa: PLC0415
+
+    if isinstance(result, StaffResult):
+        _print_staffing(result)
+        typer.echo(f"\nThe planned scenario, ready to run: {files.SCENARIO} in the folder")
+        return
+    from klarsim.metrics.text import capacity_view  # noqa: PLC0415
+
+    for line in capacity_view(result.capacity, width=_width()):
+        typer.echo(line)
+    if not result.converged:
+        unsettled = sorted(set(result.capacity.loc[~result.capacity["converged"], "month"]))
+        typer.echo(f"warning: the plans of {', '.join(map(str, unsettled))} did not converge")
 
 
 def _print_staffing(result: StaffResult) -> None:
@@ -422,10 +453,12 @@ def _print_staffing(result: StaffResult) -> None:
         typer.echo(line)
 
 
-def _write_staffing_plots(folder: Path) -> None:
-    from klarsim.plots.folder import write_staffing_plots  # noqa: PLC0415
+def _write_plots(folder: Path) -> None:
+    from klarsim.plots.folder import write_plots  # noqa: PLC0415
 
-    write_staffing_plots(folder)
+    for path in write_plots(folder, formats=("png",)):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"Plan written to {folder}")
 
 
 @app.command()

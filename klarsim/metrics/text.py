@@ -106,6 +106,24 @@ def staffing_view(pools: pd.DataFrame, width: int = 80) -> list[str]:
     return lines
 
 
+def capacity_view(capacity: pd.DataFrame, width: int = 80) -> list[str]:
+    """Month by month and pool: required FTE beside the scenario's headcount, service, cost."""
+    header = ["month", "pool", "required FTE", "headcount", "service level", "cost"]
+    rows = [
+        [
+            str(row["month"]),
+            str(row["pool"]),
+            number(row["required_fte"]),
+            number(row["headcount"]),
+            number(row["service_level"]),
+            number(row["cost"]),
+        ]
+        for row in capacity.to_dict("records")
+    ]
+    title = "Capacity plan: agents needed each month at the targets, and the scenario's own"
+    return [title, *_columns([header, *rows], width)]
+
+
 def _columns(rows: Sequence[Sequence[str]], width: int) -> list[str]:
     """Rows as left-aligned first and right-aligned further columns, indented; never cut.
 

@@ -38,7 +38,7 @@ import pandas as pd
 from klarsim.config import Problem, Scenario, ScenarioError
 from klarsim.config.overrides import apply_overrides
 from klarsim.config.timeline import AiUpdate, Hire, Ramp, SetAt, TimelineAction
-from klarsim.config.workforce import EmployeePool, GigPool
+from klarsim.config.workforce import GigPool
 from klarsim.experiments.executors import ExecutorOptions, Runner
 from klarsim.experiments.job import (
     Job,
@@ -51,15 +51,10 @@ from klarsim.experiments.job import (
 )
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.tables import timeseries_table
-from klarsim.planning.iterative import Settings, plan
 from klarsim.planning.scenarios import (
-    intervals_per_week,
     planned_pools,
-    planning_base,
-    settling_days,
 )
-from klarsim.planning.shifts import schedule_shifts
-from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult
+from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult, check_shift_templates
 from klarsim.planning.targets import Target
 from klarsim.results import files
 from klarsim.results.writer import write_table
@@ -136,7 +131,7 @@ def capacity(
     targets = plan_options.parsed_targets()
     resolved = resolve_scenario(scenario, overrides)
     pools = planned_pools(resolved, plan_options.pools)
-    _check_shifts(resolved, pools)
+    check_shift_templates(resolved, pools)
     job = CapacityJob(
         scenarios=[resolved],
         seed=seed_of(seed, resolved),
@@ -146,23 +141,6 @@ def capacity(
         pools=pools,
     )
     return perform(job, executor, out)
-
-
-def _check_shifts(scenario: Scenario, pools: Sequence[str]) -> None:
-    """Refuse, before anything runs, an interval that does not divide the day and shift
-    templates off the interval grid (scheduling an empty requirement checks both)."""
-    nobody = [0] * intervals_per_week(scenario)
-    for name in pools:
-        pool = scenario.pools[name]
-        assert isinstance(pool, EmployeePool), "planned pools are employee pools"
-        schedule_shifts(
-            nobody,
-            interval_min=scenario.experiment.interval_min,
-            templates=pool.shift_templates,
-            shrinkage=pool.shrinkage,
-            cost_per_hour=pool.cost_per_hour,
-            pool=name,
-        )
 
 
 def months(scenario: Scenario) -> tuple[Month, ...]:
@@ -319,7 +297,9 @@ class CapacityJob(Job[CapacityResult]):
     def execute(self, runner: Runner) -> CapacityResult:
         scenario = self.scenarios[0]
         spans = months(scenario)
-        quiet = Runner(dataclasses.replace(runner.options, progress=None), runner.store)
+        quiet = dataclasses.replace(
+            runner, options=dataclasses.replace(runner.options, progress=None)
+        )
         headcounts = monthly_headcount(self._headcount_runs(quiet), spans, self.pools)
         plans: dict[str, StaffResult] = {}
         by_conditions: dict[str, StaffResult] = {}
@@ -367,17 +347,8 @@ class MonthPlan(StaffJob):
     first_point: int = 0
 
     def execute(self, runner: Runner) -> StaffResult:
-        scenario = self.scenarios[0]
-        base = planning_base(scenario, days=self.options.days, planned=self.pools)
-        settings = Settings(
-            self.targets,
-            self.replications,
-            self.seed,
-            self.options.max_iterations,
-            settling_days(scenario),
-        )
         shifted = PointRunner(runner.options, runner.store, first_point=self.first_point)
-        return self._result(base, plan(base, self.pools, settings, shifted))
+        return super().execute(shifted)
 
 
 @dataclass(frozen=True)

@@ -97,11 +97,13 @@ def stationary(load: float, agents: int, service: Service) -> np.ndarray | None:
     if theta == 0 and rate >= slots * service.rate_per_min:
         return None
     probabilities = [1.0]
+    total = 1.0
     state = 0
-    while state <= slots or probabilities[-1] >= TAIL * sum(probabilities):
+    while state <= slots or probabilities[-1] >= TAIL * total:
         state += 1
         serving = min(state, slots) * service.rate_per_min
         probabilities.append(probabilities[-1] * rate / (serving + max(state - slots, 0) * theta))
+        total += probabilities[-1]
     law: np.ndarray = np.asarray(probabilities)
     normalised: np.ndarray = law / law.sum()
     return normalised

@@ -101,8 +101,7 @@ def staff(
     targets = plan_options.parsed_targets()
     resolved = resolve_scenario(scenario, overrides)
     pools = planned_pools(resolved, plan_options.pools)
-    for pool in pools:  # shift templates off the interval grid: refused before anything runs
-        _schedule(resolved, pool, [0] * intervals_per_week(resolved))
+    check_shift_templates(resolved, pools)
     job = StaffJob(
         scenarios=[resolved],
         seed=seed_of(seed, resolved),
@@ -145,7 +144,9 @@ class StaffJob(Job[StaffResult]):
             self.options.max_iterations,
             settling_days(scenario),
         )
-        quiet = Runner(dataclasses.replace(runner.options, progress=None), runner.store)
+        quiet = dataclasses.replace(
+            runner, options=dataclasses.replace(runner.options, progress=None)
+        )
         history = plan(base, self.pools, settings, quiet, runner.options.progress)
         return self._result(base, history)
 
@@ -180,6 +181,14 @@ class StaffJob(Job[StaffResult]):
             "converged": result.converged,
             "iterations": int(result.iterations["iteration"].max()),
         }
+
+
+def check_shift_templates(scenario: Scenario, pools: Sequence[str]) -> None:
+    """Refuse, before anything runs, an interval that does not divide the day and shift
+    templates off the interval grid (scheduling an empty requirement checks both)."""
+    nobody = [0] * intervals_per_week(scenario)
+    for pool in pools:
+        _schedule(scenario, pool, nobody)
 
 
 def _schedule(base: Scenario, pool: str, required: Sequence[int]) -> ShiftSchedule:

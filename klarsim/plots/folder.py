@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from klarsim import plots
+from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.staffing import staffing_plots
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
@@ -53,6 +54,9 @@ def write_plots(
     """Draw every plot that fits ``results_dir`` into ``results_dir/plots``; return the files."""
     if (results_dir / files.STAFFING).is_file():
         return write_staffing_plots(results_dir, formats=formats, dpi=dpi)
+    if (results_dir / files.CAPACITY).is_file():
+        figures = {"capacity": capacity_figure(pd.read_csv(results_dir / files.CAPACITY))}
+        return _save(figures, results_dir, formats, dpi)
     folder = read_folder(results_dir)
     target = results_dir / files.PLOTS
     target.mkdir(exist_ok=True)
@@ -74,10 +78,18 @@ def write_staffing_plots(
 ) -> list[Path]:
     """The plots of a staffing plan (``klarsim staff``) into ``results_dir/plots``."""
     staffing = pd.read_csv(results_dir / files.STAFFING)
+    figures = staffing_plots(staffing, _service_target(results_dir))
+    return _save(figures, results_dir, formats, dpi)
+
+
+def _save(
+    figures: dict[str, Figure], results_dir: Path, formats: Sequence[str], dpi: int
+) -> list[Path]:
+    """Save figures by file stem into ``results_dir/plots`` in every format."""
     target = results_dir / files.PLOTS
     target.mkdir(exist_ok=True)
     written = []
-    for name, figure in staffing_plots(staffing, _service_target(results_dir)).items():
+    for name, figure in figures.items():
         for extension in formats:
             path = target / f"{name}.{extension}"
             figure.savefig(path, dpi=dpi, metadata=_metadata(extension))
