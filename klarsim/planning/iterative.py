@@ -1,8 +1,9 @@
 """The iterative staffing algorithm (Feldman, Mandelbaum, Massey and Whitt, 2008), for klarsim.
 
-1. A first run with the scenario's own staffing measures, per interval of the week, the
-   contacts that ask for a person (escalations and recontacts included), how long service
-   takes and how patient customers are.
+1. A first run with ample staff (three times each planned pool's headcount, on duty all
+   week) measures, per interval of the week, the contacts that ask for a person
+   (escalations and recontacts included, but not the returns of contacts that abandoned for
+   want of staff), how long service takes and how patient customers are.
 2. The first plan is analytic: per interval, the fewest agents meeting the targets in an
    Erlang A queue (Erlang C when nobody abandons) with the interval's offered load, lagged by
    one mean service time.
@@ -10,12 +11,15 @@
    numbers) and finds each interval's fewest agents for which the targets hold given what
    arrivals of that interval found: the law of the number of the group's contacts in system
    (``klarsim.planning.queueing``). With a delay-probability target this is the original
-   algorithm's rule ``min {s : P(L >= s) <= alpha}``. The next plan moves half way there
-   (rounded up): without abandonment a full step overshoots and swings.
+   algorithm's rule ``min {s : P(L >= s) <= alpha}``. The next plan moves there; half way
+   (rounded up) where an interval turns back (without abandonment full steps swing), and a
+   step and a half where it keeps going the same way (the plan closes about half its gap
+   per iteration otherwise).
 4. It stops when no interval changes. Simulation noise can keep a settled plan moving: when
-   plans cycle, or the next plan differs by at most one agent in a few intervals (5 %), the
-   plan takes, interval by interval, the larger of them, and one more iteration checks it.
-   Intervals of an hour or less pool what arrivals found with their two neighbours.
+   plans cycle, or the next plan differs by at most one agent (or 2 %) per interval and its
+   agent hours by at most 0.5 %, the plan takes, interval by interval, the larger of the two; one
+   more iteration checks it, and if only noise is left then, it stands. Intervals of an hour
+   or less pool what arrivals found with their neighbours (weights 1/4, 1/2, 1/4).
 
 Pools that share intents are planned together as one group; the group's agents are split
 among them in proportion to the work each did in the last run.
@@ -38,16 +42,20 @@ from klarsim.planning.queueing import Service, achieved, erlang_staffing, least_
 from klarsim.planning.scenarios import (
     Staffing,
     intervals_per_week,
+    with_ample_staff,
     with_staffing,
 )
 from klarsim.planning.targets import Target
 from klarsim.sim.records import ReplicationResult
 from klarsim.units import DAYS_PER_WEEK, MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
-SETTLED_SHARE = 0.05
-"""Plans that differ in at most this share of intervals, by one agent each, differ by noise."""
+NOISE_SHARE = 0.02
+"""An interval's staffing may move by this share of its agents (at least one) by noise."""
+SETTLED_SHARE = 0.005
+"""Plans whose intervals differ by one agent at most, and whose agent hours differ by at most
+this share, differ by simulation noise."""
 WINDOW_UP_TO_MIN = 60.0
-"""Intervals this short pool what arrivals found with their two neighbours (less noise)."""
+"""Intervals this short mix what arrivals found with their two neighbours (less noise)."""
 Progress = Callable[[int, int], None]
 """Told (iterations done, most iterations) after each iteration."""
 
@@ -125,46 +133,75 @@ def plan(
     """Iterate from the analytic plan until the staffing stops changing (or the limit)."""
     groups = groups_of(base, planned)
     history = PlanHistory(groups)
-    first = _observe(base, groups, _simulate(base, settings, runner, 0), settings)
-    staffing = _analytic(base, groups, first, settings)
+    measured = _simulate(with_ample_staff(base, planned), settings, runner, 0)
+    staffing = _analytic(base, groups, _observe(base, groups, measured, settings), settings)
+    previous: Staffing | None = None
+    checking = False
     for done in range(1, settings.max_iterations + 1):
         scenario = with_staffing(base, staffing)
         results = _simulate(scenario, settings, runner, done)
         observed = _observe(scenario, groups, results, settings)
-        proposal = _halfway(staffing, _update(scenario, groups, observed, settings.targets))
+        wanted = _update(scenario, groups, observed, settings.targets)
+        proposal = _step(previous, staffing, wanted)
         earlier = [iteration.staffing for iteration in history.iterations]
-        if proposal in earlier:  # a cycle: settle on the most each interval had in it
+        settled = proposal in earlier or _settled(staffing, proposal)
+        if settled and checking:  # the larger plan was checked and only noise is left
+            proposal = dict(staffing)
+        elif proposal in earlier:  # a cycle: settle on the most each interval had in it
             proposal = _most([*earlier[earlier.index(proposal) :], staffing])
-        elif _settled(staffing, proposal):  # only noise is left: keep the larger of the two
+        elif settled:  # only noise is left: keep the larger of the two, then check it
             proposal = _most([staffing, proposal])
+        checking = settled
         history.iterations.append(Iteration(dict(staffing), observed, _changes(staffing, proposal)))
         if progress is not None:
             progress(done, settings.max_iterations)
         if proposal == staffing:
             break
-        staffing = proposal
+        previous, staffing = staffing, proposal
     return history
 
 
-def _halfway(current: Staffing, proposal: Staffing) -> dict[str, tuple[int, ...]]:
-    """Move each interval half way to its proposal, rounding up: a plan that overshoots the
-    target calls for too few agents next time and the other way round, so a full step can
-    swing for ever; half steps settle (rounding up keeps a one-agent rise, drops a fall)."""
+def _step(
+    previous: Staffing | None, current: Staffing, wanted: Staffing
+) -> dict[str, tuple[int, ...]]:
+    """The next plan: a step and a half where an interval keeps moving the same way, half a
+    step (rounded up) where it turns back, a full step otherwise. A plan that overshoots the
+    target calls for too few agents next time and the other way round, so full steps can
+    swing for ever; halving the swings settles them, and lengthening steady moves keeps a
+    plan that is still far off from crawling."""
     return {
         pool: tuple(
-            math.ceil((now + new) / 2) for now, new in zip(current[pool], counts, strict=True)
+            _one_step(before if previous is not None else None, now, new)
+            for before, now, new in zip(
+                previous[pool] if previous is not None else counts,
+                current[pool],
+                counts,
+                strict=True,
+            )
         )
-        for pool, counts in proposal.items()
+        for pool, counts in wanted.items()
     }
 
 
+def _one_step(before: int | None, now: int, new: int) -> int:
+    """Half way back where the interval turns; half again further where it keeps going the
+    same way (the plan closes about half its gap per iteration: this speeds it up)."""
+    if before is None or now in (before, new):
+        return new
+    if (now - before) * (new - now) < 0:
+        return math.ceil((now + new) / 2)
+    return max(0, new + round((new - now) / 2))
+
+
 def _settled(current: Staffing, proposal: Staffing) -> bool:
-    """Whether the plans differ by simulation noise only: no interval by more than one agent,
-    and few intervals at all."""
-    steps = [
-        abs(a - b) for name in current for a, b in zip(current[name], proposal[name], strict=True)
-    ]
-    return max(steps, default=0) <= 1 and sum(steps) <= SETTLED_SHARE * len(steps)
+    """Whether the plans differ by simulation noise only: no interval by more than one agent
+    or 2 % of its agents, and the agent hours by at most a small share (noise moves intervals
+    both ways)."""
+    pairs = [(a, b) for name in current for a, b in zip(current[name], proposal[name], strict=True)]
+    if any(abs(b - a) > max(1.0, NOISE_SHARE * a) for a, b in pairs):
+        return False
+    total = sum(a for a, _ in pairs)
+    return abs(sum(b - a for a, b in pairs)) <= SETTLED_SHARE * max(total, 1)
 
 
 def _changes(current: Staffing, proposal: Staffing) -> int:
@@ -264,11 +301,11 @@ def _update(
 ) -> dict[str, tuple[int, ...]]:
     """Each interval's fewest agents meeting the targets given what its arrivals found."""
     proposal: dict[str, tuple[int, ...]] = {}
-    window = 1 if scenario.experiment.interval_min <= WINDOW_UP_TO_MIN else 0
+    pooled = scenario.experiment.interval_min <= WINDOW_UP_TO_MIN
     for group in groups:
         seen = observed[group.name]
         agents = [
-            _least_for(seen.seen_law(k, window), seen.service, targets, target_min(scenario))
+            _least_for(seen.seen_law(k, pooled), seen.service, targets, target_min(scenario))
             for k in range(seen.seen.shape[0])
         ]
         proposal |= _split(group, agents, seen.work_share, scenario)

