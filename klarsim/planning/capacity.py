@@ -45,16 +45,10 @@ from klarsim.experiments.job import (
     Output,
     Overrides,
     perform,
-    replications,
-    resolve_scenario,
-    seed_of,
 )
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.tables import timeseries_table
-from klarsim.planning.scenarios import (
-    planned_pools,
-)
-from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult, check_shift_templates
+from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult, planning_fields
 from klarsim.planning.targets import Target
 from klarsim.results import files
 from klarsim.results.writer import write_table
@@ -124,23 +118,11 @@ def capacity(
     out: Output = None,
 ) -> CapacityResult:
     """Plan each month of the horizon under the conditions then in force (see the module)."""
-    plan_options.check()
     if plan_options.max_iterations >= POINTS_PER_MONTH:
         message = f"a monthly plan allows at most {POINTS_PER_MONTH - 1} iterations"
         raise ScenarioError([Problem("--max-iterations", "max_iterations", message)])
-    targets = plan_options.parsed_targets()
-    resolved = resolve_scenario(scenario, overrides)
-    pools = planned_pools(resolved, plan_options.pools)
-    check_shift_templates(resolved, pools)
-    job = CapacityJob(
-        scenarios=[resolved],
-        seed=seed_of(seed, resolved),
-        replications=replications(reps, resolved),
-        options=plan_options,
-        targets=targets,
-        pools=pools,
-    )
-    return perform(job, executor, out)
+    fields = planning_fields(scenario, plan_options, reps=reps, seed=seed, overrides=overrides)
+    return perform(CapacityJob(**fields), executor, out)
 
 
 def months(scenario: Scenario) -> tuple[Month, ...]:

@@ -97,20 +97,33 @@ def staff(
     out: Output = None,
 ) -> StaffResult:
     """Plan the staff each employee pool needs to meet the targets in every interval."""
+    fields = planning_fields(scenario, plan_options, reps=reps, seed=seed, overrides=overrides)
+    return perform(StaffJob(**fields), executor, out)
+
+
+def planning_fields(
+    scenario: Scenario | str | Path,
+    plan_options: PlanOptions,
+    *,
+    reps: int | None,
+    seed: int | None,
+    overrides: Overrides | None,
+) -> dict[str, Any]:
+    """The checked fields of a planning job, refused before anything runs when they are bad:
+    the scenario, seed, replications, options, targets and pools."""
     plan_options.check()
     targets = plan_options.parsed_targets()
     resolved = resolve_scenario(scenario, overrides)
     pools = planned_pools(resolved, plan_options.pools)
     check_shift_templates(resolved, pools)
-    job = StaffJob(
-        scenarios=[resolved],
-        seed=seed_of(seed, resolved),
-        replications=replications(reps, resolved),
-        options=plan_options,
-        targets=targets,
-        pools=pools,
-    )
-    return perform(job, executor, out)
+    return {
+        "scenarios": [resolved],
+        "seed": seed_of(seed, resolved),
+        "replications": replications(reps, resolved),
+        "options": plan_options,
+        "targets": targets,
+        "pools": pools,
+    }
 
 
 @dataclass(frozen=True)
