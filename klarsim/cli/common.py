@@ -1,0 +1,199 @@
+"""What every command shares: the app, the options defined once, exit codes, progress, errors."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from klarsim.results import files
+
+if TYPE_CHECKING:
+    from klarsim.experiments.executors import ExecutorOptions
+    from klarsim.experiments.job import OutputOptions
+    from klarsim.experiments.tasks import Failure
+
+# Only typer, rich and klarsim's plain modules are imported here: each command imports what it
+# needs (the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
+# shell completion answer at once.
+
+BAD_INPUT = 2
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (SIGINT), as shells report it: 128 + signal 2."""
+ALL_CORES = os.cpu_count() or 1
+app = typer.Typer(
+    name="klarsim",
+    help="Simulate customer service staffed by AI, employees and a gig pool.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+# --- Options shared by the commands: defined once here. ----------------------------------------
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario value: dotted.key=VALUE (repeatable)."),
+]
+WorkersOption = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
+]
+ForceOption = Annotated[bool, typer.Option(help="Replace an existing results folder.")]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(help="Complete an interrupted job in its results folder: keep its runs."),
+]
+QuietOption = Annotated[bool, typer.Option(help="No progress bar.")]
+
+
+@dataclass(frozen=True)
+class JobFlags:
+    """The command-line flags every experiment command shares, turned into option objects."""
+
+    workers: int
+    scheduler: str | None
+    force: bool
+    resume: bool
+    quiet: bool
+
+    @contextmanager
+    def options(
+        self, folder: Path, total: int, failures: FailureLog
+    ) -> Iterator[tuple[ExecutorOptions, OutputOptions]]:
+        """The executor and output options of a job of ``total`` runs writing into ``folder``.
+
+        Around the job: a progress bar unless quiet, and after Ctrl-C a hint to resume.
+        """
+        from klarsim.experiments.executors import ExecutorOptions  # noqa: PLC0415
+        from klarsim.experiments.job import OutputOptions  # noqa: PLC0415
+
+        with _interrupt_exits(folder), _progress(total, self.quiet) as advance:
+            yield (
+                ExecutorOptions(self.workers, self.scheduler, advance, failures),
+                OutputOptions(folder, force=self.force, resume=self.resume),
+            )
+
+
+def _overrides(set_: list[str] | None, days: float | None) -> list[str]:
+    """``--set`` values, and ``--days`` as the horizon."""
+    overrides = list(set_ or [])
+    if days is not None:
+        overrides.append(f"experiment.horizon_days={days}")
+    return overrides
+
+
+class FailureLog:
+    """Logs each failed run when it happens and lists them all at the end (exit code 1)."""
+
+    def __init__(self) -> None:
+        self.failures: list[Failure] = []
+
+    def __call__(self, failure: Failure) -> None:
+        self.failures.append(failure)
+        typer.echo(f"failed: {self._describe(failure)}", err=True)
+
+    def exit_if_any(self) -> None:
+        """After the results are written: list the failed runs and exit 1, if there were any."""
+        if not self.failures:
+            return
+        typer.echo(f"{len(self.failures)} run(s) failed; the others were written:", err=True)
+        for failure in self.failures:
+            typer.echo(f"  {self._describe(failure)}", err=True)
+        raise typer.Exit(1)
+
+    @staticmethod
+    def _describe(failure: Failure) -> str:
+        where = f" at point {failure.point}" if failure.point is not None else ""
+        return f"{failure.scenario} replication {failure.replication}{where}: {failure.error}"
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(BAD_INPUT)
+
+
+@contextmanager
+def _bad_input_exits() -> Iterator[None]:
+    """Turn configuration and output errors into a message and exit code 2."""
+    from klarsim.config import ScenarioError  # noqa: PLC0415
+    from klarsim.results.writer import OutputError  # noqa: PLC0415
+
+    try:
+        yield
+    except ScenarioError as error:
+        _fail("error: invalid scenario\n" + "\n".join(f"  {p}" for p in error.problems))
+    except OutputError as error:
+        _fail(f"error: {error}")
+
+
+@contextmanager
+def _interrupt_exits(folder: Path) -> Iterator[None]:
+    """After Ctrl-C: say how to complete the job from its finished runs, and exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the finished runs are kept in {folder}", err=True)
+        if (folder / files.MANIFEST).is_file():
+            typer.echo(f"complete them with: {_resume_command()}", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+
+
+def _resume_command() -> str:
+    """The command line as given, with --resume instead of --force."""
+    arguments = [argument for argument in sys.argv[1:] if argument not in {"--force", "--resume"}]
+    return shlex.join(["klarsim", *arguments, "--resume"])
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (runs done, ETA), or nothing when quiet."""
+    if quiet:
+        yield None
+        return
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Task as ProgressTask  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    class RunsPerSecond(ProgressColumn):
+        """Throughput of the runs done so far."""
+
+        def render(self, task: ProgressTask) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.2f} runs/s" if speed else "- runs/s")
+
+    columns = (
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RunsPerSecond(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("run", total=total)
+        yield lambda done, _: bar.update(task, completed=done)
+
+
+def _width() -> int:
+    """The terminal's columns (80 when not a terminal, or as COLUMNS says)."""
+    import shutil  # noqa: PLC0415
+
+    return shutil.get_terminal_size((80, 24)).columns
