@@ -11,6 +11,7 @@ A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read 
 - ``sweep.csv``, ``sweep.parquet``, ``sweep_summary.csv`` (sweep);
 - ``staffing.csv``, ``shifts.csv``, ``iterations.csv`` and the planned ``scenario.yaml`` (staff);
 - ``capacity.csv`` (staff by month);
+- ``effects.csv`` and ``savings_by_year.csv`` (the Klarna effects chain, ``klarsim demo``);
 - ``plots/`` and ``report.html``, written afterwards by ``klarsim plot`` and ``klarsim report``.
 
 Only names here: no imports, so every layer (writers, reader, plots, report, CLI) can use it.
@@ -44,6 +45,10 @@ ITERATIONS = "iterations.csv"
 """How a staffing plan converged: one row per iteration."""
 CAPACITY = "capacity.csv"
 """A capacity plan: per month and planned pool, required FTE beside the scenario's headcount."""
+EFFECTS = "effects.csv"
+"""The Klarna effects separated: per KPI and change on the timeline, the paired effect."""
+SAVINGS_BY_YEAR = "savings_by_year.csv"
+"""Operating cost saved against the baseline per scenario and calendar year."""
 
 PLOTS = "plots"
 """The folder ``klarsim plot`` fills with PNG and SVG files."""
@@ -59,6 +64,7 @@ __all__ = [
     "CAPACITY",
     "COMPARISON",
     "CONTACTS",
+    "EFFECTS",
     "EVENTS",
     "ITERATIONS",
     "MANIFEST",
@@ -66,6 +72,7 @@ __all__ = [
     "REPORT",
     "RUNS",
     "RUN_SUFFIX",
+    "SAVINGS_BY_YEAR",
     "SCENARIO",
     "SCENARIOS",
     "SCENARIO_SUFFIX",
