@@ -32,12 +32,14 @@ class Csat(Frozen):
     abandoned: Probability = 0.20
     refused_human: Probability = 0.10
     false_resolution_discovered: Probability = 0.05
-    """Score the customer gives when a 'solved' issue turns out not to be (moves trust)."""
+    """Score the customer gives when a 'solved' issue turns out not to be (moves trust): when
+    the issue comes back, or at once when it never does (the customer finds out silently)."""
     wait_tolerance_min: NonNegativeFloat = 1.0
     wait_penalty_per_min: NonNegativeFloat = 0.02
     repeat_contact_factor: Probability = 0.85
     empathy_gap_penalty: Probability = 0.30
-    """Subtracted, times the intent's ``empathy_need``, when the AI answered the contact."""
+    """Subtracted, times the intent's ``empathy_need``, when the AI resolved or falsely resolved
+    the contact (not from ``refused_human``, which already prices in the missing person)."""
 
 
 class Trust(Frozen):

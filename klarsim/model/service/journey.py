@@ -4,6 +4,8 @@ Arrivals of the full population are thinned by the share of customers still acti
 churn lowers demand. A contact the AI escalates, or whose request for a person is honoured,
 joins a human queue (with priority and a longer handle time without context, as set). A
 contact that ends unresolved may come back later as the same customer with the same issue.
+A false resolution costs the customer's trust when it is found out: when the issue comes
+back, or at once if it never does.
 """
 
 from __future__ import annotations
@@ -150,10 +152,23 @@ class Journey:
         comeback = self._comebacks[outcome.code]
         if comeback is None or contact.luck[RECONTACT] >= comeback[0]:
             self.recorder.issue_lost(contact)
+            if outcome.code == FALSE_RESOLVED_CODE:
+                self._discovered_silently(contact)
             return
         delay_min = comeback[1]() * MINUTES_PER_HOUR
         assert self._returns is not None  # a recontact cause is configured
         self._returns.call(delay_min, self._on_return, AwayIssue(contact, outcome.code))
+
+    def _discovered_silently(self, contact: Contact) -> None:
+        """A false resolution that never comes back still costs trust, at once.
+
+        The customer finds out the issue is not solved (the refund never arrives) and does
+        not get in touch again: trust moves toward ``false_resolution_discovered`` now, as it
+        does when a false resolution comes back (then at the return).
+        """
+        customers = self.customers
+        if customers is not None and contact.customer != NO_CUSTOMER:
+            customers.update(contact.customer, self._discovered_score, self.env._now)
 
     def returning(self) -> list[AwayIssue]:
         """Issues due to come back (as their last contact left them)."""

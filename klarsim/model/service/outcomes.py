@@ -1,8 +1,10 @@
 """How a contact ends, what CSAT it earns, and whether its issue can come back.
 
 CSAT = clip((outcome score - empathy gap - wait penalty) x repeat factor ^ (attempt - 1), 0, 1)
-where the empathy gap is ``empathy_gap_penalty x empathy_need`` when the AI answered, and the
-wait penalty is ``wait_penalty_per_min x max(0, wait - wait_tolerance_min)``.
+where the empathy gap is ``empathy_gap_penalty x empathy_need`` when the AI's answer is scored
+(resolved or falsely resolved; not a refused request for a person, whose own score already
+prices in the missing person), and the wait penalty is
+``wait_penalty_per_min x max(0, wait - wait_tolerance_min)``.
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ class ContactOutcome(NamedTuple):
     resolved: bool
     """Whether the issue is really solved."""
     by_ai: bool
-    """Whether the AI gave the final answer (the empathy gap applies)."""
+    """Whether the AI gave the final answer."""
     recontact_cause: RecontactCause | None
     """Which ``customers.recontact`` entry decides whether the issue comes back."""
+    empathy_gap: bool
+    """Whether the empathy gap is subtracted: the AI's answer is scored (not a refusal)."""
 
 
-RESOLVED_BY_AI = ContactOutcome(0, "resolved_by_ai", True, True, None)
-FALSE_RESOLVED = ContactOutcome(1, "false_resolved", False, True, "false_resolved")
-RESOLVED_BY_HUMAN = ContactOutcome(2, "resolved_by_human", True, False, None)
-RESOLVED_AFTER_ESCALATION = ContactOutcome(3, "resolved_after_escalation", True, False, None)
-UNRESOLVED_BY_HUMAN = ContactOutcome(4, "unresolved_by_human", False, False, "unresolved")
-ABANDONED = ContactOutcome(5, "abandoned", False, False, "abandoned")
-REFUSED_HUMAN = ContactOutcome(6, "refused_human", False, True, "refused")
+RESOLVED_BY_AI = ContactOutcome(0, "resolved_by_ai", True, True, None, True)
+FALSE_RESOLVED = ContactOutcome(1, "false_resolved", False, True, "false_resolved", True)
+RESOLVED_BY_HUMAN = ContactOutcome(2, "resolved_by_human", True, False, None, False)
+RESOLVED_AFTER_ESCALATION = ContactOutcome(3, "resolved_after_escalation", True, False, None, False)
+UNRESOLVED_BY_HUMAN = ContactOutcome(4, "unresolved_by_human", False, False, "unresolved", False)
+ABANDONED = ContactOutcome(5, "abandoned", False, False, "abandoned", False)
+REFUSED_HUMAN = ContactOutcome(6, "refused_human", False, True, "refused", False)
+"""A refused request for a person scores ``refused_human`` alone: the refusal is what the
+customer rates, so the empathy gap is not subtracted a second time."""
 OUTCOMES = (
     RESOLVED_BY_AI,
     FALSE_RESOLVED,
@@ -73,4 +79,4 @@ def _outcome_score(csat: Csat, outcome: ContactOutcome, empathy_need: float) -> 
     """The score an outcome earns before waits and repeats (false resolutions look solved)."""
     name = RESOLVED_BY_AI.name if outcome is FALSE_RESOLVED else outcome.name
     score: float = getattr(csat, name)
-    return score - csat.empathy_gap_penalty * empathy_need if outcome.by_ai else score
+    return score - csat.empathy_gap_penalty * empathy_need if outcome.empathy_gap else score

@@ -13,7 +13,14 @@ from klarsim import simulate
 from klarsim.config import Scenario, parse_scenario
 from klarsim.config.customers import Customers
 from klarsim.model.demand.customers import CustomerBase
-from klarsim.model.service.outcomes import OUTCOMES
+from klarsim.model.service.outcomes import (
+    FALSE_RESOLVED,
+    OUTCOMES,
+    REFUSED_HUMAN,
+    RESOLVED_BY_AI,
+    RESOLVED_BY_HUMAN,
+    CsatScorer,
+)
 from klarsim.sim.kpis import MINUTES_PER_MONTH
 
 pytestmark = pytest.mark.unit
@@ -387,3 +394,38 @@ def test_an_arriving_contact_comes_from_an_active_customer_chosen_uniformly() ->
     assert counts[[2, 5, 6, 9]].sum() == 0
     assert counts[[0, 1, 3, 4, 7, 8]] == pytest.approx([10_000] * 6, rel=0.05)
     assert customers.draw(0.7, 0.5) == -1, "thinned: 6 of 10 active, 0.7 x 10 >= 6"
+
+
+def test_a_refused_request_for_a_person_scores_its_own_score_without_the_empathy_gap() -> None:
+    """``refused_human`` already prices in the missing person: no empathy gap on top."""
+    csat = Customers.model_validate({}).csat
+    scorer = CsatScorer(csat, [0.1, 0.8])
+    assert scorer.score(REFUSED_HUMAN, 1, 0.0, 1) == pytest.approx(0.10)
+    assert scorer.score(REFUSED_HUMAN, 0, 0.0, 1) == pytest.approx(0.10)
+    assert scorer.score(RESOLVED_BY_AI, 1, 0.0, 1) == pytest.approx(0.80 - 0.30 * 0.8)
+    assert scorer.score(FALSE_RESOLVED, 1, 0.0, 1) == pytest.approx(0.80 - 0.30 * 0.8)
+    assert scorer.score(RESOLVED_BY_HUMAN, 1, 0.0, 1) == pytest.approx(0.85)
+
+
+def _one_customer(outcome: str) -> dict[str, Any]:
+    """One customer, every contact to the AI with one outcome, trust set by the last contact."""
+    return {
+        "customers.population": 1,
+        "customers.recontact": {},
+        "customers.churn": None,
+        "customers.trust": {"learning_rate": 1.0, "half_life_days": 1e9},
+        "ai.share": 1.0,
+        "ai.outcomes.default": {outcome: 1.0},
+        "experiment.horizon_days": 2,
+    }
+
+
+def test_a_false_resolution_that_never_comes_back_costs_trust() -> None:
+    """Learning rate 1, no decay: trust is the last score the customer gave. A silent false
+    resolution ends at ``false_resolution_discovered``; a true one at the AI's score."""
+    silent = summary(_one_customer("false_resolve"))
+    assert silent["ai_false_resolved"] > 0 == silent["recontacts"]
+    assert silent["trust_mean_end"] == pytest.approx(0.05, abs=1e-9)
+    resolved = summary(_one_customer("resolve"))
+    dispute_or_routine = {0.80 - 0.30 * 0.1, 0.80 - 0.30 * 0.8}
+    assert any(resolved["trust_mean_end"] == pytest.approx(x) for x in dispute_or_routine)
