@@ -8,9 +8,11 @@ scale. Published figures are from ``docs/calibration.md``; see ``scenarios/klarn
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, Interval, t_interval
 from klarsim.sim.kpis import ratio
 from klarsim.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 
@@ -22,6 +24,10 @@ SCENARIOS = (BASELINE, LEAP, HYBRID, STEP)
 LAUNCH = "2024-01-29"
 """When the AI took over in the leap scenario (its timeline)."""
 FTE_HOURS_PER_MONTH = 160.0
+YEARS = ("2024", "2025")
+"""The calendar years after the launch whose savings are split out."""
+PUBLISHED_SAVING = {"2024": 40e6}
+"""Klarna's published saving by year: about $40M, a 2024 profit impact estimate (bensbites.com)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def klarna_figures(summary: pd.DataFrame, timeseries: pd.DataFrame) -> pd.DataFr
         _ai_share(monthly),
         _resolution_time(means),
         _fte_equivalent(means, monthly),
-        _saving(means, timeseries),
+        _saving(means, timeseries, savings_by_year(summary, timeseries)),
         _repeat_inquiries(means),
         _csat(means),
         _cost_per_contact(monthly),
@@ -120,7 +126,67 @@ def _fte_equivalent(means: pd.DataFrame, monthly: pd.DataFrame) -> Figure:
     )
 
 
-def _saving(means: pd.DataFrame, timeseries: pd.DataFrame) -> Figure:
+def savings_by_year(
+    summary: pd.DataFrame,
+    timeseries: pd.DataFrame,
+    *,
+    baseline: str = BASELINE,
+    years: tuple[str, ...] = YEARS,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
+    """Operating cost saved against ``baseline`` per scenario and calendar year, full scale.
+
+    Replication r of each scenario is paired with the baseline's (common random numbers), so
+    the interval is that of the paired saving. Years outside the horizon are left out.
+    """
+    means = summary.groupby("scenario").mean(numeric_only=True)
+    table = timeseries.assign(year=timeseries["date"].str[:4])
+    table = table[table["year"].isin(years)]
+    costs = table.pivot_table(
+        index="replication", columns=["year", "scenario"], values="cost_operating", aggfunc="sum"
+    )
+    interval_days = _interval_days(timeseries)
+    rows = []
+    for year in [year for year in years if year in costs.columns.get_level_values(0)]:
+        days = table.loc[table["year"] == year, "time_days"].nunique() * interval_days
+        saved = costs[year][baseline] * _scale(means, baseline)
+        for scenario in [name for name in _ordered(summary) if name != baseline]:
+            paired = saved - costs[year][scenario] * _scale(means, scenario)
+            interval = t_interval(paired.to_numpy(dtype=float), confidence)
+            rows.append(_saving_row(scenario, year, days, interval))
+    return pd.DataFrame(rows, columns=SAVINGS_COLUMNS)
+
+
+SAVINGS_COLUMNS = [
+    "scenario",
+    "year",
+    "days",
+    "saving",
+    "ci_low",
+    "ci_high",
+    "replications",
+    "published",
+]
+
+
+def _saving_row(scenario: str, year: str, days: float, interval: Interval) -> dict[str, Any]:
+    return {
+        "scenario": scenario,
+        "year": int(year),
+        "days": days,
+        "saving": interval.mean,
+        "ci_low": interval.low,
+        "ci_high": interval.high,
+        "replications": interval.replications,
+        "published": PUBLISHED_SAVING.get(year, float("nan")),
+    }
+
+
+def _ordered(summary: pd.DataFrame) -> list[str]:
+    return [str(name) for name in dict.fromkeys(summary["scenario"])]
+
+
+def _saving(means: pd.DataFrame, timeseries: pd.DataFrame, by_year: pd.DataFrame) -> Figure:
     after = timeseries[timeseries["date"] >= LAUNCH]
     replications = timeseries["replication"].nunique()
     years = after["time_days"].nunique() * _interval_days(timeseries) / DAYS_PER_YEAR
@@ -131,11 +197,26 @@ def _saving(means: pd.DataFrame, timeseries: pd.DataFrame) -> Figure:
         for name in (LEAP, HYBRID, STEP)
     }
     text = ", ".join(f"{name} ${value / 1e6:,.0f}M" for name, value in per_year.items())
+    text += _first_year(by_year)
     return Figure(
         "yearly saving in operating cost after the launch, full scale",
         "about $40M (2024 profit impact estimate)",
         "bensbites.com",
         text,
+    )
+
+
+def _first_year(by_year: pd.DataFrame) -> str:
+    """The leap's 2024 saving with its interval, set against the published figure."""
+    rows = by_year[(by_year["scenario"] == LEAP) & (by_year["year"] == int(YEARS[0]))]
+    if rows.empty:
+        return ""
+    row = rows.iloc[0]
+    published = PUBLISHED_SAVING[YEARS[0]]
+    return (
+        f"; in {YEARS[0]} alone {LEAP} ${row['saving'] / 1e6:,.0f}M (95% CI "
+        f"${row['ci_low'] / 1e6:,.0f}M to ${row['ci_high'] / 1e6:,.0f}M) against the published "
+        f"${published / 1e6:,.0f}M, {row['saving'] / published:.1f} times as much"
     )
 
 
