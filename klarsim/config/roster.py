@@ -1,7 +1,8 @@
-"""What a roster means: staffed agents at every moment of the week, and its checks.
+"""What a roster means: staffed agents at every moment of the week, the headcount it is drawn
+for, and its checks.
 
-Shared by the load-time checks (a roster may not staff more agents than the pool has) and
-the engine (which follows it).
+Shared by the load-time checks (a roster may not staff more agents than its reference
+headcount) and the engine (which follows it, scaled by trained employees over that reference).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import bisect
 from collections.abc import Iterator
 
 from klarsim.config.schema import Scenario
-from klarsim.config.workforce import WEEKDAYS, EmployeePool, Roster
-from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK
+from klarsim.config.workforce import CONTRACT_HOURS_PER_WEEK, WEEKDAYS, EmployeePool, Roster
+from klarsim.units import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK
 
 Finding = tuple[str, str]
 
@@ -59,6 +60,33 @@ class WeeklySchedule:
         """The largest count of the week."""
         return max(self.values)
 
+    def agent_hours(self) -> float:
+        """Agent-hours rostered (paid) in a week."""
+        ends = [*self.starts[1:], MINUTES_PER_WEEK]
+        minutes = sum(
+            value * (end - start)
+            for start, end, value in zip(self.starts, ends, self.values, strict=True)
+        )
+        return minutes / MINUTES_PER_HOUR
+
+    def staffed_hours(self) -> list[float]:
+        """The count in each hour of the week with anyone rostered (sampled mid-hour)."""
+        counts = [self.at((hour + 0.5) * MINUTES_PER_HOUR) for hour in range(HOURS_PER_WEEK)]
+        return [count for count in counts if count > 0]
+
+
+def implied_headcount(schedule: WeeklySchedule) -> float:
+    """The people a roster implies: its paid hours per week over the contract hours, and at
+    least its peak (no hour can staff more people than there are)."""
+    return max(schedule.peak(), schedule.agent_hours() / CONTRACT_HOURS_PER_WEEK)
+
+
+def reference_headcount(roster: Roster) -> float:
+    """The headcount a roster's counts are drawn for: ``for_headcount``, else the implied one."""
+    if roster.for_headcount is not None:
+        return roster.for_headcount
+    return implied_headcount(WeeklySchedule.of(roster))
+
 
 def _add_span(changes: dict[float, float], start: float, length: float, agents: float) -> None:
     """Add ``agents`` from ``start`` for ``length`` minutes, wrapping past the week's end."""
@@ -73,16 +101,18 @@ def _add_span(changes: dict[float, float], start: float, length: float, agents: 
 
 
 def roster_findings(scenario: Scenario) -> Iterator[Finding]:
-    """Weekly rosters must fit their pool: no hour staffs more agents than the headcount."""
+    """Weekly rosters must fit their reference: no hour staffs more agents than it has people
+    (so no hour staffs more agents than the pool has trained employees)."""
     for name, pool in scenario.pools.items():
         if not isinstance(pool, EmployeePool) or not isinstance(pool.roster, Roster):
             continue
+        reference = pool.roster.for_headcount
         peak = WeeklySchedule.of(pool.roster).peak()
         if pool.headcount == 0:
             yield f"pools.{name}.headcount", "a weekly roster needs a headcount above 0"
-        elif peak > pool.headcount + 1e-9:
+        elif reference is not None and peak > reference + 1e-9:
             yield (
-                f"pools.{name}.roster",
-                f"expected at most headcount ({pool.headcount}) agents at any hour, "
-                f"got {peak:g} at the peak",
+                f"pools.{name}.roster.for_headcount",
+                f"expected at least the roster's peak ({peak:g} agents at one hour), "
+                f"got {reference:g}",
             )

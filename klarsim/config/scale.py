@@ -1,8 +1,9 @@
 """Scaled-down scenarios for fast what-ifs: ``experiment.scale`` multiplies the centre's size.
 
 Demand, the customer population, headcounts (employees, registered gig agents, targets,
-rosters), hires, layoffs, call-ups and their queue thresholds, guardrail thresholds on queue
-length, the AI's concurrency cap and its monthly platform fee are multiplied by the scale
+rosters and the headcount they are drawn for), hires, layoffs, call-ups and their queue
+thresholds, guardrail thresholds on queue length, the AI's concurrency cap and its monthly
+platform fee are multiplied by the scale
 (counts rounded, never below one where they were at least one). Volume and cost results are
 then reported extrapolated to full scale as ``*_full_scale`` columns. Queueing results do not
 scale linearly (a small pool at the same occupancy waits far longer than a large one), so
@@ -21,6 +22,7 @@ SCALED_AMOUNTS = (
     "ai.pricing.platform_cost_per_month",
     "pools.*.roster.hours_of_week.*",
     "pools.*.roster.shifts.*.agents",
+    "pools.*.roster.for_headcount",
 )
 """Dotted paths multiplied by the scale (``*``: every entry of a mapping or list)."""
 SCALED_COUNTS = (

@@ -24,6 +24,9 @@ WeeklyCounts = Annotated[
 WeeklyProbabilities = Annotated[
     list[Probability], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
 ]
+CONTRACT_HOURS_PER_WEEK = 40.0
+"""Hours an employee is contracted per week: turns a roster's paid hours into the headcount it
+implies (assumption: full-time, as ``klarsim staff`` assumes by default)."""
 
 
 class Shift(Frozen):
@@ -35,19 +38,25 @@ class Shift(Frozen):
         default_factory=lambda: list(WEEKDAYS)
     )
     agents: NonNegativeFloat
-    """Agents on this shift at the pool's ``headcount`` (a shift past midnight runs on)."""
+    """Agents on this shift at the roster's reference headcount (a shift past midnight runs
+    on)."""
 
 
 class Roster(Frozen):
-    """Staffed agents per hour of the week at the pool's headcount: given per hour, or as shifts.
+    """The shape of a week's staffing: agents per hour of the week, given per hour or as shifts.
 
-    When the number of trained employees differs from ``headcount`` (attrition, hires,
-    layoffs), every hour's count scales in proportion.
+    The counts are drawn for a reference headcount (``for_headcount``, else the people the
+    roster implies: see ``klarsim.config.roster.reference_headcount``). The pool's trained
+    employees set the level: every count is multiplied by trained / reference, so the
+    ``headcount`` key, attrition, hires and layoffs all move the agents on duty.
     """
 
     hours_of_week: WeeklyCounts | None = None
     """168 counts, Monday 00:00-01:00 first."""
     shifts: Annotated[list[Shift], Field(min_length=1)] | None = None
+    for_headcount: PositiveFloat | None = None
+    """The headcount the counts are drawn for (absent: the roster's paid hours per week over
+    ``CONTRACT_HOURS_PER_WEEK``, and at least its peak)."""
 
     @model_validator(mode="after")
     def _one_form(self) -> Roster:
@@ -183,9 +192,10 @@ class EmployeePool(PoolBase):
 
     kind: Literal["employee"] = "employee"
     headcount: Annotated[int, Field(ge=0)]
-    """Employees at the start, all trained."""
+    """Employees at the start, all trained: the level of staffing (a roster gives its shape)."""
     roster: RosterSpec = "always"
-    """``always``: every trained employee staffed around the clock; or a weekly roster."""
+    """``always``: every trained employee staffed around the clock; or a weekly roster, scaled
+    by trained employees over the roster's reference headcount."""
     shrinkage: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
     """Share of rostered time lost to breaks, training and absence: paid, not serving.
     Mean 27 % over 1,230 centres (opsdog.com); 0 keeps the pool an exact M/M/c server."""

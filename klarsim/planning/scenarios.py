@@ -59,9 +59,10 @@ def with_staffing(base: Scenario, staffing: Staffing) -> Scenario:
     data = base.model_dump()
     for name, counts in staffing.items():
         pool = data["pools"][name]
+        people = max(max(counts, default=0), 1)
         pool.update(
-            roster={"shifts": interval_shifts(counts, interval_min)},
-            headcount=max(max(counts, default=0), 1),
+            roster={"shifts": interval_shifts(counts, interval_min), "for_headcount": people},
+            headcount=people,
             shrinkage=0.0,
         )
     return Scenario.model_validate(data)

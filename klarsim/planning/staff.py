@@ -228,6 +228,7 @@ def planned_scenario(
     for pool, schedule in schedules.items():
         people = schedule.headcount(contract_hours)
         roster = schedule.roster().model_dump(mode="json", exclude_none=True)
+        roster["for_headcount"] = max(people, 1)  # the shifts are the plan at this headcount
         data["pools"][pool].update(
             roster=roster if people > 0 else "always",  # nobody needed: an empty pool
             headcount=people,

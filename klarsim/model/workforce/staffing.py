@@ -1,12 +1,13 @@
 """Employee staffing: the weekly roster, scaled by trained headcount, less shrinkage.
 
-The roster gives agents per moment of the week at the pool's configured ``headcount``; with
-more or fewer trained employees every count scales in proportion. Rostered time is paid at
-``cost_per_hour``; a share ``shrinkage`` of it is lost to breaks, training and absence, so
-rostered x (1 - shrinkage) agents are on duty on average. A fractional count is rounded up
-with probability equal to its fraction (and down otherwise), so a small or scaled-down pool
-keeps its staffing on average instead of losing every fraction to rounding; whole counts
-(an ``always`` pool without shrinkage: an exact M/M/c server) draw nothing.
+The roster gives the shape of the week, drawn for its reference headcount (``for_headcount``,
+else the people its paid hours imply); the trained employees give the level: every count is
+multiplied by trained / reference, so a larger ``headcount`` staffs more agents. Rostered
+time is paid at ``cost_per_hour``; a share ``shrinkage`` of it is lost to breaks, training
+and absence, so rostered x (1 - shrinkage) agents are on duty on average. A fractional count
+is rounded up with probability equal to its fraction (and down otherwise), so a small or
+scaled-down pool keeps its staffing on average instead of losing every fraction to rounding;
+whole counts (an ``always`` pool without shrinkage: an exact M/M/c server) draw nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Generator
 import simpy
 from simpy.events import Event, Timeout
 
-from klarsim.config.roster import WeeklySchedule
+from klarsim.config.roster import WeeklySchedule, reference_headcount
 from klarsim.config.workforce import EmployeePool, Roster
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.workforce.pools import AgentPool
@@ -41,11 +42,13 @@ class Staffing:
         """The last fractional target and the whole count it was rounded to."""
         self.pool = pool
         self.schedule = WeeklySchedule.of(spec.roster) if isinstance(spec.roster, Roster) else None
-        self.reference = spec.headcount
+        roster = spec.roster if isinstance(spec.roster, Roster) else None
+        self.reference = reference_headcount(roster) if roster is not None else spec.headcount
+        """The headcount the roster's counts are drawn for."""
         self.shrinkage = spec.shrinkage
         self.cost_per_hour = spec.cost_per_hour
         self.rostered = 0.0
-        """Rostered agents at the configured headcount, now."""
+        """Rostered agents at the roster's reference headcount, now."""
         self.paid = TimeIntegral()
         """Rostered agents (paid, before shrinkage)."""
         self.cost = TimeIntegral()

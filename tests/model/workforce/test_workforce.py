@@ -55,7 +55,8 @@ def test_a_roster_reproduces_its_staffed_agent_profile(form: str) -> None:
         if form == "shifts"
         else {"hours_of_week": [expected_roster(h) for h in range(168)]}
     )
-    pool = employees(30, roster=roster, shrinkage=0.2, cost_per_hour=40)
+    # 1,280 rostered hours a week over 40 contract hours: the roster implies 32 people.
+    pool = employees(32, roster=roster, shrinkage=0.2, cost_per_hour=40)
     result = run(centre({"staff": pool}, days=14, volume=2))
     table = timeseries(result)
     on_duty = [round(expected_roster(h % 168) * 0.8 + 1e-9) for h in range(14 * 24)]
@@ -66,12 +67,13 @@ def test_a_roster_reproduces_its_staffed_agent_profile(form: str) -> None:
     assert result.summary["cost_employee"] == pytest.approx(40 * rostered_hours)
 
 
-def test_a_roster_larger_than_the_headcount_is_rejected() -> None:
+def test_a_roster_drawn_for_fewer_people_than_its_peak_is_rejected() -> None:
     from klarsim.config import ScenarioError, parse_scenario
 
-    pool = employees(10, roster={"shifts": SHIFTS})
+    pool = employees(10, roster={"shifts": SHIFTS, "for_headcount": 12})
     with pytest.raises(
-        ScenarioError, match=r"pools.staff.roster: expected at most headcount \(10\)"
+        ScenarioError,
+        match=r"pools.staff.roster.for_headcount: expected at least the roster's peak \(20 ",
     ):
         parse_scenario(centre({"staff": pool}))
 
@@ -168,7 +170,7 @@ def test_a_layoff_drops_the_headcount_on_the_date_and_pays_severance() -> None:
 
 
 def test_fractional_staffing_is_rounded_at_random_so_small_pools_keep_it_on_average() -> None:
-    quarter = employees(1, roster={"hours_of_week": [0.25] * 168})
+    quarter = employees(1, roster={"hours_of_week": [0.25] * 168, "for_headcount": 1})
     shrunk = employees(10, shrinkage=0.27)
     table = timeseries(run(centre({"small": quarter, "shrunk": shrunk}, days=14, volume=2)))
     hours = len(table)
