@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from klarsim import plots
 from klarsim.plots.capacity import capacity_figure
+from klarsim.plots.effects import effects_waterfall
 from klarsim.plots.staffing import staffing_plots
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
@@ -130,6 +131,10 @@ def _drawings(folder: ResultsFolder) -> list[Drawing]:
         ]
     if folder.kind == "compare":
         drawings += _compare_drawings(folder)
+    effects = folder.path / files.EFFECTS
+    if effects.is_file():
+        drawing = lambda: effects_waterfall(pd.read_csv(effects))  # noqa: E731
+        drawings.append(("effects", CAPTIONS["effects"], drawing))
     return drawings
 
 
@@ -197,6 +202,11 @@ CAPTIONS = {
     "cost_waterfall": (
         "From the baseline's total cost to each scenario's: the change in each cost component "
         "(means over replications; green saves, red costs more)."
+    ),
+    "effects": (
+        "What each change on the timeline did to each headline KPI: from the baseline, one "
+        "step per change in timeline order (paired differences under common random numbers, "
+        "error bars the 95% interval; green better, red worse), the leap as a subtotal."
     ),
     "sweep_heatmap": "KPI means at every combination of the two swept parameters.",
     "sweep_profile": "KPI means with 95% bands along the swept parameter.",
