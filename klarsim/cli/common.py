@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -124,16 +125,39 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def _bad_input_exits() -> Iterator[None]:
-    """Turn configuration and output errors into a message and exit code 2."""
+    """Turn configuration and output errors into a message and exit code 2; print the
+    scenarios' warnings (dropped dated items, a small scale) on stderr as they come."""
     from klarsim.config import ScenarioError  # noqa: PLC0415
     from klarsim.results.writer import OutputError  # noqa: PLC0415
 
     try:
-        yield
+        with _warnings_on_stderr():
+            yield
     except ScenarioError as error:
         _fail("error: invalid scenario\n" + "\n".join(f"  {p}" for p in error.problems))
     except OutputError as error:
         _fail(f"error: {error}")
+
+
+@contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """Each distinct ``ScenarioWarning`` once on stderr as ``warning: ...``; others as usual."""
+    from klarsim.config.horizon import ScenarioWarning  # noqa: PLC0415
+
+    shown: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ScenarioWarning)
+        usual = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *rest: Any, **more: Any) -> None:
+            if not issubclass(category, ScenarioWarning):
+                usual(message, category, *rest, **more)
+            elif str(message) not in shown:
+                shown.add(str(message))
+                typer.echo(f"warning: {message}", err=True)
+
+        warnings.showwarning = show
+        yield
 
 
 @contextmanager

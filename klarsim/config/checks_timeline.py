@@ -2,7 +2,9 @@
 
 Every timeline action is checked at load time: its time inside the horizon (dates need a
 Monday ``experiment.start_date``), its key changeable at run time with a valid value, its pool
-of the right kind, a layoff no larger than the pool can be by then.
+of the right kind, a layoff no larger than the pool can be by then. A ramp must end inside the
+horizon too, unless the horizon was shortened by an override (``klarsim.config.horizon``):
+then it runs unfinished.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from klarsim.config.workforce import EmployeePool, GigPool
 SHARE_TOLERANCE = 1e-6
 
 
-def timeline_checks(scenario: Scenario) -> list[Finding]:
-    """Every workforce, timeline and guardrail problem of a scenario."""
+def timeline_checks(scenario: Scenario, *, unfinished_ramps: bool = False) -> list[Finding]:
+    """Every workforce, timeline and guardrail problem of a scenario (``unfinished_ramps``:
+    a ramp may end past the horizon, which an override shortened)."""
     return [
         *_start_date(scenario),
         *roster_findings(scenario),
-        *_timeline(scenario),
+        *_timeline(scenario, unfinished_ramps),
         *_layoff_sizes(scenario),
         *_guardrails(scenario),
     ]
@@ -59,7 +62,7 @@ def _start_date(scenario: Scenario) -> Iterator[Finding]:
         )
 
 
-def _timeline(scenario: Scenario) -> Iterator[Finding]:
+def _timeline(scenario: Scenario, unfinished_ramps: bool) -> Iterator[Finding]:
     for index, action in enumerate(scenario.timeline):
         where = f"timeline.{index}"
         yield from _when(scenario, action, where)
@@ -67,7 +70,7 @@ def _timeline(scenario: Scenario) -> Iterator[Finding]:
             case SetAt():
                 yield from _settable(scenario, action.key, action.value, where)
             case Ramp():
-                yield from _ramp(scenario, action, where)
+                yield from _ramp(scenario, action, where, unfinished_ramps)
             case Layoff() | Hire() | Freeze() | Unfreeze():
                 yield from _pool_reference(scenario, action, where)
             case AiOutage() | AiUpdate():
@@ -122,7 +125,7 @@ def _settable(scenario: Scenario, key: str, value: Any, where: str) -> Iterator[
         yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
 
 
-def _ramp(scenario: Scenario, ramp: Ramp, where: str) -> Iterator[Finding]:
+def _ramp(scenario: Scenario, ramp: Ramp, where: str, unfinished: bool) -> Iterator[Finding]:
     found = runtime_key(ramp.key, scenario)
     if isinstance(found, str):
         yield f"{where}.key", found
@@ -142,7 +145,7 @@ def _ramp(scenario: Scenario, ramp: Ramp, where: str) -> Iterator[Finding]:
     end_key = f"{where}.end_day" if ramp.end_day is not None else f"{where}.end_date"
     if end <= start:
         yield end_key, f"expected the end after the start (day {start:g}), got day {end:g}"
-    elif end > experiment.horizon_days:
+    elif end > experiment.horizon_days and not unfinished:
         start_date = experiment.start_date if ramp.end_date is not None else None
         yield end_key, _outside(end, experiment.horizon_days, start_date)
 

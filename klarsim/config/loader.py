@@ -2,13 +2,16 @@
 
 This is the only place raw dictionaries become a frozen ``Scenario``; the rest of klarsim
 takes the frozen model. Errors name the file (or the ``--set`` that caused them), the dotted
-key, the line in the YAML where there is one, and what was expected.
+key, the line in the YAML where there is one, and what was expected. A horizon given as an
+override cuts the dated items past it, with a ``ScenarioWarning`` naming them
+(``klarsim.config.horizon``).
 """
 
 from __future__ import annotations
 
 import types
 import typing
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from klarsim.config.checks import starting_checks
 from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.errors import Problem, ScenarioError, dotted
+from klarsim.config.horizon import HORIZON_KEY, HorizonCut, ScenarioWarning, cut_to_horizon
 from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
 from klarsim.config.schema import Scenario
 from klarsim.config.yaml_io import line_numbers, read_yaml
@@ -53,10 +57,18 @@ def parse_scenario(
         scenario = Scenario.model_validate(merged)
     except ValidationError as error:
         raise ScenarioError(_validation_problems(error, merged, locate)) from None
-    findings = [*starting_checks(scenario), *timeline_checks(scenario)]
+    shortened = any(key == HORIZON_KEY for key, _ in parsed)
+    cut = cut_to_horizon(scenario) if shortened else HorizonCut(scenario)
+    checks = [
+        *starting_checks(cut.scenario),
+        *timeline_checks(cut.scenario, unfinished_ramps=shortened),
+    ]
+    findings = [(cut.original_key(key), message) for key, message in checks]
     if findings:
         raise ScenarioError([locate(_split(key), message) for key, message in findings])
-    return scenario
+    for note in cut.notes:
+        warnings.warn(f"{source}: {note}", ScenarioWarning, stacklevel=2)
+    return cut.scenario
 
 
 def with_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:

@@ -10,11 +10,16 @@ tasks and which tables to write. ``perform`` does the rest the same way for all 
    complete the same job) with a manifest saying what the job is;
 3. write the resolved scenarios, run the tasks saving each finished replication under
    ``runs/`` and recording the failed ones, write the tables, mark the manifest complete.
+
+Before anything runs, the caveats of the scenarios it simulates (``klarsim.config.caveats``:
+a small scale, a headcount far from its roster's) are issued as ``ScenarioWarning``s and
+listed under ``warnings`` in the manifest.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +27,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from klarsim.config import Scenario, load_scenario, with_overrides
+from klarsim.config.caveats import scenario_caveats
+from klarsim.config.horizon import ScenarioWarning
 from klarsim.experiments.executors import SERIAL, ExecutorOptions, Runner
 from klarsim.experiments.tasks import Failure
 from klarsim.results.writer import describe_job, output_folder, write_scenario
@@ -75,6 +82,10 @@ class Job(ABC, Generic[Result]):
         """Settings the results depend on besides scenarios, seed and replications."""
         return {}
 
+    def simulated(self) -> Sequence[Scenario]:
+        """The scenarios its tasks simulate (a sweep: every point's), whose caveats it reports."""
+        return self.scenarios
+
     @abstractmethod
     def details(self) -> dict[str, Any]:
         """Further manifest fields, for people and readers of the folder."""
@@ -102,6 +113,9 @@ def perform(
     """Run ``job`` as ``executor`` says and, given a results folder ``out``, fill it as it goes."""
     options = executor if executor is not None else SERIAL
     target = output_options(out)
+    caveats = job_caveats(job)
+    for caveat in caveats:
+        warnings.warn(caveat, ScenarioWarning, stacklevel=3)
     if target is None:
         return job.execute(Runner(options))
     described = describe_job(
@@ -115,7 +129,7 @@ def perform(
     with output_folder(
         target.path,
         job=described,
-        details=job.details(),
+        details={**job.details(), "warnings": caveats},
         force=target.force,
         resume=target.resume,
     ) as folder:
@@ -127,6 +141,12 @@ def perform(
             failed_runs=[dataclasses.asdict(failure) for failure in failures],
         )
     return result
+
+
+def job_caveats(job: Job[Any]) -> list[str]:
+    """The caveats of every scenario the job simulates, each once, in order."""
+    found = (caveat for scenario in job.simulated() for caveat in scenario_caveats(scenario))
+    return list(dict.fromkeys(found))
 
 
 def resolve_scenario(scenario: Scenario | str | Path, overrides: Overrides | None) -> Scenario:

@@ -106,6 +106,9 @@ class SweepJob(Job[SweepResult]):
     def identity(self) -> dict[str, Any]:
         return {"points": [dict(point) for point in self.points]}
 
+    def simulated(self) -> Sequence[Scenario]:
+        return self.variants
+
     def details(self) -> dict[str, Any]:
         return {
             "scenario": self.scenarios[0].name,
