@@ -15,6 +15,7 @@ import pandas as pd
 from klarsim.plots import swept_keys
 from klarsim.plots.folder import figures_for
 from klarsim.report.assumptions import assumptions
+from klarsim.report.effects import effects_section, savings_section
 from klarsim.report.html import (
     contents,
     embedded_figure,
@@ -43,8 +44,9 @@ def write_report(results_dir: Path, *, out: Path | None = None) -> Path:
 
 def report_html(folder: ResultsFolder) -> str:
     """The whole page for ``folder``."""
-    sections = [
-        ("results", "Results", _results(folder)),
+    sections = [("results", "Results", _results(folder))]
+    sections += _effects(folder)
+    sections += [
         ("plots", "Plots", _plots(folder)),
         ("assumptions", "Assumptions", _assumptions(folder)),
     ]
@@ -107,6 +109,19 @@ def _results(folder: ResultsFolder) -> list[str]:
         return [paragraph(intro), comparison_table(comparison, baseline)]
     intro = "Mean over the replications and its 95% confidence interval."
     return [paragraph(intro), run_table(folder.summary)]
+
+
+def _effects(folder: ResultsFolder) -> list[tuple[str, str, list[str]]]:
+    """The effects separated and the savings by year, when the folder holds them."""
+    found = []
+    effects, savings = folder.path / files.EFFECTS, folder.path / files.SAVINGS_BY_YEAR
+    if effects.is_file():
+        found.append(("effects", "Effects separated", effects_section(pd.read_csv(effects))))
+    if savings.is_file():
+        baseline = folder.baseline or folder.scenario_names[0]
+        table = pd.read_csv(savings)
+        found.append(("savings", "Savings by year", savings_section(table, baseline)))
+    return found
 
 
 def _plots(folder: ResultsFolder) -> list[str]:

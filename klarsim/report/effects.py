@@ -1,0 +1,183 @@
+"""The report's sections on the effects separated (``effects.csv``) and the yearly savings.
+
+One plain sentence per KPI names the changes that explain most of its move; tables give every
+effect with its paired 95 % interval, the order checks and the savings by calendar year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from klarsim.plots.effects import short_text
+from klarsim.plots.measures import measure
+from klarsim.report.html import heading, paragraph, table
+from klarsim.report.kpi_tables import value_text
+
+MOST_OF = 0.5
+"""The largest effects named are the fewest whose sizes make up this share of all steps'."""
+MOST_NAMED = 2
+AI_STEP = "AI launch"
+INTRO = (
+    "Each change on the timeline is switched on one at a time, in timeline order, from the "
+    "baseline; replication r of every scenario meets the same customers and luck (common "
+    "random numbers), so each change's effect is the paired difference from the step before, "
+    "with its 95% interval, and the steps add up exactly to the total change. The order checks "
+    "measure the staff cuts without the AI and the AI after the cuts: where they differ from "
+    "the chain's steps, the effects depend on the order, and the Shapley split (the mean of "
+    "both orders) is the fairer attribution."
+)
+
+
+def effects_section(effects: pd.DataFrame) -> list[str]:
+    """Sentences per KPI, the table of steps and totals, the table of order checks."""
+    kpis = list(dict.fromkeys(effects.loc[effects["kind"] == "step", "kpi"]))
+    parts = [paragraph(INTRO)]
+    parts += [paragraph(effect_sentence(effects[effects["kpi"] == kpi])) for kpi in kpis]
+    chain = effects[effects["kind"].isin(["step", "total"])]
+    parts += [heading("Every step"), _table(chain, "effects-table")]
+    checks = effects[~effects["kind"].isin(["step", "total"])]
+    if not checks.empty:
+        parts += [heading("Order checks and the Shapley split"), _table(checks, "order-table")]
+    return parts
+
+
+def effect_sentence(rows: pd.DataFrame) -> str:
+    """One KPI's move from start to end and the changes that explain most of it."""
+    steps = rows[rows["kind"] == "step"]
+    kpi = str(steps["kpi"].iloc[0])
+    first, last = steps.iloc[0], steps.iloc[-1]
+    largest = _largest(steps)
+    named = " and ".join(_effect_text(kpi, row) for _, row in largest.iterrows())
+    label = measure(kpi).label
+    sentence = (
+        f"{label[:1].upper()}{label[1:]}: {_compact(kpi, first['start'])} in "
+        f"{first['from_scenario']}, {_compact(kpi, last['end'])} in {last['to_scenario']}; "
+        f"{named} {'explains' if len(largest) == 1 else 'explain'} most of the change"
+    )
+    if AI_STEP not in set(largest["change"]) and AI_STEP in set(steps["change"]):
+        ai = steps[steps["change"] == AI_STEP].iloc[0]
+        sentence += f", not the {AI_STEP} ({_signed(kpi, ai)})"
+    return sentence + _shapley_text(kpi, rows) + "."
+
+
+def _largest(steps: pd.DataFrame) -> pd.DataFrame:
+    """The fewest steps, largest first, whose sizes make up most of all the steps' sizes."""
+    sizes = steps["effect"].abs().sort_values(ascending=False)
+    total = float(sizes.sum())
+    chosen, covered = [], 0.0
+    for index, size in sizes.items():
+        chosen.append(index)
+        covered += float(size)
+        if len(chosen) >= MOST_NAMED or covered >= MOST_OF * total:
+            break
+    return steps.loc[chosen]
+
+
+def _effect_text(kpi: str, row: pd.Series) -> str:
+    return f"the {row['change']} ({_signed(kpi, row)})"
+
+
+def _signed(kpi: str, row: pd.Series) -> str:
+    """An effect with its interval: +0.012, 95% CI +0.004 to +0.020."""
+    text = _compact(kpi, float(row["effect"]), difference=True)
+    if math.isnan(float(row["ci_low"])):
+        return text
+    low = _compact(kpi, float(row["ci_low"]), difference=True)
+    high = _compact(kpi, float(row["ci_high"]), difference=True)
+    return f"{text}, 95% CI {low} to {high}"
+
+
+def _compact(kpi: str, value: float, *, difference: bool = False) -> str:
+    """A value for a sentence: money and large counts shortened ($1.2M, 350k)."""
+    shown = measure(kpi)
+    if shown.unit == "%" or (shown.unit != "$" and abs(value) < 1e4):
+        return value_text(kpi, value, difference=difference)
+    sign = "+" if difference and value > 0 else ""
+    return sign + short_text(value, shown)
+
+
+def _shapley_text(kpi: str, rows: pd.DataFrame) -> str:
+    shapley = rows[rows["kind"] == "shapley"]
+    if shapley.empty:
+        return ""
+    parts = [
+        f"{str(row['change']).removesuffix(' (Shapley)')} {_signed(kpi, row)}"
+        for _, row in shapley.iterrows()
+    ]
+    target = shapley["to_scenario"].iloc[0]
+    return f"; the change to {target} split by Shapley: " + "; ".join(parts)
+
+
+def _table(rows: pd.DataFrame, table_id: str) -> str:
+    headers = ["KPI", "change", "from", "to", "effect", "95% CI", "replications"]
+    body = [
+        [
+            measure(str(row["kpi"])).label,
+            str(row["change"]),
+            _level(row, "start"),
+            _level(row, "end"),
+            value_text(str(row["kpi"]), float(row["effect"]), difference=True),
+            _interval(row),
+            str(int(row["replications"])),
+        ]
+        for _, row in rows.iterrows()
+    ]
+    return table(headers, body, table_id=table_id, text_columns=2)
+
+
+def _level(row: pd.Series, column: str) -> str:
+    return value_text(str(row["kpi"]), float(row[column]))
+
+
+def _interval(row: pd.Series) -> str:
+    kpi = str(row["kpi"])
+    if math.isnan(float(row["ci_low"])):
+        return "-"
+    low = value_text(kpi, float(row["ci_low"]), difference=True)
+    return f"{low} to {value_text(kpi, float(row['ci_high']), difference=True)}"
+
+
+def savings_section(savings: pd.DataFrame, baseline: str) -> list[str]:
+    """The operating cost saved per scenario and calendar year, against any published figure."""
+    intro = (
+        f"Operating cost saved against {baseline} in each calendar year, at full scale: the "
+        "paired difference within each replication, with its 95% interval."
+    )
+    parts = [paragraph(intro), _savings_table(savings)]
+    published = savings.dropna(subset=["published"])
+    parts += [paragraph(_published_text(row)) for _, row in published.iterrows()]
+    return parts
+
+
+def _savings_table(savings: pd.DataFrame) -> str:
+    headers = ["scenario", "year", "days", "saving", "95% CI", "published"]
+    body = [
+        [
+            str(row["scenario"]),
+            str(int(row["year"])),
+            f"{float(row['days']):g}",
+            _money(row["saving"]),
+            f"{_money(row['ci_low'])} to {_money(row['ci_high'])}",
+            _money(row["published"]),
+        ]
+        for _, row in savings.iterrows()
+    ]
+    return table(headers, body, table_id="savings-table", text_columns=1)
+
+
+def _published_text(row: pd.Series) -> str:
+    saving, published = float(row["saving"]), float(row["published"])
+    return (
+        f"{row['scenario']} saves {_money(saving)} in {int(row['year'])} (95% CI "
+        f"{_money(row['ci_low'])} to {_money(row['ci_high'])}) against the published "
+        f"{_money(published)}: {saving / published:.1f} times the published figure."
+    )
+
+
+def _money(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return "-"
+    return f"{'-' if number < 0 else ''}${abs(number) / 1e6:,.1f}M"
