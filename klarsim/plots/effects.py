@@ -73,9 +73,9 @@ def _panel(axes: Axes, rows: pd.DataFrame, kpi: str) -> None:
     if shown.unit == "$":
         format_money_axis(axes)
     elif shown.unit != "%":
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _text(value, shown)))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: short_text(value, shown)))
     first, last = float(steps["start"].iloc[0]), float(steps["end"].iloc[-1])
-    title = f"{shown.label}: {_text(first, shown)} to {_text(last, shown)}"
+    title = f"{shown.label}: {short_text(first, shown)} to {short_text(last, shown)}"
     axes.set_title(title.replace("$", r"\$"))  # two dollar signs would start mathtext
 
 
@@ -133,7 +133,7 @@ def _draw(axes: Axes, bars: list[_Bar], better_up: bool, shown: Measure) -> None
         change = bar.top - bar.bottom if bar.kind == "step" else bar.top
         sign = "+" if bar.kind == "step" and change > 0 else ""
         axes.annotate(
-            sign + _text(change, shown),
+            sign + short_text(change, shown),
             (position, max(bar.top, bar.bottom) * factor),
             textcoords="offset points",
             xytext=(0, 3),
@@ -173,7 +173,7 @@ def _better(kpi: str) -> bool:
     return kpi.removesuffix(FULL_SCALE) in HIGHER_IS_BETTER
 
 
-def _text(value: float, shown: Measure) -> str:
+def short_text(value: float, shown: Measure) -> str:
     """A value as the panel shows it: money, percent or a short number."""
     if shown.unit == "$":
         return money(value)
