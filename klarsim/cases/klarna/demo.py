@@ -1,7 +1,9 @@
 """The Klarna demo: compare the four reference scenarios, draw every plot, write the report.
 
 The reference scenarios ship with klarsim (``bundled_scenarios``), so the demo runs from a
-fresh clone or an installed wheel alike.
+fresh clone or an installed wheel alike. With ``effects``, the demo also runs the effects
+chain (``klarsim.cases.klarna.effects``) into ``FOLDER/effects`` and shows its attribution
+in the demo's report.
 """
 
 from __future__ import annotations
@@ -9,35 +11,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from klarsim.config.bundled import bundled_scenarios
+from klarsim.cases.klarna.check import savings_by_year
+from klarsim.cases.klarna.effects import EffectsResult, klarna_effects
+from klarsim.cases.klarna.scenarios import KLARNA_FILES, klarna_scenarios
 from klarsim.experiments.compare import ComparisonResult, compare
 from klarsim.experiments.executors import ExecutorOptions
 from klarsim.experiments.job import OutputOptions
+from klarsim.results import files
+from klarsim.results.writer import write_table
 
-KLARNA_FILES = (
-    "2023_human_centre.yaml",
-    "2024_ai_first.yaml",
-    "2025_hybrid_gig.yaml",
-    "phased_rollout.yaml",
-)
 BASELINE = "human-centre-2023"
 DEFAULT_FOLDER = Path("klarsim-demo")
-
-
-def klarna_scenarios() -> list[Path]:
-    """The four Klarna reference scenarios, the baseline first."""
-    folder = bundled_scenarios("klarna")
-    return [folder / name for name in KLARNA_FILES]
+EFFECTS_FOLDER = "effects"
+"""The effects chain's own results folder, inside the demo's."""
+EFFECT_SCENARIOS = 9
+"""Scenarios of the effects chain: baseline, six changes, two order checks."""
 
 
 @dataclass(frozen=True)
 class DemoResult:
-    """The comparison, and where its plots and report went."""
+    """The comparison, and where its plots and report went; the effects chain if run."""
 
     comparison: ComparisonResult
     folder: Path
     plots: list[Path]
     report: Path
+    effects: EffectsResult | None = None
 
 
 def run_demo(
@@ -46,10 +45,13 @@ def run_demo(
     overrides: list[str] | None = None,
     executor: ExecutorOptions | None = None,
     out: OutputOptions | None = None,
+    effects: bool = False,
 ) -> DemoResult:
     """Compare the Klarna scenarios under common random numbers, then plot and report.
 
-    The results go to ``out`` (default: a new ``klarsim-demo`` folder).
+    The results go to ``out`` (default: a new ``klarsim-demo`` folder), with the savings by
+    calendar year. ``effects`` also runs the effects chain (nine scenarios, in
+    ``FOLDER/effects``) and copies its ``effects.csv`` into the demo's folder.
     """
     # Imported here: plotting pulls in matplotlib, which the comparison does not need.
     from klarsim.plots.folder import write_plots  # noqa: PLC0415
@@ -64,5 +66,37 @@ def run_demo(
         executor=executor,
         out=target,
     )
+    savings = savings_by_year(comparison.summary, comparison.timeseries)
+    write_table(target.path / files.SAVINGS_BY_YEAR, savings)
+    chain = _effects(target, reps, overrides, executor) if effects else None
     plots = write_plots(target.path)
-    return DemoResult(comparison, target.path, plots, write_report(target.path))
+    return DemoResult(comparison, target.path, plots, write_report(target.path), chain)
+
+
+def _effects(
+    target: OutputOptions,
+    reps: int | None,
+    overrides: list[str] | None,
+    executor: ExecutorOptions | None,
+) -> EffectsResult:
+    """The effects chain in its own folder (resumed with the demo), its table in the demo's."""
+    folder = target.path / EFFECTS_FOLDER
+    resume = target.resume and folder.exists()
+    chain = klarna_effects(
+        reps=reps,
+        overrides=overrides,
+        executor=executor,
+        out=OutputOptions(folder, resume=resume),
+    )
+    write_table(target.path / files.EFFECTS, chain.effects)
+    return chain
+
+
+__all__ = [
+    "BASELINE",
+    "DEFAULT_FOLDER",
+    "KLARNA_FILES",
+    "DemoResult",
+    "klarna_scenarios",
+    "run_demo",
+]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from klarsim.cases.klarna.check import BASELINE, HYBRID, LEAP, savings_by_year
-from klarsim.cases.klarna.demo import klarna_scenarios
+from klarsim.cases.klarna.scenarios import klarna_scenarios
 from klarsim.config import Scenario, load_scenario, with_overrides
 from klarsim.config.loader import scenario_data
 from klarsim.experiments.compare import ComparisonResult, compare
@@ -33,7 +33,6 @@ from klarsim.results.writer import write_table
 
 EFFECT_KPIS = ("csat_mean", "churned", "service_level", "cost_operating", "cost_total")
 """The headline KPIs attributed; each is taken at full scale where the summary has it."""
-DEFAULT_FOLDER = Path("klarsim-effects")
 FREEZE_ALONE = "effects-freeze-without-ai"
 CUTS_ALONE = "effects-cuts-without-ai"
 AI_ONLY = "effects-lost-context"
