@@ -73,6 +73,25 @@ class Recontact(Frozen):
     delay_hours: Distribution
 
 
+class ChurnRevenue(Frozen):
+    """Over what time a churned customer's revenue counts as lost.
+
+    ``revenue_lost`` always counts it until the run's end and ``revenue_lost_lifetime`` over
+    ``lifetime_years`` from the day the customer left, discounted continuously at
+    ``discount_rate_per_year`` (present value at the day they left:
+    revenue_per_year x (1 - (1 + rate) ^ -years) / ln(1 + rate), or x years at rate 0).
+    ``horizon`` chooses which of the two ``cost_total`` adds to the operating cost.
+    """
+
+    horizon: Literal["run_end", "lifetime"] = "run_end"
+    """``run_end``: lost until the run's end (the default); ``lifetime``: over the lifetime."""
+    lifetime_years: PositiveFloat = 3.0
+    """Remaining customer lifetime after churn (assumption: a customer would have stayed this
+    long more; sweep it)."""
+    discount_rate_per_year: NonNegativeFloat = 0.0
+    """Yearly discount rate of future revenue; 0: undiscounted."""
+
+
 class Customers(Frozen):
     """How customers behave: patience, satisfaction, trust, churn and coming back."""
 
@@ -82,6 +101,8 @@ class Customers(Frozen):
     """Customers at the start; each contact comes from an active one. Absent: no trust model."""
     revenue_per_year: NonNegativeFloat = 0.0
     """Yearly revenue per customer, lost from the day a customer churns."""
+    churn_revenue: ChurnRevenue = Field(default_factory=ChurnRevenue)
+    """Over what time churned customers' revenue counts as lost (in ``cost_total``)."""
     csat: Csat = Field(default_factory=Csat)
     trust: Trust = Field(default_factory=Trust)
     churn: Churn | None = None

@@ -1,8 +1,11 @@
 """Key performance indicators from accumulated sums; one definition for totals and intervals.
 
 Every column is defined in docs/outputs.md. Costs: the AI bills each conversation, each
-resolution (false ones included) and a monthly platform fee; humans cost their loaded hourly
-rate for staffed time; churned customers' yearly revenue is lost from the day they leave.
+resolution it claimed (false ones included) and a monthly platform fee from its launch (the
+first moment ``ai.share`` can be above zero) to the end; humans cost their loaded hourly rate
+for staffed time; churned customers' yearly revenue is lost from the day they leave, until the
+run's end (``revenue_lost``) or over a remaining lifetime (``revenue_lost_lifetime``);
+``customers.churn_revenue.horizon`` chooses which of the two ``cost_total`` counts.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from typing import Any
 import numpy as np
 
 from klarsim.config.schema import Scenario
+from klarsim.config.timeline import Ramp, SetAt
 from klarsim.sim.recorder import ALL_SUMS
-from klarsim.units import MINUTES_PER_HOUR, MINUTES_PER_MONTH
+from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_MONTH
+
+AI_SHARE = "ai.share"
 
 COUNT_COLUMNS = (
     "contacts",
@@ -45,23 +51,60 @@ COUNT_COLUMNS = (
 
 @dataclass(frozen=True)
 class Prices:
-    """What the AI charges; zero without an AI tier."""
+    """What the AI charges (zero without one) and which lost revenue ``cost_total`` counts."""
 
     per_conversation: float = 0.0
     per_resolution: float = 0.0
     platform_per_min: float = 0.0
+    launch_min: float = math.inf
+    """When the platform fee starts: the AI's launch (``ai_launch_min``); inf: never."""
+    revenue_over_lifetime: bool = False
+    """``cost_total`` counts ``revenue_lost_lifetime`` instead of ``revenue_lost``."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Prices:
-        """The AI prices of a scenario."""
+        """The AI prices and the lost-revenue rule of a scenario."""
+        lifetime = scenario.customers.churn_revenue.horizon == "lifetime"
         if scenario.ai is None:
-            return cls()
+            return cls(revenue_over_lifetime=lifetime)
         pricing = scenario.ai.pricing
         return cls(
             pricing.price_per_conversation,
             pricing.price_per_resolution,
             pricing.platform_cost_per_month / MINUTES_PER_MONTH,
+            ai_launch_min(scenario),
+            lifetime,
         )
+
+
+def ai_launch_min(scenario: Scenario) -> float:
+    """The AI's launch, in minutes: the first moment ``ai.share`` may be above zero; inf: never.
+
+    Time zero if ``ai.share`` starts above zero, else the earliest timeline ``set`` of a
+    positive ``ai.share`` or the start of a ``ramp`` of ``ai.share`` that leaves zero (its
+    first step may still be zero: a ramp's start is the launch). Guardrails only lower the
+    share, so they never launch the AI; once launched, the platform is paid to the end.
+    """
+    if scenario.ai is None:
+        return math.inf
+    if scenario.ai.share > 0:
+        return 0.0
+    start_date = scenario.experiment.start_date
+    launches = [
+        action.at_day(start_date) * MINUTES_PER_DAY
+        for action in scenario.timeline
+        if _launches(action)
+    ]
+    return min(launches, default=math.inf)
+
+
+def _launches(action: object) -> bool:
+    """Whether a timeline action can make ``ai.share`` positive."""
+    if isinstance(action, SetAt):
+        return action.key == AI_SHARE and float(action.value) > 0
+    if isinstance(action, Ramp):
+        return action.key == AI_SHARE and max(action.end_value, action.start_value or 0.0) > 0
+    return False
 
 
 Amount = Any
@@ -94,7 +137,7 @@ def kpis(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dic
         **_queue(sums, duration_min),
         **_journey(sums),
         **_labour(sums),
-        **_costs(sums, duration_min, prices),
+        **_costs(sums, prices),
     }
 
 
@@ -108,6 +151,7 @@ def _queue(sums: Mapping[str, Amount], duration_min: float) -> dict[str, Amount]
         "service_level": ratio(sums["answered_in_target"], sums["offered_human"]),
         "aht_min": ratio(sums["handle_min"], sums["completed"]),
         "occupancy": ratio(sums["busy_agent_min"], sums["staffed_agent_min"]),
+        "slot_utilisation": ratio(sums["busy_slot_min"], sums["staffed_slot_min"]),
         "queue_length_mean": ratio(sums["queue_contact_min"], duration_min),
     }
 
@@ -147,19 +191,21 @@ def _labour(sums: Mapping[str, Amount]) -> dict[str, Amount]:
     }
 
 
-def _costs(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> dict[str, Amount]:
+def _costs(sums: Mapping[str, Amount], prices: Prices) -> dict[str, Amount]:
     billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
     cost_ai = (
         sums["ai_contacts"] * prices.per_conversation
         + billed_resolutions * prices.per_resolution
-        + duration_min * prices.platform_per_min
+        + sums["ai_live_min"] * prices.platform_per_min
     )
     cost_hiring = sums["cost_hiring_fees"] + sums["cost_training_wages"]
     cost_gig = sums["gig_pay"] + sums["gig_onboarding"]
     cost_human = sums["cost_employee"] + cost_gig + cost_hiring + sums["cost_severance"]
     operating = cost_ai + cost_human
+    lost = sums["revenue_lost_lifetime"] if prices.revenue_over_lifetime else sums["revenue_lost"]
     return {
         "revenue_lost": sums["revenue_lost"],
+        "revenue_lost_lifetime": sums["revenue_lost_lifetime"],
         "cost_ai": cost_ai,
         "cost_employee": sums["cost_employee"],
         "cost_gig": cost_gig,
@@ -167,7 +213,7 @@ def _costs(sums: Mapping[str, Amount], duration_min: float, prices: Prices) -> d
         "cost_severance": sums["cost_severance"],
         "cost_human": cost_human,
         "cost_operating": operating,
-        "cost_total": operating + sums["revenue_lost"],
+        "cost_total": operating + lost,
         "cost_per_contact": ratio(operating, sums["contacts"]),
         "cost_per_resolution": ratio(operating, sums["issues_resolved"]),
     }
@@ -180,6 +226,7 @@ FULL_SCALE_COLUMNS = (
     "gig_hours_online",
     "gig_hours_engaged",
     "revenue_lost",
+    "revenue_lost_lifetime",
     "cost_ai",
     "cost_employee",
     "cost_gig",

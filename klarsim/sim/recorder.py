@@ -7,6 +7,8 @@ counts include only issues whose first contact arrived after the warm-up.
 
 from __future__ import annotations
 
+import math
+
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.demand.contacts import ABANDONED, COMPLETED, QUEUED, AwayIssue, Contact
 from klarsim.model.demand.customers import CustomerBase
@@ -44,6 +46,9 @@ CONTACT_COUNTERS = (
 TIME_COUNTERS = (
     "busy_agent_min",
     "staffed_agent_min",
+    "busy_slot_min",
+    "staffed_slot_min",
+    "ai_live_min",
     "queue_contact_min",
     "employee_paid_min",
     "employee_staffed_min",
@@ -69,8 +74,9 @@ EVENT_COUNTERS = (
 )
 """Sums by the interval in which the event happened (``Recorder.book_at``)."""
 
-CUSTOMER_COUNTERS = ("churned", "revenue_lost")
-"""Sums by the interval in which customers left or revenue was lost."""
+CUSTOMER_COUNTERS = ("churned", "revenue_lost", "revenue_lost_lifetime")
+"""Sums by the interval in which customers left or revenue was lost (the lifetime's revenue:
+all of it in the interval the customer left)."""
 
 END_VALUES = (
     "queue_end",
@@ -105,11 +111,14 @@ class Recorder:
         interval_min: float,
         service_level_target_min: float,
         warmup_min: float,
+        ai_launch_min: float = math.inf,
     ) -> None:
         self.intervals = intervals
         self.interval_min = interval_min
         self.target_min = service_level_target_min
         self.warmup_min = warmup_min
+        self.ai_launch_min = ai_launch_min
+        """From here on the AI platform is live (its fee accrues); inf: never."""
         self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in ALL_SUMS}
         self.pool_sums: dict[str, dict[str, list[float]]] = {}
         """Per pool: staffed agent minutes (``staffed_min``) and ``headcount`` at the end."""
@@ -200,6 +209,8 @@ class Recorder:
         sums["queue_contact_min"][index] = waiting.take(now)
         sums["queue_end"][index] = waiting.level
         sums["ai_share_setting"][index] = ai_share
+        live_from = max(index * self.interval_min, self.ai_launch_min)
+        sums["ai_live_min"][index] = max(0.0, now - live_from)
         if customers is not None:
             lost_per_min = customers.churned_count * customers.revenue_per_min
             sums["revenue_lost"][index] = lost_per_min * self.interval_min
@@ -211,6 +222,10 @@ class Recorder:
         sums = self.sums
         for name, pool in workforce.pools.items():
             staffed, busy = pool.staffed.take(now), pool.busy.take(now)
+            sums["staffed_slot_min"][index] += staffed * pool.concurrency
+            sums["busy_slot_min"][index] += (
+                pool.busy_slots.take(now) if pool.concurrency > 1 else busy
+            )
             per_pool = self.pool_sums.get(name)
             if per_pool is None:
                 per_pool = self.pool_sums[name] = _pool_lists(self.intervals)
@@ -237,9 +252,10 @@ class Recorder:
             index = self.intervals - 1
         self.sums[name][index] += amount
 
-    def churned(self, now: float, count: int) -> None:
-        """Customers who left at ``now``."""
+    def churned(self, now: float, count: int, lifetime_revenue: float = 0.0) -> None:
+        """``count`` customers left at ``now``, each taking ``lifetime_revenue`` with them."""
         self.book_at("churned", now, count)
+        self.book_at("revenue_lost_lifetime", now, count * lifetime_revenue)
 
     def totals(self, first_interval: int) -> Totals:
         """Sums from ``first_interval`` (the end of the warm-up) on; levels at the end."""

@@ -70,6 +70,7 @@ class Replication:
             self.interval_min,
             experiment.service_level_target_s / SECONDS_PER_MINUTE,
             self.warmup_min,
+            self.prices.launch_min,
         )
         self.events = EventLog()
         intents = scenario.demand.intents.values()
@@ -128,7 +129,7 @@ class Replication:
             yield Timeout(self.env, MINUTES_PER_DAY)
             leavers = customers.daily_update(self.env.now, MINUTES_PER_DAY)
             if leavers:
-                self.recorder.churned(self.env.now, leavers)
+                self.recorder.churned(self.env.now, leavers, customers.lifetime_revenue)
 
     def _close_interval(self, index: int) -> None:
         model = self.model

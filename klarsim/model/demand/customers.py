@@ -37,6 +37,17 @@ REBASE_EXPONENT = 50.0
 """Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
 
 
+def annuity_years(years: float, rate_per_year: float) -> float:
+    """Present value of one unit a year paid continuously for ``years``, discounted at ``rate``.
+
+    (1 - (1 + rate) ^ -years) / ln(1 + rate): ``years`` itself at rate 0.
+    """
+    if rate_per_year == 0:
+        return years
+    force = math.log1p(rate_per_year)
+    return -math.expm1(-force * years) / force
+
+
 class CustomerBase:
     """Every customer's trust, activity and churn; arrays of the population's size."""
 
@@ -55,6 +66,11 @@ class CustomerBase:
         self.active_count = population
         self.churned_count = 0
         self.revenue_per_min = spec.revenue_per_year / MINUTES_PER_YEAR
+        churn_revenue = spec.churn_revenue
+        self.lifetime_revenue = spec.revenue_per_year * annuity_years(
+            churn_revenue.lifetime_years, churn_revenue.discount_rate_per_year
+        )
+        """Present value, on the day a customer leaves, of the revenue it takes with it."""
         self._baseline = trust.baseline
         self._learning_rate = trust.learning_rate
         self._decay_per_min = math.log(2) / (trust.half_life_days * 1440.0)

@@ -7,7 +7,8 @@ its chats has received since the agent last had none. A chat is done when that c
 its due mark (the clock at its start plus its work), so a change of pace updates one number,
 not every chat. An agent keeps its chats in order of their marks, and only the first can finish
 next: each agent has one pending completion event, replaced whenever its set of chats changes.
-A voice or email contact takes all of an agent's slots.
+A voice or email contact takes all of an agent's slots. The pool's ``busy_slots`` integral
+follows every change of an agent's load (slot utilisation).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class ChatDesk:
         if not self.queues.is_chat[contact.intent]:
             agent.contact = contact
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
+            pool.busy_slots.add(now, pool.concurrency)
             contact.service_min = work
             Callback(self.env, work, self._on_exclusive_done, agent)
             return
@@ -75,6 +77,7 @@ class ChatDesk:
             position -= 1
         chats.insert(position, contact)
         agent.load += 1
+        pool.busy_slots.add(now, 1)
         if schedule:
             pool.place(agent)
             self._schedule(agent)
@@ -130,6 +133,7 @@ class ChatDesk:
         agent.progress_since = now
         chat = chats.pop(0)
         agent.load -= 1
+        agent.pool.busy_slots.add(now, -1)
         chat.state = COMPLETED
         chat.service_min = now - chat.started_min
         self._finish(chat, agent)
@@ -141,6 +145,7 @@ class ChatDesk:
         contact.state = COMPLETED
         agent.contact = None
         agent.load = 0
+        agent.pool.busy_slots.add(self.env._now, -agent.pool.concurrency)
         self._finish(contact, agent)
 
     def _finish(self, contact: Contact, agent: Agent) -> None:

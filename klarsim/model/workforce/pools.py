@@ -155,6 +155,9 @@ class AgentPool:
         self.leaving_count = 0
         self.busy = TimeIntegral()
         """Agents holding at least one contact."""
+        self.busy_slots = TimeIntegral()
+        """Chat slots in use, summed over agents (pools with concurrency only; kept by the
+        chat desk). A voice or email contact fills all of its agent's slots."""
         self.staffed = TimeIntegral()
         """Agents on duty (including those finishing work after their shift)."""
         self.on_available = on_available
