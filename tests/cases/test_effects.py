@@ -150,7 +150,7 @@ def test_savings_by_year_pairs_replications_at_full_scale_against_the_published_
     assert in_2024["ci_high"] - in_2024["saving"] == pytest.approx(half_width)
     assert in_2024["published"] == 40e6
     assert savings.loc[2025, "days"] == 2
-    assert pd.isna(savings.loc[2025, "published"])
+    assert bool(savings["published"].isna().loc[2025])
 
 
 TINY = [
