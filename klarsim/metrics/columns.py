@@ -27,6 +27,7 @@ HEADLINE_KPIS = (
     "service_level",
     "aht_min",
     "occupancy",
+    "slot_utilisation",
     "ai_share",
     "fcr",
     "csat_mean",
