@@ -6,8 +6,11 @@ import pytest
 
 import klarsim
 from klarsim.config import ScenarioError, load_scenario, parse_scenario
+from klarsim.config.horizon import ScenarioWarning
 from klarsim.config.roster import WeeklySchedule, reference_headcount
-from klarsim.config.workforce import Roster
+from klarsim.config.workforce import EmployeePool, Roster, ShiftTemplate
+from klarsim.planning.shifts import schedule_shifts
+from klarsim.planning.staff import planned_scenario
 from tests.support import ROOT
 from tests.support.builders import centre, employees
 
@@ -55,9 +58,32 @@ def test_a_headcount_sweep_moves_agents_on_duty_and_the_service_level() -> None:
     and the service level rises with every step (offered load 6.9 Erlangs)."""
     data = centre({"staff": employees(42, roster=TEN_ALL_WEEK)}, days=7, volume=2000)
     points = [{"pools.staff.headcount": people} for people in (21, 42, 63)]
-    result = klarsim.sweep(parse_scenario(data), points=points, reps=2)
+    with pytest.warns(ScenarioWarning) as caught:
+        result = klarsim.sweep(parse_scenario(data), points=points, reps=2)
+    assert [str(warning.message).rpartition(" x ")[2] for warning in caught] == ["0.50", "1.50"]
     runs = result.runs.groupby("pools.staff.headcount").mean(numeric_only=True)
     assert runs["employee_hours"].tolist() == pytest.approx([840.0, 1680.0, 2520.0])
     levels = runs["service_level"].tolist()
     assert levels[0] < 0.2 < levels[1] < levels[2]
     assert levels[2] > 0.95
+
+
+def test_the_planners_scenario_runs_its_roster_at_the_planned_headcount() -> None:
+    """Ten agents all week on day-long shifts at 48 contract hours: 35 people (the roster
+    alone implies 42 at 40 h), and the written roster is drawn for those 35."""
+    data = centre({"staff": employees(10)})
+    data["experiment"]["interval_min"] = 1440
+    base = parse_scenario(data)
+    template = ShiftTemplate(length_hours=24, start_hours=[0])
+    schedule = schedule_shifts(
+        [10] * 7,
+        interval_min=1440,
+        templates=[template],
+        shrinkage=0.0,
+        cost_per_hour=40,
+        pool="staff",
+    )
+    pool = planned_scenario(base, {"staff": schedule}, contract_hours=48).pools["staff"]
+    assert isinstance(pool, EmployeePool) and isinstance(pool.roster, Roster)
+    assert pool.headcount == 35
+    assert reference_headcount(pool.roster) == 35
