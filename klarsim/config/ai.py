@@ -47,11 +47,19 @@ class Handoff(Frozen):
 
 
 class Pricing(Frozen):
-    """What the AI costs; a false resolution is billed as a resolution."""
+    """What the AI costs; a false resolution is billed as a resolution (docs/calibration.md,
+    AI vendors' published prices)."""
 
     price_per_conversation: NonNegativeFloat = 0.0
+    """Per conversation the AI takes, resolved or not (Salesforce Agentforce's unit)."""
     price_per_resolution: NonNegativeFloat = 0.0
+    """Per resolution the AI claims, false ones included (Intercom Fin's, Zendesk's unit)."""
+    bill_returned_false_resolutions: bool = True
+    """Bill a false resolution whose issue comes back; false: it is taken back (Intercom
+    deducts a resolution when the customer returns for more help)."""
     platform_cost_per_month: NonNegativeFloat = 0.0
+    """Fixed fee, accrued by the minute from the AI's launch (the first moment ``ai.share``
+    can be above zero) to the end of the run."""
 
 
 class Outage(Frozen):

@@ -21,6 +21,9 @@ class ContactObserver(Protocol):
     def issue_lost(self, contact: Contact | AwayIssue) -> None:
         """An unresolved issue will not come back (the customer gave up or left)."""
 
+    def false_resolution_returned(self, issue: AwayIssue) -> None:
+        """A falsely resolved issue came back (some vendors then take the resolution back)."""
+
 
 class ContactRecord(Protocol):
     """Keeps one row per finished contact, when asked (``klarsim.sim.contact_log``)."""

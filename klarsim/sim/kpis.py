@@ -34,6 +34,7 @@ COUNT_COLUMNS = (
     "ai_contacts",
     "ai_resolved",
     "ai_false_resolved",
+    "ai_false_resolved_returned",
     "escalated",
     "asked_human",
     "refused_human",
@@ -60,6 +61,8 @@ class Prices:
     """When the platform fee starts: the AI's launch (``ai_launch_min``); inf: never."""
     revenue_over_lifetime: bool = False
     """``cost_total`` counts ``revenue_lost_lifetime`` instead of ``revenue_lost``."""
+    bill_returned: bool = True
+    """Bill false resolutions whose issue came back (see ``ai.pricing``)."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Prices:
@@ -74,6 +77,7 @@ class Prices:
             pricing.platform_cost_per_month / MINUTES_PER_MONTH,
             ai_launch_min(scenario),
             lifetime,
+            pricing.bill_returned_false_resolutions,
         )
 
 
@@ -193,6 +197,8 @@ def _labour(sums: Mapping[str, Amount]) -> dict[str, Amount]:
 
 def _costs(sums: Mapping[str, Amount], prices: Prices) -> dict[str, Amount]:
     billed_resolutions = sums["ai_resolved"] + sums["ai_false_resolved"]
+    if not prices.bill_returned:
+        billed_resolutions = billed_resolutions - sums["ai_false_resolved_returned"]
     cost_ai = (
         sums["ai_contacts"] * prices.per_conversation
         + billed_resolutions * prices.per_resolution

@@ -31,6 +31,7 @@ CONTACT_COUNTERS = (
     "ai_contacts",
     "ai_resolved",
     "ai_false_resolved",
+    "ai_false_resolved_returned",
     "escalated",
     "asked_human",
     "refused_human",
@@ -187,6 +188,10 @@ class Recorder:
             self._ai_results[contact.ai_result][index] += 1
         if contact.outcome == REFUSED_HUMAN.code:
             self._refused[index] += 1
+
+    def false_resolution_returned(self, issue: AwayIssue) -> None:
+        """A falsely resolved issue came back: counted in the interval of its false resolution."""
+        self.sums["ai_false_resolved_returned"][issue.interval] += 1
 
     def issue_lost(self, contact: Contact | AwayIssue) -> None:
         """An issue ended unresolved for good (no recontact, or the customer churned)."""

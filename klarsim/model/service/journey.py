@@ -186,4 +186,6 @@ class Journey:
                 return
             if previous.outcome == FALSE_RESOLVED_CODE:
                 customers.update(previous.customer, self._discovered_score, self.env._now)
+        if previous.outcome == FALSE_RESOLVED_CODE:
+            self.recorder.false_resolution_returned(previous)
         self._route_recontact(self.factory.recontact(previous, self.env._now))

@@ -429,3 +429,35 @@ def test_a_false_resolution_that_never_comes_back_costs_trust() -> None:
     resolved = summary(_one_customer("resolve"))
     dispute_or_routine = {0.80 - 0.30 * 0.1, 0.80 - 0.30 * 0.8}
     assert any(resolved["trust_mean_end"] == pytest.approx(x) for x in dispute_or_routine)
+
+
+def _returning(probability: float, bill_returned: bool) -> dict[str, Any]:
+    """False resolutions that come back a minute later with ``probability``; nobody churns."""
+    recontact = copy.deepcopy(BASE["customers"]["recontact"])
+    recontact["false_resolved"] = {
+        "probability": probability,
+        "delay_hours": {"dist": "deterministic", "value": 1 / 60},
+    }
+    return {
+        "customers.recontact": recontact,
+        "customers.churn": None,
+        "ai.pricing.bill_returned_false_resolutions": bill_returned,
+    }
+
+
+def test_false_resolutions_that_come_back_are_counted_and_may_be_taken_back() -> None:
+    """All come back a minute later: every one is counted returned (but those still away at
+    the end) and, when returned ones are not billed, only true resolutions are."""
+    billed = summary(_returning(1.0, True))
+    refunded = summary(_returning(1.0, False))
+    assert refunded["contacts"] == billed["contacts"], "billing moves money, not contacts"
+    returned = billed["ai_false_resolved_returned"]
+    assert billed["ai_false_resolved"] - 2 <= returned <= billed["ai_false_resolved"]
+    assert returned > 100
+    assert billed["cost_ai"] - refunded["cost_ai"] == pytest.approx(0.99 * returned)
+    months = 5 * MINUTES_PER_DAY / MINUTES_PER_MONTH
+    resolutions = refunded["ai_resolved"] + refunded["ai_false_resolved"] - returned
+    expected = refunded["ai_contacts"] * 0.3 + resolutions * 0.99 + 5000 * months
+    assert refunded["cost_ai"] == pytest.approx(expected, rel=1e-12)
+    silent = summary(_returning(0.0, False))
+    assert silent["ai_false_resolved_returned"] == 0 < silent["ai_false_resolved"]
