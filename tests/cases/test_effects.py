@@ -17,6 +17,7 @@ from klarsim.cases.klarna.effects import (
     FREEZE_ALONE,
     Contrast,
     attribute_effects,
+    chain_contrasts,
     effect_scenarios,
     klarna_contrasts,
     klarna_effects,
@@ -177,3 +178,10 @@ def test_the_effects_chain_runs_end_to_end_and_writes_its_tables(tmp_path: Path)
     savings = pd.read_csv(out / "savings_by_year.csv")
     assert set(savings["year"]) == {2024, 2025}
     assert len(result.comparison.scenarios) == 9
+
+
+def test_any_chain_of_scenarios_gives_steps_that_sum_to_its_total() -> None:
+    summary = _summary({"a": [1.0, 2.0, 3.0], "b": [2.0, 4.0, 7.0], "c": [0.0, 1.0, 5.0]})
+    table = attribute_effects(summary, chain_contrasts(["a", "b", "c"]), kpis=["csat_mean"])
+    assert list(table["change"]) == ["b", "c", "total to c"]
+    assert list(table["effect"]) == pytest.approx([7 / 3, -7 / 3, 0.0])

@@ -187,6 +187,19 @@ def klarna_contrasts() -> list[Contrast]:
     ]
 
 
+def chain_contrasts(
+    scenarios: Sequence[str], labels: Sequence[str] | None = None
+) -> list[Contrast]:
+    """Any chain of scenarios: one step per scenario after the first, then the total."""
+    names = list(scenarios)
+    steps = list(labels) if labels is not None else names[1:]
+    rows = [
+        _difference(label, "step", start, end)
+        for label, start, end in zip(steps, names[:-1], names[1:], strict=True)
+    ]
+    return [*rows, _difference(f"total to {names[-1]}", "total", names[0], names[-1])]
+
+
 def _difference(change: str, kind: str, start: str, end: str) -> Contrast:
     return Contrast(change, kind, ((end, 1.0), (start, -1.0)), start, end)
 
