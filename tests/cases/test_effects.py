@@ -163,6 +163,7 @@ TINY = [
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::klarsim.config.horizon.ScenarioWarning")  # tiny on purpose
 def test_the_effects_chain_runs_end_to_end_and_writes_its_tables(tmp_path: Path) -> None:
     out = tmp_path / "effects"
     result = klarna_effects(
