@@ -137,7 +137,7 @@ def _apply(scenario: Scenario, change: Change, leap: Data, hybrid: Data) -> Scen
     description = (
         target["description"]
         if target is not None
-        else f"{current['description']} + {change.label} (Klarna effects chain)"
+        else f"Klarna effects chain: {scenario.name} with the {change.label} added."
     )
     return with_overrides(
         scenario, {**overrides, "name": change.scenario, "description": description}
