@@ -198,7 +198,7 @@ def demo(
         typer.Option(
             "--effects/--no-effects",
             help="Also separate the effects of each change on the timeline: nine more "
-            "scenarios in OUT/effects (about twice the demo's time again).",
+            "scenarios in OUT/effects (about 2.3 times the demo's runs again).",
         ),
     ] = False,
     workers: WorkersOption = ALL_CORES,
