@@ -6,6 +6,7 @@ import pytest
 
 import klarsim
 from klarsim.config.scale import scaled
+from klarsim.config.workforce import EmployeePool, Roster
 from tests.support import ROOT
 
 pytestmark = pytest.mark.unit
@@ -78,3 +79,19 @@ def test_scale_multiplies_the_workforce_and_its_timeline() -> None:
     assert (crowd.registered, crowd.call_up.agents) == (4, 1)
     assert [action.count for action in small.timeline] == [7, 1]
     assert small.guardrails[0].then.target_headcount == 3
+
+
+def test_scale_keeps_a_roster_drawn_for_its_headcount_at_the_same_level() -> None:
+    """Counts, headcount and the headcount they are drawn for all shrink by the scale."""
+    base = klarsim.load_scenario(
+        EXAMPLES / "human_only.yaml",
+        {
+            "pools.employees.roster": {"hours_of_week": [30.0] * 168, "for_headcount": 50},
+            "experiment.scale": 0.1,
+        },
+    )
+    pool = scaled(base).pools["employees"]
+    assert isinstance(pool, EmployeePool) and isinstance(pool.roster, Roster)
+    assert pool.headcount == 5
+    assert pool.roster.for_headcount == pytest.approx(5.0)
+    assert pool.roster.hours_of_week == pytest.approx([3.0] * 168)
