@@ -57,7 +57,13 @@ def parse_scenario(
         scenario = Scenario.model_validate(merged)
     except ValidationError as error:
         raise ScenarioError(_validation_problems(error, merged, locate)) from None
-    shortened = any(key == HORIZON_KEY for key, _ in parsed)
+    return _checked(scenario, parsed, locate)
+
+
+def _checked(scenario: Scenario, overrides: list[Override], locate: _Locator) -> Scenario:
+    """The scenario after the cross-key checks, cut to a horizon given as an override (with a
+    warning naming what was dropped); errors name keys as the scenario given numbers them."""
+    shortened = any(key == HORIZON_KEY for key, _ in overrides)
     cut = cut_to_horizon(scenario) if shortened else HorizonCut(scenario)
     checks = [
         *starting_checks(cut.scenario),
@@ -67,7 +73,7 @@ def parse_scenario(
     if findings:
         raise ScenarioError([locate(_split(key), message) for key, message in findings])
     for note in cut.notes:
-        warnings.warn(f"{source}: {note}", ScenarioWarning, stacklevel=2)
+        warnings.warn(f"{locate.source}: {note}", ScenarioWarning, stacklevel=4)
     return cut.scenario
 
 
