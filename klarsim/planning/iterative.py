@@ -16,10 +16,15 @@
    step and a half where it keeps going the same way (the plan closes about half its gap
    per iteration otherwise).
 4. It stops when no interval changes. Simulation noise can keep a settled plan moving: when
-   plans cycle, or the next plan differs by at most one agent (or 2 %) per interval and its
-   agent hours by at most 0.5 %, the plan takes, interval by interval, the larger of the two; one
-   more iteration checks it, and if only noise is left then, it stands. Intervals of an hour
-   or less pool what arrivals found with their neighbours (weights 1/4, 1/2, 1/4).
+   plans cycle, or the next plan differs from the current one by noise only, the plan takes,
+   interval by interval, the larger of the two; one more iteration checks it, and if only
+   noise is left then, it stands. Noise is measured, not guessed: each replication's weeks
+   are batches, each batch gives its own least staffing per interval, and their spread gives
+   the standard error of the interval's requirement. A move is noise when it is within two
+   standard errors (and at least one agent or 2 %) in all but 5 % of the intervals (with many
+   intervals a few go further by chance), and the agent hours move within two standard
+   errors of their sum (and at least 0.5 %). Intervals of an hour or less pool what
+   arrivals found with their neighbours (weights 1/4, 1/2, 1/4).
 
 Pools that share intents are planned together as one group; the group's agents are split
 among them in proportion to the work each did in the last run.
@@ -50,12 +55,18 @@ from klarsim.sim.records import ReplicationResult
 from klarsim.units import DAYS_PER_WEEK, MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
 NOISE_SHARE = 0.02
-"""An interval's staffing may move by this share of its agents (at least one) by noise."""
+"""An interval's staffing may always move by this share of its agents (at least one) by noise."""
 SETTLED_SHARE = 0.005
-"""Plans whose intervals differ by one agent at most, and whose agent hours differ by at most
-this share, differ by simulation noise."""
+"""The plan's agent hours may always move by this share by noise."""
+NOISE_STANDARD_ERRORS = 2.0
+"""A move within this many standard errors of the requirement's estimate is noise."""
+NOISE_OUTLIERS = 0.05
+"""Share of intervals that may move beyond their allowance in a plan that moves by noise only
+(with many intervals a few go beyond two standard errors by chance)."""
 WINDOW_UP_TO_MIN = 60.0
 """Intervals this short mix what arrivals found with their two neighbours (less noise)."""
+Noise = dict[str, tuple[float, ...]]
+"""Per pool and interval, the standard error of the requirement in agents."""
 Progress = Callable[[int, int], None]
 """Told (iterations done, most iterations) after each iteration."""
 
@@ -80,6 +91,8 @@ class Iteration:
     observed: dict[str, Observed]
     changed_intervals: int
     """Intervals whose staffing the next plan changes (0: converged)."""
+    noise: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    """Standard error of each interval's requirement, in agents, from the batches' spread."""
 
 
 @dataclass
@@ -141,10 +154,10 @@ def plan(
         scenario = with_staffing(base, staffing)
         results = _simulate(scenario, settings, runner, done)
         observed = _observe(scenario, groups, results, settings)
-        wanted = _update(scenario, groups, observed, settings.targets)
+        wanted, noise = _update(scenario, groups, observed, settings.targets)
         proposal = _step(previous, staffing, wanted)
         earlier = [iteration.staffing for iteration in history.iterations]
-        settled = proposal in earlier or _settled(staffing, proposal)
+        settled = proposal in earlier or _settled(staffing, proposal, noise)
         if settled and checking:  # the larger plan was checked and only noise is left
             proposal = dict(staffing)
         elif proposal in earlier:  # a cycle: settle on the most each interval had in it
@@ -152,7 +165,9 @@ def plan(
         elif settled:  # only noise is left: keep the larger of the two, then check it
             proposal = _most([staffing, proposal])
         checking = settled
-        history.iterations.append(Iteration(dict(staffing), observed, _changes(staffing, proposal)))
+        history.iterations.append(
+            Iteration(dict(staffing), observed, _changes(staffing, proposal), noise)
+        )
         if progress is not None:
             progress(done, settings.max_iterations)
         if proposal == staffing:
@@ -193,15 +208,23 @@ def _one_step(before: int | None, now: int, new: int) -> int:
     return max(0, new + round((new - now) / 2))
 
 
-def _settled(current: Staffing, proposal: Staffing) -> bool:
-    """Whether the plans differ by simulation noise only: no interval by more than one agent
-    or 2 % of its agents, and the agent hours by at most a small share (noise moves intervals
-    both ways)."""
-    pairs = [(a, b) for name in current for a, b in zip(current[name], proposal[name], strict=True)]
-    if any(abs(b - a) > max(1.0, NOISE_SHARE * a) for a, b in pairs):
+def _settled(current: Staffing, proposal: Staffing, noise: Noise) -> bool:
+    """Whether the plans differ by simulation noise only: every interval within its noise
+    allowance, and the agent hours too (noise moves intervals both ways, so their sum moves
+    less than its parts)."""
+    triples = [
+        (a, b, error)
+        for name in current
+        for a, b, error in zip(current[name], proposal[name], noise[name], strict=True)
+    ]
+    z = NOISE_STANDARD_ERRORS
+    beyond = sum(abs(b - a) > max(1.0, NOISE_SHARE * a, z * error) for a, b, error in triples)
+    if beyond > NOISE_OUTLIERS * len(triples):
         return False
-    total = sum(a for a, _ in pairs)
-    return abs(sum(b - a for a, b in pairs)) <= SETTLED_SHARE * max(total, 1)
+    total = sum(a for a, _, _ in triples)
+    total_error = math.sqrt(sum(error**2 for _, _, error in triples))
+    allowed = max(SETTLED_SHARE * max(total, 1), z * total_error)
+    return abs(sum(b - a for a, b, _ in triples)) <= allowed
 
 
 def _changes(current: Staffing, proposal: Staffing) -> int:
@@ -298,18 +321,43 @@ def _update(
     groups: Sequence[Group],
     observed: dict[str, Observed],
     targets: tuple[Target, ...],
-) -> dict[str, tuple[int, ...]]:
-    """Each interval's fewest agents meeting the targets given what its arrivals found."""
+) -> tuple[dict[str, tuple[int, ...]], Noise]:
+    """Each interval's fewest agents meeting the targets given what its arrivals found, and
+    the standard error of that figure (from the batches: replications' weeks)."""
     proposal: dict[str, tuple[int, ...]] = {}
+    noise: Noise = {}
     pooled = scenario.experiment.interval_min <= WINDOW_UP_TO_MIN
+    threshold = target_min(scenario)
     for group in groups:
         seen = observed[group.name]
+        intervals = range(seen.seen.shape[0])
         agents = [
-            _least_for(seen.seen_law(k, pooled), seen.service, targets, target_min(scenario))
-            for k in range(seen.seen.shape[0])
+            _least_for(seen.seen_law(k, pooled), seen.service, targets, threshold)
+            for k in intervals
         ]
+        by_batch = np.array(
+            [
+                [
+                    _least_for(seen.seen_law(k, pooled, batch), seen.service, targets, threshold)
+                    for k in intervals
+                ]
+                for batch in range(seen.seen_by_batch.shape[0])
+            ],
+            dtype=float,
+        )
+        error = _standard_error(by_batch)
         proposal |= _split(group, agents, seen.work_share, scenario)
-    return proposal
+        noise |= {pool: tuple(error * seen.work_share[pool]) for pool in group.pools}
+    return proposal, noise
+
+
+def _standard_error(by_batch: np.ndarray) -> np.ndarray:
+    """Per interval, the standard error of the mean over batches (zero with one batch)."""
+    batches = by_batch.shape[0]
+    if batches < 2:
+        return np.zeros(by_batch.shape[1])
+    error: np.ndarray = by_batch.std(axis=0, ddof=1) / math.sqrt(batches)
+    return error
 
 
 def _least_for(

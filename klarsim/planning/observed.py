@@ -41,6 +41,9 @@ class Observed:
 
     seen: np.ndarray
     """Shape (intervals, states): arrivals of each interval that found j in system."""
+    seen_by_batch: np.ndarray
+    """Shape (batches, intervals, states): the same, per replication and week measured (the
+    batches' spread tells how far simulation noise moves the plan)."""
     offered: np.ndarray
     """Shape (replications, intervals): contacts that asked for a person."""
     answered_in_target: np.ndarray
@@ -57,15 +60,17 @@ class Observed:
     weeks: float
     """Weeks measured in each replication."""
 
-    def seen_law(self, interval: int, pooled: bool = False) -> np.ndarray:
+    def seen_law(self, interval: int, pooled: bool = False, batch: int | None = None) -> np.ndarray:
         """The law of the number in system met by arrivals of an interval (zeros: nobody
-        came); ``pooled``: mixed with the two neighbours' laws, weights 1/4, 1/2, 1/4."""
-        own = _law(self.seen[interval])
+        came), over the whole run or one ``batch``; ``pooled``: mixed with the two
+        neighbours' laws, weights 1/4, 1/2, 1/4."""
+        seen = self.seen if batch is None else self.seen_by_batch[batch]
+        own = _law(seen[interval])
         if not pooled:
             return own
-        intervals = self.seen.shape[0]
-        before = _law(self.seen[(interval - 1) % intervals])
-        after = _law(self.seen[(interval + 1) % intervals])
+        intervals = seen.shape[0]
+        before = _law(seen[(interval - 1) % intervals])
+        after = _law(seen[(interval + 1) % intervals])
         mixed: np.ndarray = 0.5 * own + 0.25 * (before + after)
         return _law(mixed) if own.any() else own
 
@@ -93,14 +98,15 @@ def observe(
     contacts = [_contacts(log, group) for log in logs]
     measured = [c.since(measure_from_min) for c in contacts]
     per_rep = [_counts(c, week, target_min) for c in measured]
-    seen_lists = [_seen(c, week, measure_from_min) for c in contacts]
-    width = max((counts.shape[1] for counts in seen_lists), default=1)
-    seen = np.zeros((intervals, width))
-    for counts in seen_lists:
-        seen[:, : counts.shape[1]] += counts
+    batches = [batch for c in contacts for batch in _seen(c, week, measure_from_min)]
+    width = max((counts.shape[1] for counts in batches), default=1)
+    seen_by_batch = np.zeros((max(len(batches), 1), intervals, width))
+    for index, counts in enumerate(batches):
+        seen_by_batch[index, :, : counts.shape[1]] = counts
     stacked = {name: np.array([rep[name] for rep in per_rep]) for name in per_rep[0]}
     return Observed(
-        seen=seen,
+        seen=seen_by_batch.sum(axis=0),
+        seen_by_batch=seen_by_batch,
         offered=stacked["offered"],
         answered_in_target=stacked["answered_in_target"],
         abandoned=stacked["abandoned"],
@@ -187,9 +193,9 @@ def _counts(contacts: _Contacts, week: _Week, target_min: float) -> dict[str, np
     }
 
 
-def _seen(contacts: _Contacts, week: _Week, from_min: float) -> np.ndarray:
-    """Per interval, how many arrivals found each number of the group's contacts in system
-    (counting every logged contact, those before ``from_min`` too)."""
+def _seen(contacts: _Contacts, week: _Week, from_min: float) -> list[np.ndarray]:
+    """Per week measured and interval, how many arrivals found each number of the group's
+    contacts in system (counting every logged contact, those before ``from_min`` too)."""
     start = contacts.offered_min
     in_service = np.where(contacts.by_group, contacts.service_min, 0.0)
     end = start + contacts.wait_min + in_service
@@ -199,9 +205,10 @@ def _seen(contacts: _Contacts, week: _Week, from_min: float) -> np.ndarray:
     used = start >= from_min
     where = week.of(start[used])
     width = int(found[used].max()) + 1 if used.any() else 1
-    counts = np.zeros((week.intervals, width))
-    np.add.at(counts, (where, found[used]), 1.0)
-    return counts
+    weeks = np.floor((start[used] - from_min) / MINUTES_PER_WEEK).astype(int)
+    counts = np.zeros((int(weeks.max()) + 1 if used.any() else 1, week.intervals, width))
+    np.add.at(counts, (weeks, where, found[used]), 1.0)
+    return list(counts)
 
 
 def _work_share(measured: Sequence[_Contacts], group: Group) -> dict[str, float]:
