@@ -77,6 +77,7 @@ def test_scale_multiplies_the_workforce_and_its_timeline() -> None:
     assert (staff.headcount, staff.target_headcount) == (7, 8)
     assert staff.roster.shifts[0].agents == pytest.approx(3.0)
     assert (crowd.registered, crowd.call_up.agents) == (4, 1)
+    assert crowd.call_up.queue_threshold == 1  # a queue's length: 10 x sqrt(0.01)
     assert [action.count for action in small.timeline] == [7, 1]
     assert small.guardrails[0].then.target_headcount == 3
 
