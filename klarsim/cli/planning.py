@@ -93,7 +93,7 @@ def staff(
 
 
 def _months(scenario: Scenario) -> tuple[object, ...]:
-    from klarsim.planning.capacity import months  # noqa: PLC0415
+    from klarsim.planning.conditions import months  # noqa: PLC0415
 
     return months(scenario)
 

@@ -28,19 +28,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import csr_matrix
 
 from klarsim.config.errors import Problem, ScenarioError
 from klarsim.config.workforce import WEEKDAYS, Roster, Shift, ShiftTemplate, Weekday
-from klarsim.units import HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK
+from klarsim.planning.shift_candidates import (
+    Candidate,
+    candidates_of,
+    check_covered,
+    coverage,
+    interval_count,
+)
+from klarsim.units import HOURS_PER_WEEK, MINUTES_PER_HOUR
 
-GRID_TOLERANCE = 1e-6
-"""Minutes by which a start or length may miss the interval grid (float noise)."""
 COUNT_TOLERANCE = 1e-9
 """Slack when rounding a fractional requirement up to whole rostered agents."""
-MAX_CANDIDATES = 20_000
-"""Most candidate shifts (template x day x start) in one programme: a week of 15-minute
-starts with seven lengths is about 4,700, and HiGHS solves such a programme in seconds."""
 DEFAULT_TIME_LIMIT_S = 20.0
 """Wall-clock limit of the integer solve; the best schedule found so far is kept."""
 PRESOLVE = False
@@ -71,20 +73,6 @@ class ShiftStart:
     length_hours: float
     paid_hours: float
     count: int
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """One shift the programme may use: a template started on a day at an hour."""
-
-    template: int
-    """Index into the templates."""
-    day: int
-    start_hour: float
-    first: int
-    """The first interval of the week it covers."""
-    span: int
-    """How many intervals it covers (wrapping past Sunday to Monday)."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +160,7 @@ def schedule_shifts(
     ``pools.POOL.shift_templates`` (with ``source`` as the file) when the templates are off
     the interval grid, too many, or cannot cover the requirement.
     """
-    count = _interval_count(interval_min)
+    count = interval_count(interval_min)
     if len(required) != count:
         raise ValueError(f"expected {count} intervals of {interval_min:g} min, got {len(required)}")
     if not 0 <= shrinkage < 1:
@@ -182,8 +170,8 @@ def schedule_shifts(
         raise ValueError("expected required agents that are finite and not negative")
     need = _needed_rostered(demand, shrinkage)
     key = f"pools.{pool}.shift_templates"
-    candidates = _candidates(templates, interval_min, key, source)
-    _check_covered(need, candidates, interval_min, key, source)
+    candidates = candidates_of(templates, interval_min, key, source)
+    check_covered(need, candidates, interval_min, key, source)
     began = time.perf_counter()
     x, lp_cost, limit_hit = _solve(
         need,
@@ -210,127 +198,13 @@ def schedule_shifts(
     )
 
 
-def _interval_count(interval_min: float) -> int:
-    """Intervals in a week; the week must be a whole number of them."""
-    if interval_min <= 0:
-        raise ValueError(f"expected interval_min above 0, got {interval_min:g}")
-    count = round(MINUTES_PER_WEEK / interval_min)
-    if abs(count * interval_min - MINUTES_PER_WEEK) > GRID_TOLERANCE:
-        raise ValueError(f"expected interval_min to divide a week, got {interval_min:g}")
-    return count
-
-
 def _needed_rostered(required: FloatArray, shrinkage: float) -> IntArray:
     """Whole agents to roster so that rostered x (1 - shrinkage) >= required."""
     return np.ceil(required / (1.0 - shrinkage) - COUNT_TOLERANCE).clip(min=0).astype(np.int64)
 
 
-def _on_grid(minutes: float, interval_min: float) -> bool:
-    return abs(minutes - round(minutes / interval_min) * interval_min) <= GRID_TOLERANCE
-
-
-def _start_hours(template: ShiftTemplate, interval_min: float) -> list[float]:
-    """The template's start hours, or by default every whole hour on the interval grid."""
-    if template.start_hours is not None:
-        return sorted(set(template.start_hours))
-    return [float(h) for h in range(HOURS_PER_DAY) if _on_grid(h * MINUTES_PER_HOUR, interval_min)]
-
-
-def _candidates(
-    templates: Sequence[ShiftTemplate], interval_min: float, key: str, source: str
-) -> list[_Candidate]:
-    """Every start the templates allow, checked against the interval grid and the size cap."""
-    problems = [p for i, t in enumerate(templates) for p in _grid_problems(t, i, interval_min)]
-    if problems:
-        raise ScenarioError([Problem(source, f"{key}.{where}", msg) for where, msg in problems])
-    candidates = [
-        _Candidate(
-            template=index,
-            day=WEEKDAYS.index(day),
-            start_hour=hour,
-            first=round(
-                (WEEKDAYS.index(day) * HOURS_PER_DAY + hour) * MINUTES_PER_HOUR / interval_min
-            ),
-            span=round(template.length_hours * MINUTES_PER_HOUR / interval_min),
-        )
-        for index, template in enumerate(templates)
-        for day in dict.fromkeys(template.days)
-        for hour in _start_hours(template, interval_min)
-    ]
-    if len(candidates) > MAX_CANDIDATES:
-        message = (
-            f"expected at most {MAX_CANDIDATES} shifts to choose from (template x day x start), "
-            f"got {len(candidates)}: allow fewer start_hours or days"
-        )
-        raise ScenarioError([Problem(source, key, message)])
-    return candidates
-
-
-def _grid_problems(
-    template: ShiftTemplate, index: int, interval_min: float
-) -> list[tuple[str, str]]:
-    """Starts and lengths that miss the boundaries of ``interval_min`` (sub-key, message)."""
-    grid = f"the {interval_min:g}-minute intervals of experiment.interval_min"
-    problems: list[tuple[str, str]] = []
-    if not _on_grid(template.length_hours * MINUTES_PER_HOUR, interval_min):
-        problems.append(
-            (
-                f"{index}.length_hours",
-                f"expected a whole number of {grid}, got {template.length_hours:g} h",
-            )
-        )
-    off = [
-        h for h in template.start_hours or [] if not _on_grid(h * MINUTES_PER_HOUR, interval_min)
-    ]
-    if off:
-        listed = ", ".join(f"{h:g}" for h in off[:5]) + (
-            f" and {len(off) - 5} more" if len(off) > 5 else ""
-        )
-        problems.append((f"{index}.start_hours", f"expected starts on {grid}, got {listed}"))
-    return problems
-
-
-def _check_covered(
-    need: IntArray, candidates: list[_Candidate], interval_min: float, key: str, source: str
-) -> None:
-    """Fail on the first interval that needs agents but that no allowed shift covers."""
-    covered = _coverage(candidates, need.size).sum(axis=1).A1 > 0
-    gaps = np.flatnonzero((need > 0) & ~covered)
-    if gaps.size:
-        first = int(gaps[0])
-        message = (
-            f"no shift template covers {_interval_name(first, interval_min)}, "
-            f"where agents are required on duty ({gaps.size} such intervals in the week)"
-        )
-        raise ScenarioError([Problem(source, key, message)])
-
-
-def _interval_name(index: int, interval_min: float) -> str:
-    """``Tue 03:00-03:30`` for interval ``index`` of the week."""
-    return f"{_clock(index * interval_min)}-{_clock((index + 1) * interval_min, end=True)}"
-
-
-def _clock(minute: float, *, end: bool = False) -> str:
-    """``Tue 03:00`` for a minute of the week (an end time keeps its day: ``Sun 24:00``)."""
-    day, rest = divmod(round(minute), round(MINUTES_PER_HOUR * HOURS_PER_DAY))
-    if end and rest == 0:
-        day, rest = day - 1, round(MINUTES_PER_HOUR * HOURS_PER_DAY)
-    hours, minutes = divmod(rest, round(MINUTES_PER_HOUR))
-    if not end:
-        return f"{WEEKDAYS[day % len(WEEKDAYS)].title()} {hours:02d}:{minutes:02d}"
-    return f"{hours:02d}:{minutes:02d}"
-
-
-def _coverage(candidates: list[_Candidate], intervals: int) -> csr_matrix:
-    """Intervals x candidates: 1 where the candidate shift is rostered in the interval."""
-    rows = [(c.first + offset) % intervals for c in candidates for offset in range(c.span)]
-    cols = [j for j, c in enumerate(candidates) for _ in range(c.span)]
-    data = np.ones(len(rows))
-    return coo_matrix((data, (rows, cols)), shape=(intervals, len(candidates))).tocsr()
-
-
 def _share_rows(
-    candidates: list[_Candidate], templates: Sequence[ShiftTemplate], paid: FloatArray
+    candidates: list[Candidate], templates: Sequence[ShiftTemplate], paid: FloatArray
 ) -> csr_matrix | None:
     """One row per capped template: its paid hours - max_share x all paid hours <= 0."""
     rows = []
@@ -344,7 +218,7 @@ def _share_rows(
 
 def _solve(
     need: IntArray,
-    candidates: list[_Candidate],
+    candidates: list[Candidate],
     templates: Sequence[ShiftTemplate],
     *,
     key: str,
@@ -356,8 +230,8 @@ def _solve(
     whether the time limit stopped the integer solve."""
     paid = np.array([templates[c.template].paid for c in candidates], dtype=np.float64)
     weights = paid * np.array([templates[c.template].cost_factor for c in candidates])
-    coverage = _coverage(candidates, need.size)
-    constraints = [LinearConstraint(coverage, lb=need.astype(np.float64), ub=np.inf)]
+    covered = coverage(candidates, need.size)
+    constraints = [LinearConstraint(covered, lb=need.astype(np.float64), ub=np.inf)]
     shares = _share_rows(candidates, templates, paid)
     if shares is not None:
         constraints.append(LinearConstraint(shares, lb=-np.inf, ub=0.0))
@@ -384,7 +258,7 @@ def _solve(
         raise ScenarioError([Problem(source, key, CAPPED_OUT)])
     limit_hit = whole.status == TIME_OR_ITERATION_LIMIT
     if whole.x is None:
-        x = _rounded_up(relaxed.x, coverage, need, shares, time_limit_s)
+        x = _rounded_up(relaxed.x, covered, need, shares, time_limit_s)
     else:
         x = np.rint(whole.x).astype(np.int64)
     return x, float(relaxed.fun), limit_hit
@@ -392,14 +266,14 @@ def _solve(
 
 def _rounded_up(
     relaxed: FloatArray,
-    coverage: csr_matrix,
+    covered: csr_matrix,
     need: IntArray,
     shares: csr_matrix | None,
     time_limit_s: float,
 ) -> IntArray:
     """The LP solution rounded up: still covers every interval, if the caps allow it."""
     x = np.ceil(relaxed - COUNT_TOLERANCE).astype(np.int64)
-    feasible = bool(np.all(coverage @ x >= need))
+    feasible = bool(np.all(covered @ x >= need))
     if shares is not None:
         feasible = feasible and bool(np.all(shares @ x <= COUNT_TOLERANCE))
     if not feasible:
@@ -414,7 +288,7 @@ def _schedule(
     *,
     demand: FloatArray,
     x: IntArray,
-    candidates: list[_Candidate],
+    candidates: list[Candidate],
     templates: Sequence[ShiftTemplate],
     interval_min: float,
     shrinkage: float,
@@ -425,7 +299,7 @@ def _schedule(
     elapsed: float,
 ) -> ShiftSchedule:
     """The schedule of the solved counts ``x``, with its coverage, cost and gap."""
-    rostered = np.asarray(_coverage(candidates, demand.size) @ x, dtype=np.int64)
+    rostered = np.asarray(coverage(candidates, demand.size) @ x, dtype=np.int64)
     on_duty = rostered * (1.0 - shrinkage)
     interval_hours = interval_min / MINUTES_PER_HOUR
     paid = np.array([templates[c.template].paid for c in candidates], dtype=np.float64)
@@ -454,7 +328,7 @@ def _schedule(
 
 
 def _starts(
-    x: IntArray, candidates: list[_Candidate], templates: Sequence[ShiftTemplate]
+    x: IntArray, candidates: list[Candidate], templates: Sequence[ShiftTemplate]
 ) -> tuple[ShiftStart, ...]:
     """The candidates used at least once, by day, start hour and template order."""
     used = sorted(

@@ -14,7 +14,8 @@ import klarsim
 from klarsim.config import Scenario
 from klarsim.config.ai import AI
 from klarsim.config.workforce import EmployeePool, GigPool
-from klarsim.planning.capacity import CAPACITY_COLUMNS, conditions_at, months
+from klarsim.planning.capacity import CAPACITY_COLUMNS
+from klarsim.planning.conditions import conditions_at, months
 from klarsim.results import files
 from klarsim.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from tests.support.builders import CHAT, centre, employees, gig, scenario
