@@ -44,22 +44,64 @@ def effects_section(effects: pd.DataFrame) -> list[str]:
 
 
 def effect_sentence(rows: pd.DataFrame) -> str:
-    """One KPI's move from start to end and the changes that explain most of it."""
+    """One KPI's levels along the chain, its largest effects, the AI's, and the order check."""
     steps = rows[rows["kind"] == "step"]
     kpi = str(steps["kpi"].iloc[0])
-    first, last = steps.iloc[0], steps.iloc[-1]
     largest = _largest(steps)
-    named = " and ".join(_effect_text(kpi, row) for _, row in largest.iterrows())
+    named = ", ".join(_effect_text(kpi, row) for _, row in largest.iterrows())
     label = measure(kpi).label
-    sentence = (
-        f"{label[:1].upper()}{label[1:]}: {_compact(kpi, first['start'])} in "
-        f"{first['from_scenario']}, {_compact(kpi, last['end'])} in {last['to_scenario']}; "
-        f"{named} {'explains' if len(largest) == 1 else 'explain'} most of the change"
-    )
+    verdict = _verdict(rows, label)
+    lead = verdict or f"{label[:1].upper()}{label[1:]}"
+    sentence = f"{lead}: {_levels(kpi, rows)}; largest effects: {named}"
     if AI_STEP not in set(largest["change"]) and AI_STEP in set(steps["change"]):
         ai = steps[steps["change"] == AI_STEP].iloc[0]
-        sentence += f", not the {AI_STEP} ({_signed(kpi, ai)})"
-    return sentence + _shapley_text(kpi, rows) + "."
+        sentence += f"; the {AI_STEP} alone {_signed(kpi, ai)}"
+    return sentence + _shapley_text(kpi, rows) + "." + _interaction_text(kpi, rows)
+
+
+def _verdict(rows: pd.DataFrame, label: str) -> str:
+    """'The staff cuts, not the AI, explain most of the fall in LABEL to LEAP' (Shapley)."""
+    shapley = rows[rows["kind"] == "shapley"]
+    if len(shapley) != 2:
+        return ""
+    ranked = shapley.assign(size=shapley["effect"].abs()).sort_values("size", ascending=False)
+    main, other = ranked.iloc[0], ranked.iloc[1]
+    total = float(shapley["effect"].sum())
+    if total == 0 or (float(main["effect"]) > 0) != (total > 0):
+        return ""
+    names = [str(row["change"]).removesuffix(" (Shapley)") for row in (main, other)]
+    move = "rise" if total > 0 else "fall"
+    doubt = "" if main["ci_low"] > 0 or main["ci_high"] < 0 else " (within wide intervals)"
+    return (
+        f"The {names[0]}, not the {names[1]}, explain most of the {move} in {label} to "
+        f"{main['to_scenario']}{doubt}"
+    )
+
+
+def _levels(kpi: str, rows: pd.DataFrame) -> str:
+    """The start, then the end of each total: 82.5% in A, 75.5% in B and 80.4% in C."""
+    steps, totals = rows[rows["kind"] == "step"], rows[rows["kind"] == "total"]
+    ends = [(row["end"], row["to_scenario"]) for _, row in totals.iterrows()]
+    if not ends:
+        ends = [(steps["end"].iloc[-1], steps["to_scenario"].iloc[-1])]
+    start = steps.iloc[0]
+    levels = [(start["start"], start["from_scenario"]), *ends]
+    texts = [f"{_compact(kpi, float(value))} in {name}" for value, name in levels]
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def _interaction_text(kpi: str, rows: pd.DataFrame) -> str:
+    """When the interaction's interval excludes zero: the order matters, say so."""
+    interaction = rows[rows["kind"] == "interaction"]
+    if interaction.empty:
+        return ""
+    row = interaction.iloc[0]
+    if not (row["ci_low"] > 0 or row["ci_high"] < 0):
+        return ""
+    return (
+        f" The AI and the staff cuts interact by {_signed(kpi, row)}: the order of the chain "
+        "matters, and the Shapley split is the fairer attribution."
+    )
 
 
 def _largest(steps: pd.DataFrame) -> pd.DataFrame:
@@ -76,17 +118,17 @@ def _largest(steps: pd.DataFrame) -> pd.DataFrame:
 
 
 def _effect_text(kpi: str, row: pd.Series) -> str:
-    return f"the {row['change']} ({_signed(kpi, row)})"
+    return f"the {row['change']} {_signed(kpi, row)}"
 
 
 def _signed(kpi: str, row: pd.Series) -> str:
-    """An effect with its interval: +0.012, 95% CI +0.004 to +0.020."""
+    """An effect with its interval: +0.012 (95% CI +0.004 to +0.020)."""
     text = _compact(kpi, float(row["effect"]), difference=True)
     if math.isnan(float(row["ci_low"])):
         return text
     low = _compact(kpi, float(row["ci_low"]), difference=True)
     high = _compact(kpi, float(row["ci_high"]), difference=True)
-    return f"{text}, 95% CI {low} to {high}"
+    return f"{text} (95% CI {low} to {high})"
 
 
 def _compact(kpi: str, value: float, *, difference: bool = False) -> str:
@@ -107,7 +149,7 @@ def _shapley_text(kpi: str, rows: pd.DataFrame) -> str:
         for _, row in shapley.iterrows()
     ]
     target = shapley["to_scenario"].iloc[0]
-    return f"; the change to {target} split by Shapley: " + "; ".join(parts)
+    return f"; the change to {target} split by Shapley: " + ", ".join(parts)
 
 
 def _table(rows: pd.DataFrame, table_id: str) -> str:

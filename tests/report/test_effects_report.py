@@ -46,9 +46,44 @@ def _service_level_rows() -> pd.DataFrame:
 def test_the_sentence_names_the_largest_effects_and_sets_the_ai_beside_them() -> None:
     sentence = effect_sentence(_service_level_rows())
     assert sentence == (
-        "Service level: 80.0% in base, 55.0% in leap; the freeze (-21.0 pp, 95% CI -22.0 pp "
-        "to -20.0 pp) explains most of the change, not the AI launch (+1.0 pp, 95% CI +0.0 pp "
-        "to +2.0 pp)."
+        "Service level: 80.0% in base and 55.0% in leap; largest effects: the freeze -21.0 pp "
+        "(95% CI -22.0 pp to -20.0 pp); the AI launch alone +1.0 pp (95% CI +0.0 pp to "
+        "+2.0 pp)."
+    )
+
+
+def _extra(change: str, kind: str, effect: float) -> dict[str, object]:
+    return {
+        "kpi": "service_level",
+        "change": change,
+        "kind": kind,
+        "effect": effect,
+        "ci_low": effect - 0.02,
+        "ci_high": effect + 0.02,
+        "start": 0.80,
+        "end": 0.55,
+        "from_scenario": "base",
+        "to_scenario": "leap",
+        "replications": 3,
+    }
+
+
+def test_the_shapley_split_gives_the_verdict_and_an_interaction_is_flagged() -> None:
+    extra = [
+        _extra("AI (Shapley)", "shapley", 0.05),
+        _extra("staff cuts (Shapley)", "shapley", -0.30),
+        _extra("interaction of the AI and the staff cuts", "interaction", 0.10),
+    ]
+    sentence = effect_sentence(pd.concat([_service_level_rows(), pd.DataFrame(extra)]))
+    assert sentence.startswith(
+        "The staff cuts, not the AI, explain most of the fall in service level to leap: "
+    )
+    assert "split by Shapley: AI +5.0 pp (95% CI +3.0 pp to +7.0 pp), staff cuts -30.0 pp" in (
+        sentence
+    )
+    assert sentence.endswith(
+        "The AI and the staff cuts interact by +10.0 pp (95% CI +8.0 pp to +12.0 pp): the order "
+        "of the chain matters, and the Shapley split is the fairer attribution."
     )
 
 
@@ -75,7 +110,7 @@ def test_the_report_shows_effects_and_savings_when_the_folder_holds_them(tmp_pat
     savings.to_csv(folder / "savings_by_year.csv", index=False)
     html = report_html(read_folder(folder))
     assert 'id="effects"' in html and 'id="effects-table"' in html
-    assert "CSAT: 0.700 in base, 0.680 in hybrid; the freeze" in html
+    assert "CSAT: 0.700 in base, 0.660 in leap and 0.680 in hybrid; largest effects" in html
     assert 'id="savings-table"' in html
     assert "ai-first saves $78.0M in 2024 (95% CI $70.0M to $86.0M) against the published" in html
     assert "1.9 times the published figure" in html
