@@ -66,7 +66,7 @@ def _panel(axes: Axes, rows: pd.DataFrame, kpi: str) -> None:
     shown = measure(kpi)
     steps = rows[rows["kind"] == "step"].reset_index(drop=True)
     totals = rows[rows["kind"] == "total"]
-    bars = _bars(steps, totals)
+    bars = [_clipped(bar, shown.bounds) for bar in _bars(steps, totals)]
     _draw(axes, bars, _better(kpi), shown)
     axes.set_xticks(range(len(bars)), [_tick(bar.label) for bar in bars])
     axes.set_ylabel(wrap(shown.axis_label, 28))
@@ -116,6 +116,15 @@ def _total(row: pd.Series, level: float, *, last: bool) -> _Bar:
     low, high = float(row["ci_low"]) - effect, float(row["ci_high"]) - effect
     label = str(row["to_scenario"]) if last else f"{row['to_scenario']} (subtotal)"
     return _Bar(label, 0.0, level, low=low, high=high, kind="total")
+
+
+def _clipped(bar: _Bar, bounds: tuple[float, float]) -> _Bar:
+    """The bar's interval cut at the values the KPI can take (no service level above 100 %)."""
+    if np.isnan(bar.low):
+        return bar
+    low = float(np.clip(bar.top + bar.low, *bounds)) - bar.top
+    high = float(np.clip(bar.top + bar.high, *bounds)) - bar.top
+    return _Bar(bar.label, bar.bottom, bar.top, low=low, high=high, kind=bar.kind)
 
 
 def _draw(axes: Axes, bars: list[_Bar], better_up: bool, shown: Measure) -> None:

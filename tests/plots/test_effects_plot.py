@@ -90,3 +90,13 @@ def test_a_folder_with_effects_csv_gets_the_effects_plot(tmp_path: Path) -> None
     assert "effects" not in [plot.name for plot in figures_for(read_folder(folder))]
     effects_table().to_csv(folder / "effects.csv", index=False)
     assert "effects" in [plot.name for plot in figures_for(read_folder(folder))]
+
+
+def test_intervals_are_cut_at_the_values_a_kpi_can_take() -> None:
+    table = effects_table()
+    table = table[table["kpi"] == "csat_mean"].assign(kpi="service_level")
+    table.loc[table["change"] == "AI launch", "ci_high"] = 0.9  # top 0.72 + 0.9 > 100 %
+    axes = effects_waterfall(table).axes[0]
+    errors = next(c for c in axes.containers if isinstance(c, ErrorbarContainer))
+    highest = max(np.array(segment)[:, 1].max() for segment in errors.lines[2][0].get_segments())
+    assert highest == pytest.approx(100.0)
