@@ -8,14 +8,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 import klarsim
+from klarsim.cases.klarna import demo
 from klarsim.cases.klarna.check import LEAP, savings_by_year
 from klarsim.cases.klarna.effects import (
     AI_ONLY,
     CUTS_ALONE,
     FREEZE_ALONE,
     Contrast,
+    EffectsResult,
     attribute_effects,
     chain_contrasts,
     effect_scenarios,
@@ -23,6 +26,7 @@ from klarsim.cases.klarna.effects import (
     klarna_effects,
 )
 from klarsim.cases.klarna.scenarios import klarna_scenarios
+from klarsim.cli import app
 from klarsim.config.loader import scenario_data
 
 pytestmark = pytest.mark.unit
@@ -186,3 +190,38 @@ def test_any_chain_of_scenarios_gives_steps_that_sum_to_its_total() -> None:
     table = attribute_effects(summary, chain_contrasts(["a", "b", "c"]), kpis=["csat_mean"])
     assert list(table["change"]) == ["b", "c", "total to c"]
     assert list(table["effect"]) == pytest.approx([7 / 3, -7 / 3, 0.0])
+
+
+def test_the_demo_runs_the_chain_in_its_own_folder_and_copies_effects_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's wiring, with the chain itself replaced by a stub that records its call."""
+    calls: list[klarsim.OutputOptions] = []
+    table = pd.DataFrame({"kpi": ["csat_mean"], "change": ["AI launch"], "effect": [0.01]})
+
+    def stub(**arguments: object) -> EffectsResult:
+        out = arguments["out"]
+        assert isinstance(out, klarsim.OutputOptions)
+        calls.append(out)
+        return EffectsResult(comparison=None, effects=table, savings=table, folder=out.path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo, "klarna_effects", stub)
+    (tmp_path / "effects").mkdir()
+    (tmp_path / "new").mkdir()
+    demo._effects(klarsim.OutputOptions(tmp_path, resume=True), 2, None, None)
+    demo._effects(klarsim.OutputOptions(tmp_path / "new", resume=True), 2, None, None)
+    assert [(out.path, out.resume) for out in calls] == [
+        (tmp_path / "effects", True),
+        (tmp_path / "new" / "effects", False),
+    ]
+    assert pd.read_csv(tmp_path / "effects.csv").equals(table)
+
+
+@pytest.mark.cli
+def test_demo_with_effects_refuses_bad_input_before_running(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    arguments = ["demo", "--effects", "--out", str(out), "--set", "experiment.nonsense=1"]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 2
+    assert "experiment.nonsense" in result.output
+    assert not out.exists()
