@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from klarsim.config import Problem, Scenario, ScenarioError
+from klarsim.config import Problem, Scenario, ScenarioError, scenario_yaml
 from klarsim.experiments.executors import ExecutorOptions, Runner
 from klarsim.experiments.job import (
     Job,
@@ -44,9 +44,11 @@ from klarsim.experiments.job import (
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.tables import timeseries_table
 from klarsim.planning.conditions import Month, conditions_at, months
+from klarsim.planning.following import following_scenario
 from klarsim.planning.staff import PlanOptions, StaffJob, StaffResult, planning_fields
 from klarsim.planning.targets import Target
 from klarsim.results import files
+from klarsim.results.atomic import write_text
 from klarsim.results.writer import write_table
 from klarsim.sim.records import ReplicationResult
 
@@ -166,6 +168,9 @@ class CapacityJob(Job[CapacityResult]):
 
     def write(self, folder: Path, result: CapacityResult) -> None:
         write_table(folder / files.CAPACITY, result.capacity)
+        scenario = self.scenarios[0]
+        following = following_scenario(scenario, months(scenario), result.capacity, self.pools)
+        write_text(folder / files.FOLLOWING, scenario_yaml(following))
 
     def completion(self, result: CapacityResult) -> dict[str, Any]:
         distinct = {id(plan) for plan in result.plans.values()}

@@ -45,6 +45,8 @@ ITERATIONS = "iterations.csv"
 """How a staffing plan converged: one row per iteration."""
 CAPACITY = "capacity.csv"
 """A capacity plan: per month and planned pool, required FTE beside the scenario's headcount."""
+FOLLOWING = "scenario_following.yaml"
+"""A capacity plan's scenario: headcount hired and laid off to follow the plan."""
 EFFECTS = "effects.csv"
 """The Klarna effects separated: per KPI and change on the timeline, the paired effect."""
 SAVINGS_BY_YEAR = "savings_by_year.csv"
@@ -66,6 +68,7 @@ __all__ = [
     "CONTACTS",
     "EFFECTS",
     "EVENTS",
+    "FOLLOWING",
     "ITERATIONS",
     "MANIFEST",
     "PLOTS",

@@ -16,6 +16,7 @@ from klarsim.config.ai import AI
 from klarsim.config.workforce import EmployeePool, GigPool
 from klarsim.planning.capacity import CAPACITY_COLUMNS
 from klarsim.planning.conditions import conditions_at, months
+from klarsim.planning.following import following_scenario
 from klarsim.results import files
 from klarsim.units import DAYS_PER_MONTH, DAYS_PER_YEAR
 from tests.support.builders import CHAT, centre, employees, gig, scenario
@@ -168,6 +169,72 @@ def test_two_months_end_to_end_write_the_capacity_table(tmp_path: Path) -> None:
     assert list(written.columns) == list(CAPACITY_COLUMNS)
     runs = sorted(p.parent.name for p in (tmp_path / "capacity" / files.RUNS).rglob("*.pkl"))
     assert "point-0000" in runs and "point-0100" in runs  # each month keeps its own checkpoints
+    following = klarsim.load_scenario(tmp_path / "capacity" / files.FOLLOWING)
+    staff = following.pools["staff"]
+    assert staff.headcount == math.ceil(march["required_fte"])
+    replaced = [a for a in following.timeline if a.action == "layoff" and a.day == 40]
+    assert not replaced  # the scenario's own layoff gives way to the plan's path
+
+
+def test_the_following_scenario_hires_ahead_by_the_lead_time_and_lays_off_on_the_month() -> None:
+    """Needs of 10, 10, 14, 8, 8 people; hiring takes 30 days and training 21."""
+    timeline = [
+        {"day": 20, "action": "layoff", "pool": "staff", "count": 4},
+        {"day": 25, "action": "freeze", "pool": "staff"},
+        {"day": 30, "action": "set", "key": "ai.share", "value": 0.5},
+    ]
+    data = centre(
+        {"staff": employees(12, hiring={"time_to_hire_days": 30, "training_days": 21})},
+        days=150,
+        ai=AI_SECTION,
+        timeline=timeline,
+    )
+    base = scenario(data)
+    spans = months(base)
+    needs = [10, 10, 14, 8, 8]
+    table = pd.DataFrame(
+        {"month": [m.label for m in spans], "pool": "staff", "required_fte": needs}
+    )
+    following = following_scenario(base, spans, table, ["staff"])
+    staff = following.pools["staff"]
+    assert isinstance(staff, EmployeePool)
+    assert (staff.headcount, staff.target_headcount, staff.frozen) == (10, 10, False)
+    actions = [a.model_dump(exclude_none=True, exclude_defaults=True) for a in following.timeline]
+    month_2, month_3 = spans[2].start_day, spans[3].start_day
+    assert [a for a in actions if a["action"] != "set" or "staff" in a["key"]] == [
+        {
+            "day": pytest.approx(month_2 - 51),
+            "action": "set",
+            "key": "pools.staff.target_headcount",
+            "value": 14,
+        },
+        {"day": pytest.approx(month_3), "action": "layoff", "pool": "staff", "count": 6},
+        {
+            "day": pytest.approx(month_3),
+            "action": "set",
+            "key": "pools.staff.target_headcount",
+            "value": 8,
+        },
+    ]
+    assert any(a.get("key") == "ai.share" for a in actions)  # other actions stay
+
+
+def test_the_following_scenario_runs_on_the_planned_headcount_path() -> None:
+    data = centre(
+        {"staff": employees(12, hiring={"time_to_hire_days": 10, "training_days": 5})},
+        days=150,
+        experiment={"horizon_days": 150, "interval_min": 1440, "seed": 2},
+    )
+    base = scenario(data)
+    spans = months(base)
+    table = pd.DataFrame(
+        {"month": [m.label for m in spans], "pool": "staff", "required_fte": [10, 10, 14, 8, 8]}
+    )
+    run = klarsim.simulate(following_scenario(base, spans, table, ["staff"]))
+    series = run.timeseries
+    headcount = dict(zip(series["time_days"], series["headcount_staff"], strict=True))
+    assert headcount[float(round(spans[2].start_day) + 1)] == pytest.approx(14)
+    assert headcount[float(round(spans[3].start_day) + 2)] == pytest.approx(8)
 
 
 def test_bad_options_and_off_grid_shifts_are_refused_before_anything_runs(tmp_path: Path) -> None:
