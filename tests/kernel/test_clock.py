@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import simpy
 
+from klarsim.kernel.callbacks import Callback
 from klarsim.kernel.environment import SimulationEnvironment
 
 pytestmark = pytest.mark.unit
@@ -72,3 +73,40 @@ def test_a_failed_event_stops_the_run() -> None:
     clock.process(broken())
     with pytest.raises(RuntimeError, match="model failure"):
         clock.run_merged(5, iter(()), float, lambda _: None)
+
+
+def _ticking(clock: SimulationEnvironment, seen: list[tuple[float, str]]) -> None:
+    """A process that notes a tick every minute."""
+
+    def ticker() -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield clock.timeout(1.0)
+            seen.append((clock.now, "tick"))
+
+    clock.process(ticker())
+
+
+@pytest.mark.parametrize("arrivals", [[0.5], [0.5, 3.0, 6.0]], ids=["run out", "run past"])
+def test_the_run_ends_before_its_end_time_whether_arrivals_run_out_or_run_past_it(
+    arrivals: list[float],
+) -> None:
+    clock = SimulationEnvironment()
+    seen: list[tuple[float, str]] = []
+    _ticking(clock, seen)
+    clock.run_merged(3.0, iter(arrivals), float, lambda t: seen.append((clock.now, f"at {t}")))
+    # the tick and the arrival due at 3.0 belong to the next run
+    assert seen == [(0.5, "at 0.5"), (1.0, "tick"), (2.0, "tick")]
+    assert clock.now == 3.0
+    assert clock.arrivals_processed == 1
+
+
+def test_a_callback_an_arrival_schedules_runs_before_the_next_arrival() -> None:
+    clock = SimulationEnvironment()
+    seen: list[tuple[float, str]] = []
+
+    def arrive(time: float) -> None:
+        seen.append((clock.now, "arrival"))
+        Callback(clock, 0.25, lambda event: seen.append((clock.now, event.subject)), "callback")
+
+    clock.run_merged(2.0, iter([0.5, 1.0]), float, arrive)
+    assert seen == [(0.5, "arrival"), (0.75, "callback"), (1.0, "arrival"), (1.25, "callback")]

@@ -14,13 +14,17 @@ follows every change of an agent's load (slot utilisation).
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 
 import simpy
+from simpy.events import NORMAL
 
 from klarsim.kernel.callbacks import Callback
 from klarsim.model.demand.contacts import COMPLETED, IN_SERVICE, Contact
 from klarsim.model.service.queues import Queues
 from klarsim.model.workforce.pools import Agent, AgentPool
+
+new_object = object.__new__
 
 Finished = Callable[[Contact, AgentPool], None]
 """Where a contact goes when its agent has finished with it."""
@@ -35,6 +39,7 @@ class ChatDesk:
         self.on_finished = on_finished
         self._on_chat_done = self._chat_done  # bound once: one per completion scheduled
         self._on_exclusive_done = self._exclusive_done
+        self._is_chat = queues.is_chat
 
     def join(self, contact: Contact, pool: AgentPool) -> bool:
         """Give a chat to the least-loaded agent with a free slot; False if none has one."""
@@ -55,10 +60,15 @@ class ChatDesk:
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
-        work = contact.handle_min * pool.speed_factor(agent, now)
+        speed = (  # pool.speed_factor, inlined for the common case (no ramp): once per contact
+            pool.handle_time_multiplier
+            if agent.ramp_until <= now
+            else pool.speed_factor(agent, now)
+        )
+        work = contact.handle_min * speed
         if agent.load == 0 and pool.payroll is not None:
             pool.payroll.engage(agent, now)
-        if not self.queues.is_chat[contact.intent]:
+        if not self._is_chat[contact.intent]:
             agent.contact = contact
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             pool.busy_slots.add(now, pool.concurrency)
@@ -116,12 +126,14 @@ class ChatDesk:
             agent.completion = None
             return
         left = chats[0].work_due_min - agent.work_done_min
-        agent.completion = Callback(
-            self.env,
-            (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)],
-            self._on_chat_done,
-            agent,
-        )
+        env = self.env
+        # Callback(env, delay, self._on_chat_done, agent) without its __init__ frame: this runs
+        # on every change of a chat agent's load
+        completion = agent.completion = new_object(Callback)
+        completion.callback = self._on_chat_done
+        completion.subject = agent
+        delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), completion))
 
     def _chat_done(self, event: Callback) -> None:
         agent: Agent = event.subject
@@ -154,7 +166,7 @@ class ChatDesk:
         if pool.payroll is not None:
             pool.payroll.served(agent, now)
         self.on_finished(contact, pool)
-        if not agent.leaving:
+        if not agent.leaving and self.queues.waiting.level:  # else there is no work to take
             self._take_work(agent)
         if agent.load == 0:
             pool.unplace(agent)

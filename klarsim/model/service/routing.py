@@ -72,8 +72,11 @@ class Router:
                 pool.busy.add(self.env._now, 1)
                 self.start(contact, free.pop(), 0.0)
                 return
-            if pool.with_room and self.is_chat[intent] and self.chats.join(contact, pool):
-                return
+            if pool.with_room and self.is_chat[intent]:  # ChatDesk.join, inlined (every chat)
+                for bucket in pool.partial:  # an agent with room is in one of the buckets
+                    for agent in bucket:  # the least loaded, longest in its bucket
+                        self.chats.start(contact, agent, 0.0)
+                        return
         if self.overflow[intent] and self._overflow_takes(contact):
             return
         self._enqueue(contact, priority)

@@ -227,7 +227,11 @@ class AgentPool:
 
     def place(self, agent: Agent) -> None:
         """Put an agent with chats in the bucket of its load (or none if full or leaving)."""
-        self.unplace(agent)
+        bucket = agent.bucket  # unplace, inlined: this runs on every change of a chat agent's load
+        if bucket:
+            del self.partial[bucket][agent]
+            agent.bucket = 0
+            self.with_room -= 1
         load = agent.load
         if 0 < load < self.concurrency and not agent.leaving:
             self.partial[load][agent] = None
