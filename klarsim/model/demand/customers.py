@@ -82,8 +82,11 @@ class CustomerBase:
         threshold = spec.churn.threshold if spec.churn is not None else 0.0
         self._threshold = threshold
         self._check_everyone = min(trust.baseline, trust.initial) < threshold
-        self._at_risk: set[int] = set()
-        """Customers a contact left below the churn threshold (when not checking everyone)."""
+        self._at_risk = bytearray(population)
+        """1 for each customer a contact left below the churn threshold (when not checking
+        everyone): a flag per customer, so a contact sets one byte and a day reads them in
+        customer order with one numpy call."""
+        self._at_risk_flags = np.frombuffer(self._at_risk, dtype=np.uint8)
 
     def draw(self, thinning: float, choice: float) -> int:
         """The active customer behind an arriving contact, or ``NO_CUSTOMER`` if it is dropped.
@@ -135,7 +138,7 @@ class CustomerBase:
         self._scaled[customer] = new
         self._scaled_sum += new - old
         if deviation + self._baseline < self._threshold:
-            self._at_risk.add(customer)
+            self._at_risk[customer] = 1
 
     def trust_of(self, customer: int, now: float) -> float:
         """A customer's trust at ``now``."""
@@ -158,14 +161,15 @@ class CustomerBase:
         leavers = self._leavers(candidates[below], trust[below], period_min)
         for customer in leavers.tolist():
             self._remove(customer)
-        if not self._check_everyone:  # leavers are gone: they must not be drawn again
-            self._at_risk = set(candidates[below].tolist()).difference(leavers.tolist())
+        if not self._check_everyone:  # back above the threshold, or gone: no longer at risk
+            self._at_risk_flags[candidates[~below]] = 0
+            self._at_risk_flags[leavers] = 0
         return int(leavers.size)
 
     def _candidates(self) -> np.ndarray:
         if self._check_everyone:
             return self.active[: self.active_count]
-        return np.fromiter(self._at_risk, dtype=np.int64, count=len(self._at_risk))
+        return np.flatnonzero(self._at_risk_flags)
 
     def _rebase_if_needed(self, now: float) -> None:
         """Move the reference time to ``now`` before the scale factor grows too large."""
