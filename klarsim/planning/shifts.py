@@ -34,6 +34,7 @@ from klarsim.config.errors import Problem, ScenarioError
 from klarsim.config.workforce import WEEKDAYS, Roster, Shift, ShiftTemplate, Weekday
 from klarsim.planning.shift_candidates import (
     Candidate,
+    IntArray,
     candidates_of,
     check_covered,
     coverage,
@@ -58,7 +59,6 @@ INFEASIBLE = 2
 """``scipy.optimize.milp`` status codes."""
 CAPPED_OUT = "the templates' max_share caps leave no schedule that covers the requirement"
 
-IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
 
