@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 import klarsim
+from klarsim.cases.klarna.check import savings_by_year
+from klarsim.cases.klarna.effects import attribute_effects, chain_contrasts, write_effects
 from klarsim.results import files
 from tests.support import EXAMPLES, ROOT
 
@@ -84,7 +86,10 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     hybrid = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT + GIG)
     klarsim.run(hybrid, out=out / "run", record_contacts=True)
     scenarios = [EXAMPLES / "human_only.yaml", EXAMPLES / "hybrid.yaml"]
-    klarsim.compare(scenarios, overrides=SHORT, out=out / "compare")
+    compared = klarsim.compare(scenarios, overrides=SHORT, out=out / "compare")
+    chain = chain_contrasts([scenario.name for scenario in compared.scenarios])
+    savings = savings_by_year(compared.summary, compared.timeseries, baseline=compared.baseline)
+    write_effects(out / "compare", attribute_effects(compared.summary, chain), savings)
     base = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT)
     points = klarsim.design_points(grid=[f"{SWEPT}=0.5,0.6"])
     klarsim.sweep(base, points=points, out=out / "sweep")
