@@ -7,13 +7,13 @@ have converged (docs/calibration.md). Two months of the baseline, three replicat
 
 from __future__ import annotations
 
-import math
 import statistics
 
 import pytest
 
 import klarsim
 from klarsim.cases.klarna.demo import klarna_scenarios
+from tests.support.gaps import gap_in_standard_errors
 
 pytestmark = [pytest.mark.validation, pytest.mark.slow]
 
@@ -34,18 +34,12 @@ def _kpis(scale: float) -> dict[str, list[float]]:
     return {kpi: [float(row[kpi]) * full[kpi] for row in rows] for kpi in KPIS}
 
 
-def _gap_in_standard_errors(one: list[float], other: list[float]) -> float:
-    error = math.sqrt(statistics.variance(one) / len(one) + statistics.variance(other) / len(other))
-    gap = abs(statistics.fmean(one) - statistics.fmean(other))
-    return gap / error if error > 0 else (0.0 if gap == 0 else math.inf)
-
-
 def test_the_default_scale_agrees_with_twice_its_size() -> None:
     default = klarsim.load_scenario(klarna_scenarios()[0]).experiment.scale
     assert default >= 0.05
     small, large = _kpis(default), _kpis(2 * default)
     for kpi in KPIS:
-        gap = _gap_in_standard_errors(small[kpi], large[kpi])
+        gap = gap_in_standard_errors(small[kpi], large[kpi])
         close = statistics.fmean(small[kpi]) == pytest.approx(
             statistics.fmean(large[kpi]), rel=0.1, abs=0.01
         )

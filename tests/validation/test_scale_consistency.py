@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 from klarsim.config.scale import scaled
+from klarsim.config.workforce import GigPool
 from klarsim.sim.replication import simulate
 from tests.support.builders import centre, employees, gig, scenario
+from tests.support.gaps import gap_in_standard_errors
 
 pytestmark = [pytest.mark.validation, pytest.mark.slow]
 
@@ -45,23 +47,16 @@ def _gig_shares(scale: float, threshold: int) -> list[float]:
     return shares
 
 
-def _gap_in_standard_errors(one: list[float], other: list[float]) -> float:
-    error = math.sqrt(
-        statistics.variance(one) / len(one) + statistics.variance(other) / len(other)
-    )
-    return abs(statistics.fmean(one) - statistics.fmean(other)) / error
-
-
 def test_the_call_up_threshold_scales_as_the_square_root() -> None:
     small = scaled(scenario(_centre(0.25, THRESHOLD))).pools["crowd"]
-    assert small.call_up is not None
+    assert isinstance(small, GigPool) and small.call_up is not None
     assert small.call_up.queue_threshold == 15  # 30 x sqrt(0.25)
 
 
 def test_the_gig_share_agrees_between_a_quarter_and_the_full_centre() -> None:
     full = _gig_shares(1.0, THRESHOLD)
     quarter = _gig_shares(0.25, THRESHOLD)
-    assert _gap_in_standard_errors(full, quarter) < 3.0, (full, quarter)
+    assert gap_in_standard_errors(full, quarter) < 3.0, (full, quarter)
     assert statistics.fmean(quarter) == pytest.approx(statistics.fmean(full), rel=0.25)
     # The proportional rule (a threshold of 30 x 0.25, written here as 15 x sqrt(0.25))
     # calls the gig pool far more often in the small centre.
