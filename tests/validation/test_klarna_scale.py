@@ -8,6 +8,7 @@ have converged (docs/calibration.md). Two months of the baseline, three replicat
 from __future__ import annotations
 
 import statistics
+import sys
 
 import pytest
 
@@ -44,3 +45,19 @@ def test_the_default_scale_agrees_with_twice_its_size() -> None:
             statistics.fmean(large[kpi]), rel=0.1, abs=0.01
         )
         assert gap < 3.0 or close, (kpi, small[kpi], large[kpi])
+
+
+def main() -> None:
+    """Print the KPIs at the scales given (``python -m tests.validation.test_klarna_scale 0.01
+    0.02``): the figures quoted in docs/calibration.md."""
+    scales = [float(argument) for argument in sys.argv[1:]] or [0.05, 0.1]
+    found = {scale: _kpis(scale) for scale in scales}
+    for kpi in KPIS:
+        means = "  ".join(
+            f"{scale:g}: {statistics.fmean(found[scale][kpi]):.4g}" for scale in scales
+        )
+        print(f"{kpi:18} {means}")
+
+
+if __name__ == "__main__":
+    main()

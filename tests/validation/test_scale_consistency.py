@@ -62,3 +62,19 @@ def test_the_gig_share_agrees_between_a_quarter_and_the_full_centre() -> None:
     # calls the gig pool far more often in the small centre.
     proportional = _gig_shares(0.25, round(THRESHOLD * math.sqrt(0.25)))
     assert statistics.fmean(proportional) > 1.4 * statistics.fmean(full), (full, proportional)
+
+
+def main() -> None:
+    """Print the gig shares the test compares (``python -m
+    tests.validation.test_scale_consistency``): the figures quoted in docs/running.md."""
+    quarter_proportional = round(THRESHOLD * math.sqrt(0.25))
+    for label, scale, threshold in (
+        ("full size", 1.0, THRESHOLD),
+        ("a quarter, square-root rule", 0.25, THRESHOLD),
+        ("a quarter, proportional thresholds", 0.25, quarter_proportional),
+    ):
+        print(f"{label:36} gig share {statistics.fmean(_gig_shares(scale, threshold)):.2%}")
+
+
+if __name__ == "__main__":
+    main()
