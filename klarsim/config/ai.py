@@ -10,8 +10,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
-from klarsim.config.types import Frozen, Name, Probability
+from klarsim.config.distributions import Distribution
+from klarsim.config.types import (
+    MAX_CONTACTS,
+    NOT_BOOLEAN,
+    Days,
+    FactorAtLeastOne,
+    Frozen,
+    Name,
+    NonNegativeFloat,
+    PositiveFloat,
+    Probability,
+)
 
 DEFAULT_OUTCOME = "default"
 
@@ -40,7 +50,7 @@ class Handoff(Frozen):
     """Whether the human sees the AI conversation; without it the human handle time grows."""
     lost_context_extra_min: NonNegativeFloat = 0.0
     """Minutes added to the human handle time when context is lost."""
-    lost_context_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 1.0
+    lost_context_factor: FactorAtLeastOne = 1.0
     """Factor on the human handle time when context is lost (applied before the extra minutes)."""
     priority: bool = True
     """Escalated contacts and human requests go ahead of first-time contacts in the human queue."""
@@ -65,7 +75,7 @@ class Pricing(Frozen):
 class Outage(Frozen):
     """A window in which the AI is unavailable and all traffic goes to humans."""
 
-    start_day: NonNegativeFloat
+    start_day: Days
     duration_hours: PositiveFloat
 
 
@@ -75,7 +85,7 @@ class AI(Frozen):
     share: Probability
     """Fraction of arriving contacts sent to the AI first (the timeline may change it)."""
     handle_time_min: Distribution
-    concurrency: Annotated[int, Field(ge=1)] | None = None
+    concurrency: Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_CONTACTS)] | None = None
     """Most conversations at once; absent: unlimited."""
     when_full: Literal["wait", "human"] = "human"
     """At the concurrency cap a contact waits for the AI or goes straight to a human queue."""

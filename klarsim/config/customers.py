@@ -11,8 +11,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
-from klarsim.config.types import Channel, Frozen, Probability
+from klarsim.config.distributions import Distribution
+from klarsim.config.types import (
+    NOT_BOOLEAN,
+    Channel,
+    Factor,
+    Frozen,
+    NonNegativeFloat,
+    PositiveFloat,
+    Probability,
+    RatePerYear,
+)
+
+MAX_POPULATION = 100_000_000
+"""Customers: each takes about 24 bytes a replication (2.4 GB at this bound)."""
 
 RecontactCause = Literal["unresolved", "abandoned", "refused", "false_resolved"]
 
@@ -61,9 +73,9 @@ class Churn(Frozen):
     and 59 % after several, a guide for ``max_per_year``.
     """
 
-    threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
-    max_per_year: NonNegativeFloat = 2.0
-    shape: PositiveFloat = 1.0
+    threshold: Annotated[float, NOT_BOOLEAN, Field(gt=0, le=1, allow_inf_nan=False)] = 0.5
+    max_per_year: RatePerYear = 2.0
+    shape: Factor = 1.0
 
 
 class Recontact(Frozen):
@@ -85,7 +97,7 @@ class ChurnRevenue(Frozen):
 
     horizon: Literal["run_end", "lifetime"] = "run_end"
     """``run_end``: lost until the run's end (the default); ``lifetime``: over the lifetime."""
-    lifetime_years: PositiveFloat = 3.0
+    lifetime_years: Annotated[float, NOT_BOOLEAN, Field(gt=0, le=100, allow_inf_nan=False)] = 3.0
     """Remaining customer lifetime after churn (assumption: a customer would have stayed this
     long more; sweep it)."""
     discount_rate_per_year: NonNegativeFloat = 0.0
@@ -97,7 +109,7 @@ class Customers(Frozen):
 
     patience_min: dict[Channel, Distribution] = Field(default_factory=dict)
     """Time a waiting customer stays before abandoning, per channel; absent: never abandons."""
-    population: Annotated[int, Field(ge=1)] | None = None
+    population: Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_POPULATION)] | None = None
     """Customers at the start; each contact comes from an active one. Absent: no trust model."""
     revenue_per_year: NonNegativeFloat = 0.0
     """Yearly revenue per customer, lost from the day a customer churns."""

@@ -11,8 +11,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+from klarsim.config.types import NonNegativeFloat, PositiveFloat, Variation
+
+__all__ = [
+    "Deterministic",
+    "Distribution",
+    "Empirical",
+    "Exponential",
+    "Gamma",
+    "Lognormal",
+    "NonNegativeFloat",
+    "PositiveFloat",
+    "Uniform",
+]
 
 
 class _Spec(BaseModel):
@@ -40,7 +51,7 @@ class Lognormal(_Spec):
 
     dist: Literal["lognormal"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: Variation
 
     @property
     def mean_value(self) -> float:
@@ -52,7 +63,7 @@ class Gamma(_Spec):
 
     dist: Literal["gamma"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: Variation
 
     @property
     def mean_value(self) -> float:

@@ -19,25 +19,54 @@ from pydantic import (
 
 from klarsim.config.ai import AI
 from klarsim.config.customers import Customers
-from klarsim.config.distributions import Distribution, NonNegativeFloat, PositiveFloat
+from klarsim.config.distributions import Distribution
 from klarsim.config.timeline import Guardrail, TimelineAction
-from klarsim.config.types import Channel, Frozen, Name, Probability
+from klarsim.config.types import (
+    MAX_CONTACTS,
+    MAX_WEIGHT,
+    NOT_BOOLEAN,
+    Channel,
+    Days,
+    Frozen,
+    Name,
+    NonNegativeVariation,
+    PositiveDays,
+    Probability,
+    Weight,
+)
 from klarsim.config.workforce import EmployeePool, GigPool, PoolSpec, Routing
-from klarsim.units import DAYS_PER_WEEK, HOURS_PER_DAY
+from klarsim.units import DAYS_PER_WEEK, HOURS_PER_DAY, MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
-Weight = NonNegativeFloat
+MAX_REPLICATIONS = 10_000
+MAX_SEED = 2**63 - 1
+"""Seeds fit a signed 64-bit integer (they are stored in tables)."""
+MAX_GROWTH_PER_YEAR = 10.0
+"""Demand may grow elevenfold a year at most."""
+Replications = Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_REPLICATIONS)]
+Seed = Annotated[int, NOT_BOOLEAN, Field(ge=0, le=MAX_SEED)]
+IntervalMinutes = Annotated[
+    float, NOT_BOOLEAN, Field(ge=1, le=MINUTES_PER_DAY, allow_inf_nan=False)
+]
+"""A timeseries row: from a minute to a day."""
+TargetSeconds = Annotated[
+    float, NOT_BOOLEAN, Field(gt=0, le=MINUTES_PER_DAY * SECONDS_PER_MINUTE, allow_inf_nan=False)
+]
+Scale = Annotated[float, NOT_BOOLEAN, Field(gt=0, le=1, allow_inf_nan=False)]
+"""A fraction of the centre: scaling scales down only."""
+ContactsPerDay = Annotated[float, NOT_BOOLEAN, Field(gt=0, le=MAX_CONTACTS, allow_inf_nan=False)]
+Growth = Annotated[float, NOT_BOOLEAN, Field(gt=-1, le=MAX_GROWTH_PER_YEAR, allow_inf_nan=False)]
 
 
 class Experiment(Frozen):
     """How one replication is run and measured (not what is modelled)."""
 
-    horizon_days: PositiveFloat = 30.0
-    warmup_days: NonNegativeFloat = 0.0
-    replications: Annotated[int, Field(ge=1)] = 5
-    seed: Annotated[int, Field(ge=0)] = 0
-    interval_min: PositiveFloat = 60.0
-    service_level_target_s: PositiveFloat = 20.0
-    scale: PositiveFloat = 1.0
+    horizon_days: PositiveDays = 30.0
+    warmup_days: Days = 0.0
+    replications: Replications = 5
+    seed: Seed = 0
+    interval_min: IntervalMinutes = 60.0
+    service_level_target_s: TargetSeconds = 20.0
+    scale: Scale = 1.0
     """Multiplies the centre's size for fast what-ifs (see ``klarsim.config.scale``)."""
     start_date: datetime.date | None = None
     """Calendar date of time zero, a Monday; lets timeline entries use dates."""
@@ -66,14 +95,14 @@ class Intent(Frozen):
 class Demand(Frozen):
     """Non-homogeneous Poisson arrivals shaped by day, week, trend and daily noise."""
 
-    contacts_per_day: PositiveFloat
+    contacts_per_day: ContactsPerDay
     hourly_profile: HourlyProfile = "flat"
     """Relative weights of the 24 hours (Monday 00:00 is time zero); ``flat`` spreads evenly."""
     weekly_profile: WeeklyProfile = "flat"
     """Relative weights of the 7 days, Monday first; ``contacts_per_day`` is the mean day."""
-    growth_per_year: Annotated[float, Field(gt=-1, allow_inf_nan=False)] = 0.0
+    growth_per_year: Growth = 0.0
     """Compound yearly trend: 0.1 means 10 % more contacts a year later."""
-    day_to_day_cv: NonNegativeFloat = 0.0
+    day_to_day_cv: NonNegativeVariation = 0.0
     """Coefficient of variation of a gamma multiplier (mean 1) drawn for each day."""
     intents: Annotated[dict[Name, Intent], Field(min_length=1)]
 
@@ -85,12 +114,14 @@ class Demand(Frozen):
             isinstance(value, list) and len(value) == length and all(map(_is_weight, value))
         ):
             return value
-        raise ValueError(f"expected 'flat' or a list of {length} non-negative numbers")
+        raise ValueError(
+            f"expected 'flat' or a list of {length} non-negative numbers up to {MAX_WEIGHT:g}"
+        )
 
 
 def _is_weight(value: Any) -> bool:
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    return number and math.isfinite(value) and value >= 0
+    return number and math.isfinite(value) and 0 <= value <= MAX_WEIGHT
 
 
 class Scenario(Frozen):

@@ -15,8 +15,29 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from klarsim.config.ai import Outcomes
-from klarsim.config.distributions import NonNegativeFloat, PositiveFloat
-from klarsim.config.types import Frozen, Name, Probability
+from klarsim.config.types import (
+    MAX_DAYS,
+    NOT_BOOLEAN,
+    Days,
+    Frozen,
+    Name,
+    NonNegativeFloat,
+    People,
+    PositiveDays,
+    PositiveFloat,
+    PositivePeople,
+    Probability,
+    Real,
+)
+from klarsim.units import HOURS_PER_DAY, MINUTES_PER_HOUR
+
+Period = Annotated[
+    float,
+    NOT_BOOLEAN,
+    Field(ge=1 / MINUTES_PER_HOUR, le=MAX_DAYS * HOURS_PER_DAY, allow_inf_nan=False),
+]
+"""How often something repeats, in hours: from a minute (shorter would flood the event queue)
+to the longest horizon."""
 
 
 def days_from_start(
@@ -33,7 +54,7 @@ def days_from_start(
 class Dated(Frozen):
     """When a timeline action happens: ``day`` from the start, or a calendar ``date``."""
 
-    day: NonNegativeFloat | None = None
+    day: Days | None = None
     date: datetime.date | None = None
 
     @model_validator(mode="after")
@@ -64,12 +85,12 @@ class Ramp(Dated):
 
     action: Literal["ramp"]
     key: str
-    end_value: float
-    start_value: float | None = None
+    end_value: Real
+    start_value: Real | None = None
     """Absent: the value in force when the ramp starts."""
-    end_day: PositiveFloat | None = None
+    end_day: PositiveDays | None = None
     end_date: datetime.date | None = None
-    step_hours: PositiveFloat = 24.0
+    step_hours: Period = 24.0
     """The value moves in steps this far apart (and reaches ``end_value`` at the end)."""
 
     @model_validator(mode="after")
@@ -88,7 +109,7 @@ class Layoff(Dated):
 
     action: Literal["layoff"]
     pool: Name
-    count: Annotated[int, Field(ge=1)]
+    count: PositivePeople
     severance_per_head: NonNegativeFloat | None = None
     """Absent: the pool's ``severance_per_head``."""
 
@@ -98,7 +119,7 @@ class Hire(Dated):
 
     action: Literal["hire"]
     pool: Name
-    count: Annotated[int, Field(ge=1)]
+    count: PositivePeople
 
 
 class Freeze(Dated):
@@ -150,7 +171,7 @@ class CallUpGig(Frozen):
 
     action: Literal["call_up_gig"]
     pool: Name
-    agents: Annotated[int, Field(ge=1)]
+    agents: PositivePeople
 
 
 class OpenHiring(Frozen):
@@ -158,7 +179,7 @@ class OpenHiring(Frozen):
 
     action: Literal["open_hiring"]
     pool: Name
-    target_headcount: Annotated[int, Field(ge=0)]
+    target_headcount: People
 
 
 GuardrailAction = Annotated[
@@ -174,14 +195,14 @@ class Guardrail(Frozen):
     """``csat_mean``, ``service_level`` and ``abandonment_rate`` of contacts that arrived in
     the window and finished; ``queue_length``: mean contacts waiting; ``trust_mean``: mean
     trust of active customers now."""
-    below: float | None = None
-    above: float | None = None
-    window_hours: PositiveFloat = 168.0
-    evaluate_every_hours: PositiveFloat = 24.0
+    below: Real | None = None
+    above: Real | None = None
+    window_hours: Period = 168.0
+    evaluate_every_hours: Period = 24.0
     reaction_delay_hours: NonNegativeFloat = 0.0
-    cooldown_days: NonNegativeFloat = 7.0
+    cooldown_days: Days = 7.0
     """After a firing, the rule is not evaluated again for this long."""
-    start_day: NonNegativeFloat = 0.0
+    start_day: Days = 0.0
     start_date: datetime.date | None = None
     """First evaluation, as a day or a date (a full window must have passed, too)."""
     then: GuardrailAction

@@ -12,18 +12,40 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from klarsim.config.distributions import Distribution, Exponential, NonNegativeFloat, PositiveFloat
-from klarsim.config.types import Frozen, Name, Probability
+from klarsim.config.distributions import Distribution, Exponential
+from klarsim.config.types import (
+    MAX_PEOPLE,
+    NOT_BOOLEAN,
+    Agents,
+    Days,
+    Factor,
+    FactorAtLeastOne,
+    Frozen,
+    Name,
+    NonNegativeFactor,
+    NonNegativeFloat,
+    People,
+    PositiveContacts,
+    PositiveFloat,
+    PositivePeople,
+    Probability,
+    RatePerYear,
+)
 from klarsim.units import HOURS_PER_WEEK
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WeeklyCounts = Annotated[
-    list[NonNegativeFloat], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
-]
+WeeklyCounts = Annotated[list[Agents], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)]
 WeeklyProbabilities = Annotated[
     list[Probability], Field(min_length=HOURS_PER_WEEK, max_length=HOURS_PER_WEEK)
 ]
+HourOfDay = Annotated[float, NOT_BOOLEAN, Field(ge=0, lt=24, allow_inf_nan=False)]
+ShiftHours = Annotated[float, NOT_BOOLEAN, Field(gt=0, le=24, allow_inf_nan=False)]
+MAX_CHATS_PER_AGENT = 100
+MAX_BLOCK_MIN = 1440.0
+"""A gig block: from one minute (shorter would flood the event queue) to a day."""
+BlockMinutes = Annotated[float, NOT_BOOLEAN, Field(ge=1, le=MAX_BLOCK_MIN, allow_inf_nan=False)]
+ReferenceHeadcount = Annotated[float, NOT_BOOLEAN, Field(gt=0, le=MAX_PEOPLE, allow_inf_nan=False)]
 CONTRACT_HOURS_PER_WEEK = 40.0
 """Hours an employee is contracted per week: turns a roster's paid hours into the headcount it
 implies (assumption: full-time, as ``klarsim staff`` assumes by default)."""
@@ -32,12 +54,12 @@ implies (assumption: full-time, as ``klarsim staff`` assumes by default)."""
 class Shift(Frozen):
     """A shift template: ``agents`` work from ``start_hour`` for ``length_hours`` on ``days``."""
 
-    start_hour: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
-    length_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+    start_hour: HourOfDay
+    length_hours: ShiftHours
     days: Annotated[list[Weekday], Field(min_length=1)] = Field(
         default_factory=lambda: list(WEEKDAYS)
     )
-    agents: NonNegativeFloat
+    agents: Agents
     """Agents on this shift at the roster's reference headcount (a shift past midnight runs
     on)."""
 
@@ -54,7 +76,9 @@ class Roster(Frozen):
     hours_of_week: WeeklyCounts | None = None
     """168 counts, Monday 00:00-01:00 first."""
     shifts: Annotated[list[Shift], Field(min_length=1)] | None = None
-    for_headcount: PositiveFloat | None = None
+    for_headcount: (
+        Annotated[float, NOT_BOOLEAN, Field(gt=0, le=MAX_PEOPLE, allow_inf_nan=False)] | None
+    ) = None
     """The headcount the counts are drawn for (absent: the roster's paid hours per week over
     ``CONTRACT_HOURS_PER_WEEK``, and at least its peak)."""
 
@@ -82,21 +106,19 @@ class ShiftTemplate(Frozen):
 
     name: Name | None = None
     """A label in the staffing outputs (absent: the length, e.g. ``8h``)."""
-    length_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+    length_hours: ShiftHours
     """Rostered length, breaks included (breaks on the clock are part of ``shrinkage``)."""
-    start_hours: (
-        Annotated[list[Annotated[float, Field(ge=0, lt=24)]], Field(min_length=1)] | None
-    ) = None
+    start_hours: Annotated[list[HourOfDay], Field(min_length=1)] | None = None
     """Allowed start times, hours after midnight (absent: every whole hour on an interval
     boundary, so all 24 when ``interval_min`` divides an hour)."""
     days: Annotated[list[Weekday], Field(min_length=1)] = Field(
         default_factory=lambda: list(WEEKDAYS)
     )
     """Days on which the shift may start (default: every day)."""
-    paid_hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] | None = None
+    paid_hours: ShiftHours | None = None
     """Hours paid per shift (absent: ``length_hours``; less when a meal break is unpaid).
     Only the staffing cost uses it: the simulation pays rostered time at ``cost_per_hour``."""
-    cost_factor: PositiveFloat = 1.0
+    cost_factor: Factor = 1.0
     """Multiplies the pool's ``cost_per_hour`` for this template: a night or weekend premium
     (1.2), cheaper part-time contracts (0.9). Only the staffing cost uses it."""
     max_share: Probability = 1.0
@@ -142,19 +164,21 @@ RosterSpec = Annotated[
 class Hiring(Frozen):
     """The hiring pipeline of an employee pool: recruiting, paid training, a proficiency ramp."""
 
-    time_to_hire_days: NonNegativeFloat = 30.0
+    time_to_hire_days: Days = 30.0
     """From an opened position to the hire's first day (assumption)."""
-    training_days: NonNegativeFloat = 21.0
+    training_days: Days = 21.0
     """Paid classroom training, no contacts served: 2-3 weeks for simple work (wfmlabs)."""
-    ramp_days: NonNegativeFloat = 45.0
+    ramp_days: Days = 45.0
     """Handle time falls linearly to the pool's norm over this time: ~45 days (icmi.com)."""
-    ramp_start_multiplier: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 1.5
+    ramp_start_multiplier: FactorAtLeastOne = 1.5
     """Handle-time multiplier of a hire on the first day after training (assumption)."""
     cost_per_hire: NonNegativeFloat = 1750.0
     """Median cost per hire $1,750 (ContactBabel, via cinareo.com)."""
     training_cost: NonNegativeFloat = 0.0
     """Training cost per hire beside the trainee's wages (trainers, material; assumption)."""
-    trainee_paid_hours_per_week: NonNegativeFloat = 40.0
+    trainee_paid_hours_per_week: Annotated[
+        float, NOT_BOOLEAN, Field(ge=0, le=HOURS_PER_WEEK, allow_inf_nan=False)
+    ] = 40.0
     """Hours a trainee is paid per week, at the pool's ``cost_per_hour``."""
 
 
@@ -163,20 +187,20 @@ class PoolBase(Frozen):
 
     skills: Annotated[list[Name], Field(min_length=1)]
     """Intents this pool may serve."""
-    handle_time_multiplier: PositiveFloat = 1.0
+    handle_time_multiplier: Factor = 1.0
     """Scales the intent's handle time: below 1 is faster than the norm."""
     resolution_probability: Probability = 1.0
     """Chance that this pool's agents resolve the issue of a contact they serve."""
-    concurrency: Annotated[int, Field(ge=1)] = 1
+    concurrency: Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_CHATS_PER_AGENT)] = 1
     """Most chats an agent holds at once (voice and email: always one at a time)."""
-    concurrency_slowdown: NonNegativeFloat = 0.39
+    concurrency_slowdown: NonNegativeFactor = 0.39
     """Each extra parallel chat slows all of an agent's chats by this share: with n chats each
     progresses at 1 / (1 + slowdown x (n - 1)). 0.39 gives 1.69x throughput at 3 chats
     (patent US8064589B2 via docs/calibration.md)."""
-    attrition_per_year: NonNegativeFloat = 0.0
+    attrition_per_year: RatePerYear = 0.0
     """Quit hazard per person per year (0.3: about 30 % of the headcount leaves in a year).
     Contact-centre attrition is 30-45 %/year (QATC, callcenterpower.com)."""
-    target_headcount: Annotated[int, Field(ge=0)] | None = None
+    target_headcount: People | None = None
     """Leavers are replaced up to this many people (absent: the starting headcount)."""
     replace_leavers: bool = True
     """Open a position for every leaver while below the target (unless hiring is frozen)."""
@@ -191,12 +215,12 @@ class EmployeePool(PoolBase):
     """Employees: a headcount on a weekly roster, paid for staffed time busy or idle."""
 
     kind: Literal["employee"] = "employee"
-    headcount: Annotated[int, Field(ge=0)]
+    headcount: People
     """Employees at the start, all trained: the level of staffing (a roster gives its shape)."""
     roster: RosterSpec = "always"
     """``always``: every trained employee staffed around the clock; or a weekly roster, scaled
     by trained employees over the roster's reference headcount."""
-    shrinkage: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
+    shrinkage: Annotated[float, NOT_BOOLEAN, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.0
     """Share of rostered time lost to breaks, training and absence: paid, not serving.
     Mean 27 % over 1,230 centres (opsdog.com); 0 keeps the pool an exact M/M/c server."""
     cost_per_hour: NonNegativeFloat = 40.0
@@ -215,9 +239,9 @@ class EmployeePool(PoolBase):
 class CallUp(Frozen):
     """Bringing offline gig agents online when the queue grows."""
 
-    queue_threshold: Annotated[int, Field(ge=1)]
+    queue_threshold: PositiveContacts
     """Call when this many contacts are waiting."""
-    agents: Annotated[int, Field(ge=1)]
+    agents: PositivePeople
     """Offline registered agents asked per call."""
     log_on_delay_min: Distribution = Field(
         default_factory=lambda: Exponential(dist="exponential", mean=10.0)
@@ -246,18 +270,20 @@ class GigPool(PoolBase):
     """On-demand agents: registered, online in time blocks by choice, paid for engaged time."""
 
     kind: Literal["gig"]
-    registered: Annotated[int, Field(ge=0)]
+    registered: People
     """Registered, onboarded agents at the start."""
     online_probability: Probability | WeeklyProbabilities
     """Chance each registered agent is online in a block; one value or 168 by hour of week
     (assumption: no published figures, sweep it)."""
-    block_min: PositiveFloat = 30.0
+    block_min: Annotated[float, NOT_BOOLEAN, Field(ge=1, le=MAX_BLOCK_MIN, allow_inf_nan=False)] = (
+        30.0
+    )
     """Agents choose to work in blocks of this length: 30 minutes (LiveOps, techtarget.com)."""
     call_up: CallUp | None = None
     pay: GigPay = Field(default_factory=GigPay)
     onboarding_cost: NonNegativeFloat = 0.0
     """Paid for each agent registered during the run (the starting ones are onboarded)."""
-    onboarding_days: NonNegativeFloat = 0.0
+    onboarding_days: Days = 0.0
     """From registering to the first block online: certification about 4 weeks, often
     unpaid (globalworksolution.com, propublica.org)."""
 
