@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import sys
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from klarsim.experiments.limits import MAX_WORKERS
 from klarsim.results import files
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 # needs (the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
 # shell completion answer at once.
 
+FAULT = 1
+"""Exit code after a fault while running: failed runs, a write that failed, no scheduler."""
 BAD_INPUT = 2
 INTERRUPTED = 130
 """Exit code after Ctrl-C (SIGINT), as shells report it: 128 + signal 2."""
@@ -44,7 +48,7 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a scenario value: dotted.key=VALUE (repeatable)."),
 ]
-WorkersOption = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
+WorkersOption = Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Local worker processes.")]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(help="Dask scheduler address, or 'local' for a LocalCluster of --workers."),
@@ -73,23 +77,66 @@ class JobFlags:
     ) -> Iterator[tuple[ExecutorOptions, OutputOptions]]:
         """The executor and output options of a job of ``total`` runs writing into ``folder``.
 
-        Around the job: a progress bar unless quiet, and after Ctrl-C a hint to resume.
+        Around the job: a progress bar unless quiet, after Ctrl-C a hint to resume, and a
+        one-line error for a fault (a write that failed, no scheduler). A ``--scheduler``
+        address is checked before the folder is made: malformed is bad input, unreachable a
+        fault.
         """
         from klarsim.experiments.executors import ExecutorOptions  # noqa: PLC0415
         from klarsim.experiments.job import OutputOptions  # noqa: PLC0415
 
-        with _interrupt_exits(folder), _progress(total, self.quiet) as advance:
-            yield (
-                ExecutorOptions(self.workers, self.scheduler, advance, failures),
-                OutputOptions(folder, force=self.force, resume=self.resume),
-            )
+        with _interrupt_exits(folder), _faults_exit(folder):
+            if self.scheduler is not None and self.scheduler != "local":
+                _check_scheduler(self.scheduler)
+            with _progress(total, self.quiet) as advance:
+                yield (
+                    ExecutorOptions(self.workers, self.scheduler, advance, failures),
+                    OutputOptions(folder, force=self.force, resume=self.resume),
+                )
+
+
+def _check_scheduler(address: str) -> None:
+    """A malformed address is bad input (exit 2); an unreachable one raises a fault."""
+    from klarsim.config import Problem, ScenarioError  # noqa: PLC0415
+    from klarsim.experiments.executors import check_scheduler  # noqa: PLC0415
+
+    try:
+        check_scheduler(address)
+    except ValueError as error:
+        raise ScenarioError([Problem("--scheduler", "", str(error))]) from None
+
+
+@contextmanager
+def _faults_exit(folder: Path) -> Iterator[None]:
+    """A fault while the job runs or writes: one line on stderr and exit code 1.
+
+    An ``OSError`` (disk full, permission denied) names the file, or the results folder
+    when the system does not say which; the folder keeps its finished runs for --resume.
+    """
+    from klarsim.experiments.executors import SchedulerError  # noqa: PLC0415
+
+    try:
+        yield
+    except SchedulerError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(FAULT) from None
+    except OSError as error:
+        path = error.filename if error.filename is not None else folder
+        reason = error.strerror or str(error) or type(error).__name__
+        typer.echo(f"error: cannot write {path}: {reason}", err=True)
+        raise typer.Exit(FAULT) from None
 
 
 def _overrides(set_: list[str] | None, days: float | None) -> list[str]:
-    """``--set`` values, and ``--days`` as the horizon."""
+    """``--set`` values, and ``--days`` as the horizon (a positive, finite number)."""
     overrides = list(set_ or [])
     if days is not None:
-        overrides.append(f"experiment.horizon_days={days}")
+        if not (math.isfinite(days) and days > 0):
+            from klarsim.config import Problem, ScenarioError  # noqa: PLC0415
+
+            message = f"expected a positive, finite number of days, got {days}"
+            raise ScenarioError([Problem("--days", "experiment.horizon_days", message)])
+        overrides.append(f"experiment.horizon_days={days!r}")
     return overrides
 
 
@@ -108,9 +155,21 @@ class FailureLog:
         if not self.failures:
             return
         typer.echo(f"{len(self.failures)} run(s) failed; the others were written:", err=True)
+        self._list_and_exit()
+
+    def exit_all_failed(self, folder: Path) -> NoReturn:
+        """Every run failed: no table was written; list the failures and exit 1."""
+        typer.echo(
+            f"error: every run failed ({len(self.failures)}); no table was written, "
+            f"the failures are listed in {folder / files.MANIFEST}:",
+            err=True,
+        )
+        self._list_and_exit()
+
+    def _list_and_exit(self) -> NoReturn:
         for failure in self.failures:
             typer.echo(f"  {self._describe(failure)}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(FAULT)
 
     @staticmethod
     def _describe(failure: Failure) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from klarsim.experiments.limits import MAX_POINTS, MAX_REPLICATIONS, MAX_SEED
 from klarsim.results import files
 
 if TYPE_CHECKING:
@@ -36,15 +37,21 @@ from klarsim.cli.common import (
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     reps: Annotated[
-        int | None, typer.Option(min=1, help="Replications (default: experiment.replications).")
+        int | None,
+        typer.Option(
+            min=1, max=MAX_REPLICATIONS, help="Replications (default: experiment.replications)."
+        ),
     ] = None,
     precision: Annotated[
         str | None,
         typer.Option(help="KPI=HALF_WIDTH: add replications until the 95% CI is that narrow."),
     ] = None,
-    max_reps: Annotated[int, typer.Option(min=2, help="Most replications with --precision.")] = 100,
+    max_reps: Annotated[
+        int,
+        typer.Option(min=2, max=MAX_REPLICATIONS, help="Most replications with --precision."),
+    ] = 100,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Seed (default: experiment.seed).")
+        int | None, typer.Option(min=0, max=MAX_SEED, help="Seed (default: experiment.seed).")
     ] = None,
     days: Annotated[
         float | None, typer.Option(help="Horizon in days (default: experiment.horizon_days).")
@@ -82,6 +89,8 @@ def run(
                 executor=executor,
                 out=output,
             )
+    if result.summary.empty:
+        failures.exit_all_failed(folder)
     _print_kpis(result)
     typer.echo(f"Results written to {folder}")
     failures.exit_if_any()
@@ -91,9 +100,14 @@ def run(
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files (two or more).")],
     reps: Annotated[
-        int | None, typer.Option(min=1, help="Replications (default: the first scenario's).")
+        int | None,
+        typer.Option(
+            min=1, max=MAX_REPLICATIONS, help="Replications (default: the first scenario's)."
+        ),
     ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all scenarios.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=MAX_SEED, help="Seed shared by all scenarios.")
+    ] = None,
     days: Annotated[float | None, typer.Option(help="Horizon in days for every scenario.")] = None,
     baseline: Annotated[
         str | None, typer.Option(help="Scenario name to compare against (default: the first).")
@@ -112,6 +126,8 @@ def compare(
     from klarsim.config import load_scenario  # noqa: PLC0415
     from klarsim.experiments.compare import compare as run_comparison  # noqa: PLC0415
 
+    if len(scenarios) < 2:
+        _fail(f"error: compare: expected two or more scenarios, got {len(scenarios)}")
     flags = JobFlags(workers, scheduler, force, resume, quiet)
     folder = out if out is not None else Path("results") / "comparison"
     failures = FailureLog()
@@ -127,6 +143,8 @@ def compare(
                 executor=executor,
                 out=output,
             )
+    if result.summary.empty:
+        failures.exit_all_failed(folder)
     _print_comparison(result, folder)
     typer.echo(f"Results written to {folder}")
     failures.exit_if_any()
@@ -142,12 +160,18 @@ def sweep(
     design: Annotated[
         str, typer.Option(help="'grid' (from --grid) or 'lhs' (from --range and --samples).")
     ] = "grid",
-    samples: Annotated[int | None, typer.Option(help="Latin hypercube points.")] = None,
+    samples: Annotated[
+        int | None, typer.Option(min=1, max=MAX_POINTS, help="Latin hypercube points.")
+    ] = None,
     range_: Annotated[
         list[str] | None, typer.Option("--range", help="KEY=LOW:HIGH, a dimension of the LHS.")
     ] = None,
-    reps: Annotated[int | None, typer.Option(min=1, help="Replications per point.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all points.")] = None,
+    reps: Annotated[
+        int | None, typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications per point.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=MAX_SEED, help="Seed shared by all points.")
+    ] = None,
     days: Annotated[float | None, typer.Option(help="Horizon in days.")] = None,
     out: Annotated[
         Path | None, typer.Option(help="Results folder (default: results/sweep).")
@@ -181,7 +205,11 @@ def sweep(
         )
         count = reps if reps is not None else base.experiment.replications
         with flags.options(folder, count * len(points), failures) as (executor, output):
-            run_sweep(base, points=points, reps=count, seed=seed, executor=executor, out=output)
+            result = run_sweep(
+                base, points=points, reps=count, seed=seed, executor=executor, out=output
+            )
+    if result.runs.empty:
+        failures.exit_all_failed(folder)
     typer.echo(f"{len(points)} points x {count} replications written to {folder}")
     failures.exit_if_any()
 
@@ -190,7 +218,8 @@ def sweep(
 def demo(
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("klarsim-demo"),
     reps: Annotated[
-        int | None, typer.Option(min=1, help="Replications (default: the scenarios').")
+        int | None,
+        typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications (default: the scenarios')."),
     ] = None,
     set_: SetOption = None,
     effects: Annotated[

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from klarsim.config import Problem, Scenario, ScenarioError
@@ -20,6 +21,7 @@ from klarsim.experiments.job import (
     Job,
     Output,
     Overrides,
+    check_runs,
     perform,
     replications,
     resolve_scenario,
@@ -65,15 +67,32 @@ def compare(
     is saved there at once, and a resumed comparison runs only the missing ones.
     """
     resolved = [resolve_scenario(scenario, overrides) for scenario in scenarios]
+    if not resolved:
+        raise ScenarioError([Problem("compare", "", "expected two or more scenarios, got none")])
+    count = replications(reps, resolved[0])
+    check_runs(count * len(resolved))
     job = CompareJob(
         scenarios=resolved,
         seed=seed_of(seed, resolved[0]),
-        replications=replications(reps, resolved[0]),
+        replications=count,
         baseline=_baseline(resolved, baseline),
         kpis=tuple(kpis),
     )
     return perform(job, executor, out)
 
+
+COMPARISON_COLUMNS = [
+    "kpi",
+    "scenario",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "replications",
+]
+"""The columns of ``comparison.csv``."""
 
 SEEDING = "replication r of every scenario: streams seeded from (seed, r, stream name)"
 
@@ -115,7 +134,10 @@ class CompareJob(Job[ComparisonResult]):
             write_table(folder / files.EVENTS, result.events)
 
     def completion(self, result: ComparisonResult) -> dict[str, Any]:
-        return {"replications": sorted({int(r) for r in result.summary["replication"]})}
+        return {"replications": sorted({int(r) for r in result.summary.get("replication", [])})}
+
+    def has_runs(self, result: ComparisonResult) -> bool:
+        return not result.summary.empty
 
 
 def _baseline(scenarios: list[Scenario], baseline: str | None) -> str:
@@ -164,11 +186,21 @@ def comparison_table(
     kpis: Sequence[str] = HEADLINE_KPIS,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> pd.DataFrame:
-    """Per KPI and scenario: mean and CI, difference from the baseline and its paired CI."""
+    """Per KPI and scenario: mean and CI, difference from the baseline and its paired CI.
+
+    Differences pair only the replications that finished in both scenarios; with no
+    finished run of the baseline they are NaN, and with no run at all the table is empty.
+    """
+    if summary.empty:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
     wide = summary.pivot(index="replication", columns="scenario")
     rows = []
     for kpi in kpis:
-        base = wide[kpi][baseline].to_numpy(dtype=float)
+        base = (
+            wide[kpi][baseline].to_numpy(dtype=float)
+            if baseline in wide[kpi]
+            else np.full(len(wide), np.nan)
+        )
         for scenario in summary["scenario"].unique():
             values = wide[kpi][scenario].to_numpy(dtype=float)
             level, difference = (

@@ -8,18 +8,32 @@ as soon as it comes back, so an interrupted job keeps what it finished.
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.tasks import Failure, OnFailure, Task, recording
 from klarsim.results.checkpoints import RunStore
 from klarsim.sim.records import ReplicationResult
 
+if TYPE_CHECKING:
+    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Future as DaskFuture
+
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all)."""
+
+CONNECT_TIMEOUT_S = 5.0
+"""How long to wait for a Dask scheduler to answer (Dask's own default is 30 s)."""
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler given by ``--scheduler`` cannot be reached: a fault, not bad input."""
 
 
 @dataclass(frozen=True)
@@ -127,14 +141,46 @@ def _results(
 
 
 def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
-    """Results as each finishes; on an interrupt the queued tasks are cancelled, not run."""
+    """Results as each finishes; on an interrupt the queued tasks are cancelled, not run.
+
+    A worker process that dies (killed for memory, say) breaks the pool: every task still
+    unfinished then fails with ``BrokenProcessPool`` instead of stopping the job.
+    """
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
     try:
         futures = {pool.submit(_attempt, task): index for index, task in enumerate(tasks)}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as error:
+                outcome = error
+            yield futures[future], outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse a malformed Dask address (``ValueError``) or an unreachable one, quickly.
+
+    A TCP or TLS address is tried with a plain socket first, so a scheduler that is not
+    there is reported at once, before any results folder is made, and without a Dask client
+    left to warn when it is collected.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port  # noqa: PLC0415
+    from distributed.comm.registry import get_backend  # noqa: PLC0415
+
+    scheme, location = parse_address(address)
+    get_backend(scheme)
+    if scheme not in {"tcp", "tls"}:
+        return
+    host, port = parse_host_port(location)
+    if not 0 < int(port) < 2**16:
+        raise ValueError(f"port {port} out of range 1-65535 in {address!r}")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
 
 
 def _dask_results(
@@ -155,11 +201,28 @@ def _dask_results(
         else None
     )
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        with _client(Client, cluster if cluster is not None else scheduler) as client:
             futures = client.map(_attempt, list(tasks), pure=False)
             index = {future.key: position for position, future in enumerate(futures)}
             for future in as_completed(futures):
-                yield index[future.key], future.result()
+                yield index[future.key], _dask_outcome(future)
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _client(client_class: type[Client], address: LocalCluster | str) -> Client:
+    """A Dask client, or ``SchedulerError`` after ``CONNECT_TIMEOUT_S``."""
+    try:
+        return client_class(address, timeout=CONNECT_TIMEOUT_S)
+    except OSError as error:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+
+
+def _dask_outcome(future: DaskFuture[Outcome]) -> Outcome:
+    """The task's outcome; a lost worker or task fails that task, not the job."""
+    try:
+        result: Outcome = future.result()
+    except Exception as error:
+        return error
+    return result

@@ -10,6 +10,8 @@ tasks and which tables to write. ``perform`` does the rest the same way for all 
    complete the same job) with a manifest saying what the job is;
 3. write the resolved scenarios, run the tasks saving each finished replication under
    ``runs/`` and recording the failed ones, write the tables, mark the manifest complete.
+   When every run failed there is nothing to tabulate: no table is written and the manifest
+   says ``failed``, with each failed run and its error under ``failed_runs``.
 
 Before anything runs, the caveats of the scenarios it simulates (``klarsim.config.caveats``:
 a small scale, a headcount far from its roster's) are issued as ``ScenarioWarning``s and
@@ -26,14 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from klarsim.config import Scenario, load_scenario, with_overrides
+from klarsim.config import Problem, Scenario, ScenarioError, load_scenario, with_overrides
 from klarsim.config.caveats import scenario_caveats
 from klarsim.config.horizon import ScenarioWarning
 from klarsim.experiments.executors import SERIAL, ExecutorOptions, Runner
+from klarsim.experiments.limits import MAX_RUNS
 from klarsim.experiments.tasks import Failure
-from klarsim.results.writer import describe_job, output_folder, write_scenario
+from klarsim.results.writer import describe_job, now_iso, output_folder, write_scenario
 
 Result = TypeVar("Result")
+
 Overrides = Iterable[str] | Mapping[str, Any]
 """``dotted.key=VALUE`` strings, or a mapping of dotted keys to values."""
 
@@ -106,6 +110,10 @@ class Job(ABC, Generic[Result]):
         """Manifest fields known once the result is in."""
         return {}
 
+    def has_runs(self, result: Result) -> bool:
+        """Whether any run finished, so that there are tables to write."""
+        return True
+
 
 def perform(
     job: Job[Result], executor: ExecutorOptions | None = None, out: Output = None
@@ -135,12 +143,21 @@ def perform(
     ) as folder:
         job.write_inputs(folder.path)
         result = job.execute(Runner(options.recording(failures), folder.runs))
+        failed_runs = [dataclasses.asdict(failure) for failure in failures]
+        if not job.has_runs(result):
+            error = f"every run failed ({len(failures)}); no table was written"
+            folder.update(status="failed", error=error, failed_runs=failed_runs, finished=now_iso())
+            return result
         job.write(folder.path, result)
-        folder.complete(
-            **job.completion(result),
-            failed_runs=[dataclasses.asdict(failure) for failure in failures],
-        )
+        folder.complete(**job.completion(result), failed_runs=failed_runs)
     return result
+
+
+def check_runs(runs: int, option: str = "--reps") -> None:
+    """Refuse a job of more than ``MAX_RUNS`` runs before anything is made for it."""
+    if runs > MAX_RUNS:
+        message = f"the job has {runs:,} runs; expected at most {MAX_RUNS:,}"
+        raise ScenarioError([Problem(option, "", message)])
 
 
 def job_caveats(job: Job[Any]) -> list[str]:

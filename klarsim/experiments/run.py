@@ -20,6 +20,7 @@ from klarsim.experiments.job import (
     Job,
     Output,
     Overrides,
+    check_runs,
     perform,
     replications,
     resolve_scenario,
@@ -102,10 +103,12 @@ def run(
     replication is saved there at once; ``resume`` reuses the runs an interrupted call left.
     """
     resolved = resolve_scenario(scenario, overrides)
+    count = replications(reps, resolved)
+    check_runs(max(count, precision.max_reps if precision is not None else 0))
     job = RunJob(
         scenarios=[resolved],
         seed=seed_of(seed, resolved),
-        replications=replications(reps, resolved),
+        replications=count,
         precision=precision,
         record_contacts=record_contacts,
     )
@@ -145,7 +148,10 @@ class RunJob(Job[RunResult]):
         write_run(folder, result)
 
     def completion(self, result: RunResult) -> dict[str, Any]:
-        return {"replications": [int(value) for value in result.summary["replication"]]}
+        return {"replications": [int(value) for value in result.summary.get("replication", [])]}
+
+    def has_runs(self, result: RunResult) -> bool:
+        return not result.summary.empty
 
 
 def _replicate(
@@ -158,7 +164,12 @@ def _replicate(
     """
     done = runner.execute(first)
     following = len(first)
-    while precision is not None and not precision.reached(done) and len(done) < precision.max_reps:
+    while (
+        precision is not None
+        and done  # every first run failed: more of the same would not help
+        and not precision.reached(done)
+        and len(done) < precision.max_reps
+    ):
         size = min(max(runner.options.workers, 2), precision.max_reps - len(done))
         more = [dataclasses.replace(first[0], replication=following + i) for i in range(size)]
         following += size

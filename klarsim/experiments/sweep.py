@@ -14,12 +14,13 @@ from typing import Any, ClassVar, Literal
 import pandas as pd
 
 from klarsim.config import Problem, Scenario, ScenarioError, with_overrides
-from klarsim.experiments.designs import Point, grid_points, lhs_points
+from klarsim.experiments.designs import Point, check_size, grid_points, lhs_points
 from klarsim.experiments.executors import ExecutorOptions, Runner
 from klarsim.experiments.job import (
     Job,
     Output,
     Overrides,
+    check_runs,
     perform,
     replications,
     resolve_scenario,
@@ -81,10 +82,13 @@ def sweep(
     is saved there at once, and a resumed sweep runs only the missing ones.
     """
     base = resolve_scenario(scenario, overrides)
+    count = replications(reps, base)
+    check_size([len(points)], "--grid")
+    check_runs(count * len(points))
     job = SweepJob(
         scenarios=[base],
         seed=seed_of(seed, base),
-        replications=replications(reps, base),
+        replications=count,
         points=tuple(points),
         variants=tuple(_variant(base, index, point) for index, point in enumerate(points)),
         kpis=tuple(kpis),
@@ -125,6 +129,9 @@ class SweepJob(Job[SweepResult]):
         ]
         return _result(self.scenarios[0], self.points, runner.finish(tasks), self.kpis)
 
+    def has_runs(self, result: SweepResult) -> bool:
+        return not result.runs.empty
+
     def write(self, folder: Path, result: SweepResult) -> None:
         write_table(folder / files.SWEEP, result.runs)
         write_table(folder / files.SWEEP_PARQUET, result.runs)
@@ -152,10 +159,11 @@ def _result(
     finished: list[tuple[Task, ReplicationResult]],
     kpis: Sequence[str],
 ) -> SweepResult:
+    """The design's points, the finished runs (maybe none) and a row per point of the design."""
     table = pd.DataFrame([dict(point) for point in points])
     table.insert(0, "point", range(len(points)))
     runs = summary_table([result for _, result in finished])
-    runs.insert(0, "point", [task.point for task, _ in finished])
+    runs.insert(0, "point", pd.Series([task.point for task, _ in finished], dtype="int64"))
     runs = table.merge(runs, on="point")
     return SweepResult(
         scenario=base, points=table, runs=runs, summary=_per_point(runs, table, kpis)
@@ -163,6 +171,10 @@ def _result(
 
 
 def _per_point(runs: pd.DataFrame, points: pd.DataFrame, kpis: Sequence[str]) -> pd.DataFrame:
+    """Mean and interval of each KPI per point; a point whose every run failed gets NaN."""
+    columns = ["point"] + [
+        f"{kpi}_{part}" for kpi in kpis for part in ("mean", "ci_low", "ci_high")
+    ]
     rows = []
     for point, group in runs.groupby("point", sort=True):
         row: dict[str, Any] = {"point": point}
@@ -174,4 +186,5 @@ def _per_point(runs: pd.DataFrame, points: pd.DataFrame, kpis: Sequence[str]) ->
                 f"{kpi}_ci_high": interval.high,
             }
         rows.append(row)
-    return points.merge(pd.DataFrame(rows), on="point")
+    per_point = pd.DataFrame(rows, columns=columns).astype({"point": "int64"})
+    return points.merge(per_point, on="point", how="left")

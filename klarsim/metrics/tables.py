@@ -14,12 +14,17 @@ __all__ = [
     "EVENT_COLUMNS",
     "HEADLINE_KPIS",
     "KEY_COLUMNS",
+    "KPI_TABLE_COLUMNS",
     "contacts_table",
     "events_table",
     "kpi_table",
     "summary_table",
     "timeseries_table",
 ]
+
+
+KPI_TABLE_COLUMNS = ["scenario", "kpi", "mean", "ci_low", "ci_high", "half_width", "replications"]
+"""The columns of ``kpi_table``."""
 
 
 def summary_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
@@ -63,7 +68,9 @@ def kpi_table(
     kpis: Sequence[str] = HEADLINE_KPIS,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> pd.DataFrame:
-    """Per scenario and KPI: mean and Student-t interval over the replications."""
+    """Per scenario and KPI: mean and Student-t interval over the replications (none: empty)."""
+    if "scenario" not in summary:
+        return pd.DataFrame(columns=KPI_TABLE_COLUMNS)
     rows = []
     for scenario, group in summary.groupby("scenario", sort=False):
         for kpi in kpis:
