@@ -12,7 +12,17 @@ import warnings
 
 import pytest
 
-TIERS = ("unit", "property", "directional", "validation", "golden", "cli", "browser", "notebook")
+TIERS = (
+    "unit",
+    "property",
+    "directional",
+    "validation",
+    "golden",
+    "cli",
+    "browser",
+    "notebook",
+    "fuzz",
+)
 
 
 def _tiers(marks: list[pytest.Mark]) -> list[pytest.Mark]:

@@ -1,0 +1,229 @@
+"""Hostile scenario files against the CLI contract (docs/reliability.md).
+
+Hypothesis mutates a tiny copy of a bundled scenario (keys deleted, values of the wrong type,
+huge, negative or not-a-number, unknown keys, deep nesting, aliases, long names, bytes that are
+not UTF-8, an empty file) and ``klarsim run`` must answer each with exit 0 (a valid run), 1 (a
+listed failure) or 2 (bad input, nothing written), never a traceback. The inputs the issue
+names are checked one by one as well, with the exit code they must give.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fuzz.contract import (
+    TINY,
+    Sandbox,
+    check_contract,
+    invoke,
+    listing,
+    new_sandbox,
+    tiny_scenario_text,
+)
+
+pytestmark = [pytest.mark.fuzz]
+
+BASE_TEXT = tiny_scenario_text()
+BASE: dict[str, Any] = yaml.safe_load(BASE_TEXT)
+KeyPath = tuple[str | int, ...]
+FUZZ = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _key_paths(node: Any, path: KeyPath = ()) -> list[KeyPath]:
+    """Every key path in the scenario data, mapping keys and list indices."""
+    children: list[tuple[str | int, Any]] = []
+    if isinstance(node, dict):
+        children = list(node.items())
+    elif isinstance(node, list):
+        children = list(enumerate(node))
+    paths: list[KeyPath] = []
+    for part, child in children:
+        paths.append((*path, part))
+        paths.extend(_key_paths(child, (*path, part)))
+    return paths
+
+
+PATHS = _key_paths(BASE)
+HOSTILE_SCALARS: list[Any] = [
+    None, True, False, "", "x", "1:2", "0x10", "yes", "~", "nan",
+    math.nan, math.inf, -math.inf, 1e300, -1e300, 1e-300, -1, 0, 10**30, -(10**30), 2**63,
+]  # fmt: skip
+scalars = st.one_of(
+    st.sampled_from(HOSTILE_SCALARS),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=12),
+    st.booleans(),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.text(max_size=8), children, max_size=3),
+    ),
+    max_leaves=6,
+)
+
+
+def _node(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _delete(data: Any, path: KeyPath) -> None:
+    del _node(data, path[:-1])[path[-1]]
+
+
+def _replace(data: Any, path: KeyPath, value: Any) -> None:
+    _node(data, path[:-1])[path[-1]] = value
+
+
+def _mapping_paths(data: Any) -> list[KeyPath]:
+    return [()] + [path for path in _key_paths(data) if isinstance(_node(data, path), dict)]
+
+
+@st.composite
+def structure_mutations(draw: st.DrawFn) -> dict[str, Any]:
+    """The base scenario with one to three keys deleted, replaced or added."""
+    data = copy.deepcopy(BASE)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _key_paths(data)
+        kind = draw(st.sampled_from(["delete", "replace", "unknown", "long"]))
+        if kind == "unknown" or not paths:
+            where = draw(st.sampled_from(_mapping_paths(data)))
+            _node(data, where)[draw(st.text(min_size=1, max_size=12))] = draw(values)
+            continue
+        path = draw(st.sampled_from(paths))
+        if kind == "delete":
+            _delete(data, path)
+        elif kind == "replace":
+            _replace(data, path, draw(values))
+        else:
+            _replace(data, path, draw(st.sampled_from("xé_-")) * draw(st.sampled_from(LENGTHS)))
+    return data
+
+
+LENGTHS = [64, 255, 300, 5000, 100_000]
+
+
+@st.composite
+def scenario_files(draw: st.DrawFn) -> str | bytes:
+    """A scenario file: mutated data, or text the YAML reader itself must refuse or survive."""
+    kind = draw(st.sampled_from(["data", "data", "data", "text"]))
+    if kind == "data":
+        return yaml.safe_dump(draw(structure_mutations()), sort_keys=False, allow_unicode=True)
+    return draw(
+        st.one_of(
+            st.just(""),
+            st.binary(max_size=200),
+            st.builds(lambda b: BASE_TEXT.encode() + b"\n" + b, st.binary(min_size=1, max_size=20)),
+            st.builds(lambda n: BASE_TEXT[:n], st.integers(0, len(BASE_TEXT))),
+            st.builds(_nested, st.sampled_from(["[", "{a: "]), st.integers(1, 20_000)),
+            st.builds(_alias_bomb, st.integers(1, 12), st.integers(2, 9)),
+            st.builds(_anchored, st.sampled_from(PATHS)),
+            st.sampled_from(TEXTS),
+        )
+    )
+
+
+def _nested(opening: str, depth: int) -> str:
+    """The scenario's demand profile replaced by ``depth`` nested flow collections."""
+    closing = {"[": "]", "{a: ": "}"}[opening]
+    return BASE_TEXT.replace(
+        "hourly_profile: flat", f"hourly_profile: {opening * depth}1{closing * depth}"
+    )
+
+
+def _alias_bomb(levels: int, width: int) -> str:
+    """A billion-laughs document: each anchor repeats the one before ``width`` times."""
+    lines = ["a0: &a0 [lol]"]
+    for level in range(1, levels + 1):
+        refs = ", ".join([f"*a{level - 1}"] * width)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    return BASE_TEXT + "\n".join(lines) + "\n"
+
+
+def _anchored(path: KeyPath) -> str:
+    """The scenario with the value at ``path`` anchored and reused under an unknown key."""
+    data = copy.deepcopy(BASE)
+    data["extra"] = "ALIAS"
+    text = yaml.safe_dump(data, sort_keys=False)
+    value = yaml.safe_dump(_node(BASE, path), default_flow_style=True).removesuffix("...\n").strip()
+    return text.replace("extra: ALIAS", f"extra: &x {value}\nagain: *x")
+
+
+TEXTS = [
+    "!!python/object/apply:os.system ['echo owned']\n",
+    BASE_TEXT.replace("name: erlang-c-check", "name: !!python/name:os.system"),
+    BASE_TEXT + "name: twice\n",
+    BASE_TEXT.replace("  horizon_days", "\thorizon_days"),
+    "- just\n- a list\n",
+    "42\n",
+    "~\n",
+    "\ufeff" + BASE_TEXT,
+    BASE_TEXT.replace("\n", "\r\n"),
+    "name: x\n",
+]
+
+
+def _run(sandbox: Sandbox, content: str | bytes, *extra: str) -> None:
+    """``klarsim run`` on the content as a scenario file, checked against the contract."""
+    path = sandbox.write("scenario.yaml", content)
+    before = listing(sandbox)
+    result = invoke(sandbox, ["run", str(path), *TINY, *extra, "--out", str(sandbox.out)])
+    check_contract(sandbox, before, result)
+
+
+@FUZZ
+@given(content=scenario_files(), days=st.sampled_from([[], ["--days", "1"]]))
+def test_a_hostile_scenario_keeps_the_contract(
+    tmp_path: Path, content: str | bytes, days: list[str]
+) -> None:
+    _run(new_sandbox(tmp_path), content, *days)
+
+
+def _with(old: str, new: str) -> str:
+    """The tiny scenario with one line changed."""
+    assert old in BASE_TEXT
+    return BASE_TEXT.replace(old, new)
+
+
+HUGE_WEIGHTS = "[" + ", ".join(["1.0e308"] * 24) + "]"
+ISSUE_INPUTS = {
+    "alias-bomb": (_alias_bomb(9, 9), "alias"),
+    "deep-nesting": (_nested("[", 100_000), "nest"),
+    "big-file": (BASE_TEXT + "# padding\n" * 3_000_000, "size"),
+    "contacts-1e12": (_with("contacts_per_day: 300", "contacts_per_day: 1e12"), "contacts_per_day"),
+    "interval-1e300": (_with("interval_min: 60", "interval_min: 1e300"), "interval_min"),
+    "horizon-1e9": (_with("horizon_days: 1", "horizon_days: 1e9"), "horizon_days"),
+    "headcount-true": (_with("headcount: 2", "headcount: true"), "headcount"),
+    "name-300-letters": (_with("name: erlang-c-check", "name: " + "n" * 300), "name"),
+    "profile-huge-weights": (
+        _with("hourly_profile: flat", f"hourly_profile: {HUGE_WEIGHTS}"),
+        "hourly_profile",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ISSUE_INPUTS))
+def test_an_input_the_issue_names_is_refused(tmp_path: Path, case: str) -> None:
+    """Each hostile input of issue 17 gives exit 2 with a message naming what is wrong."""
+    content, named = ISSUE_INPUTS[case]
+    sandbox = new_sandbox(tmp_path)
+    path = sandbox.write("scenario.yaml", content)
+    before = listing(sandbox)
+    result = invoke(sandbox, ["run", str(path), *TINY, "--out", str(sandbox.out)])
+    check_contract(sandbox, before, result)
+    assert result.exit_code == 2, result.output[-2000:]
+    assert named in result.stderr.lower(), result.stderr[-2000:]
