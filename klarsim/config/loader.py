@@ -25,7 +25,7 @@ from klarsim.config.errors import Problem, ScenarioError, dotted
 from klarsim.config.horizon import HORIZON_KEY, HorizonCut, ScenarioWarning, cut_to_horizon
 from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
 from klarsim.config.schema import Scenario
-from klarsim.config.yaml_io import line_numbers, read_yaml
+from klarsim.config.yaml_io import MAX_TEXT_BYTES, check_size, read_yaml_with_lines
 
 Path_ = tuple[str | int, ...]
 Overrides = Iterable[str] | Mapping[str, Any] | None
@@ -35,11 +35,11 @@ def load_scenario(path: str | Path, overrides: Overrides = None) -> Scenario:
     """Load, override and validate a scenario file; raise ``ScenarioError`` listing all problems."""
     source = str(path)
     text = _read_text(Path(path))
-    data = read_yaml(text, source)
+    data, lines = read_yaml_with_lines(text, source)
     if not isinstance(data, dict):
         message = f"expected a mapping of scenario keys, got {type(data).__name__}"
         raise ScenarioError([Problem(source, "", message, 1)])
-    return parse_scenario(data, source=source, lines=line_numbers(text), overrides=overrides)
+    return parse_scenario(data, source=source, lines=lines, overrides=overrides)
 
 
 def parse_scenario(
@@ -93,11 +93,15 @@ def scenario_yaml(scenario: Scenario) -> str:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text; never more than one byte past the size limit is read."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_TEXT_BYTES + 1)
+        check_size(len(raw), str(path))
+        return raw.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         message = f"cannot read the file: {error.__class__.__name__}"
         raise ScenarioError([Problem(str(path), "", message)]) from None
 

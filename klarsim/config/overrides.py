@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from klarsim.config.errors import Problem, ScenarioError
+from klarsim.config.yaml_io import MAX_DEPTH, load_value
 
 Override = tuple[str, Any]
 """A dotted key and the value to put there."""
@@ -26,20 +27,57 @@ def parse_override(text: str) -> Override:
         message = "expected KEY=VALUE, for example demand.contacts_per_day=5000"
         raise ScenarioError([Problem(source=f"--set {text}", key="", message=message)])
     try:
-        value = yaml.safe_load(raw_value) if raw_value.strip() else ""
-    except yaml.YAMLError as error:
-        message = f"value is not valid YAML: {error}"
-        raise ScenarioError([Problem(source=f"--set {text}", key=key, message=message)]) from None
+        value = load_value(raw_value) if raw_value.strip() else ""
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a limit, or a 5000-digit integer
+        message = f"value is not valid YAML: {_first_line(error)}"
+        raise ScenarioError([Problem(_shortened(f"--set {text}"), key, message)]) from None
     return key, value
 
 
+def _shortened(text: str, limit: int = 100) -> str:
+    """A long option cut for a message that should fit a line."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _first_line(error: Exception) -> str:
+    """The gist of a parse error (PyYAML's messages quote the whole value over several lines)."""
+    problem = getattr(error, "problem", None)
+    if isinstance(problem, str):
+        return problem
+    text = str(error)
+    if isinstance(error, ValueError) and "digits" in text:
+        return "a number too long to read (more than 4300 digits)"
+    return _shortened(text.splitlines()[0] if text else type(error).__name__)
+
+
 def parse_overrides(texts: Iterable[str] | Mapping[str, Any] | None) -> list[Override]:
-    """Accept ``["k=v", ...]`` from the CLI or ``{"k": v}`` from Python."""
+    """Accept ``["k=v", ...]`` from the CLI or ``{"k": v}`` from Python; a key given twice, or
+    a key and one of its own keys (``a.b`` and ``a.b.c``), is an error naming both."""
     if texts is None:
         return []
     if isinstance(texts, Mapping):
-        return [(str(key), value) for key, value in texts.items()]
-    return [parse_override(text) for text in texts]
+        overrides = [(str(key), value) for key, value in texts.items()]
+    else:
+        overrides = [parse_override(text) for text in texts]
+    _refuse_overlaps(overrides)
+    return overrides
+
+
+def _refuse_overlaps(overrides: list[Override]) -> None:
+    """Two overrides of one key, or of a key and a key inside it: which wins would be a guess."""
+    problems: list[Problem] = []
+    for index, (key, value) in enumerate(overrides):
+        for earlier, _ in overrides[:index]:
+            if earlier == key:
+                message = "given twice; give each key once"
+            elif key.startswith(earlier + ".") or earlier.startswith(key + "."):
+                message = f"overlaps --set {earlier}; set a key or the keys inside it, not both"
+            else:
+                continue
+            problems.append(Problem(override_source(key, value), key, message))
+            break
+    if problems:
+        raise ScenarioError(problems)
 
 
 def apply_overrides(data: Mapping[str, Any], overrides: list[Override]) -> dict[str, Any]:
@@ -58,6 +96,9 @@ def override_source(key: str, value: Any) -> str:
 
 def _set(root: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
+    if len(parts) > MAX_DEPTH:
+        message = f"expected a key at most {MAX_DEPTH} levels deep, got {len(parts)}"
+        raise ScenarioError([Problem(override_source(key, value), key[:80], message)])
     node: Any = root
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
