@@ -121,8 +121,10 @@ def _settable(scenario: Scenario, key: str, value: Any, where: str) -> Iterator[
         message = str(first["msg"]).removeprefix("Value error, ")
         yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
         return
-    for _, message in starting_checks(changed):
-        yield f"{where}.value", f"invalid value {value!r} for {key}: {message}"
+    already = set(starting_checks(scenario))
+    for finding in starting_checks(changed):
+        if finding not in already:  # a problem of the scenario itself is reported on its key
+            yield f"{where}.value", f"invalid value {value!r} for {key}: {finding[1]}"
 
 
 def _ramp(scenario: Scenario, ramp: Ramp, where: str, unfinished: bool) -> Iterator[Finding]:
