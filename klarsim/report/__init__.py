@@ -1,37 +1,44 @@
 """``report.html``: one self-contained page per results folder, readable offline and printable.
 
-It holds the KPI tables with their confidence intervals, every plot that fits (embedded as PNG
-data URIs), the scenarios' assumptions, the events and how the intervals were computed. No
-external style sheet, script, font or image is referenced.
+It opens with a summary (the question and three to six findings in words that follow their
+intervals), then the key plots (embedded as PNG data URIs), the KPI tables, the scenarios'
+assumptions, the events, how the intervals were computed and, in an appendix, the run details.
+Built from Jinja2 templates with autoescaping; no external style sheet, script, font or image
+is referenced.
 """
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from klarsim.plots import swept_keys
-from klarsim.plots.folder import figures_for
+from klarsim.plots.folder import Plot, figures_for
 from klarsim.report.assumptions import assumptions
 from klarsim.report.effects import effects_section, savings_section
-from klarsim.report.html import (
-    contents,
-    embedded_figure,
-    page,
-    paragraph,
-    section,
-    table,
-)
+from klarsim.report.html import embedded_figure, paragraph, render, table
 from klarsim.report.kpi_tables import comparison_table, run_table, sweep_table
 from klarsim.report.method import METHOD
+from klarsim.report.summary import run_details, summary_of
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
 
 REPORT_NAME = files.REPORT
 MOST_EVENTS = 300
 """Longer event logs are cut in the report (events.csv has them all)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """An ``<h2>`` section: its anchor, title and rendered parts."""
+
+    anchor: str
+    title: str
+    parts: list[Markup] = field(default_factory=list)
+    appendix: bool = False
 
 
 def write_report(results_dir: Path, *, out: Path | None = None) -> Path:
@@ -42,22 +49,24 @@ def write_report(results_dir: Path, *, out: Path | None = None) -> Path:
     return target
 
 
-def report_html(folder: ResultsFolder) -> str:
-    """The whole page for ``folder``."""
-    sections = [("results", "Results", _results(folder))]
-    sections += _effects(folder)
-    sections += [
-        ("plots", "Plots", _plots(folder)),
-        ("assumptions", "Assumptions", _assumptions(folder)),
+def report_html(folder: ResultsFolder, drawn: list[Plot] | None = None) -> str:
+    """The whole page for ``folder``: summary, key plots, tables, then the appendix.
+
+    ``drawn`` are the folder's plots when the caller has drawn them already (the deck).
+    """
+    plots = figures_for(folder) if drawn is None else drawn
+    sections = [
+        Section("plots", "Key plots", _plots(plots)),
+        Section("results", "Results", _results(folder)),
+        *_effects(folder),
+        Section("assumptions", "Assumptions", _assumptions(folder)),
     ]
     if not folder.events.empty:
-        sections.append(("events", "Events", _events(folder.events)))
-    sections.append(("method", "How the intervals are computed", METHOD))
-    title = _title(folder)
-    body = [f"<h1>{escape(title)}</h1>", *_meta(folder)]
-    body.append(contents([(anchor, heading) for anchor, heading, _ in sections]))
-    body += [section(anchor, heading, parts) for anchor, heading, parts in sections]
-    return page(title, body)
+        sections.append(Section("events", "Events", _events(folder.events)))
+    sections.append(Section("method", "How the intervals are computed", list(METHOD)))
+    sections.append(Section("run-details", "Appendix: run details", _appendix(folder), True))
+    context = {"title": _title(folder), "summary": summary_of(folder), "sections": sections}
+    return render("report.html", context)
 
 
 def _title(folder: ResultsFolder) -> str:
@@ -69,27 +78,12 @@ def _title(folder: ResultsFolder) -> str:
     return f"klarsim run: {', '.join(names)}"
 
 
-def _meta(folder: ResultsFolder) -> list[str]:
-    manifest = folder.manifest
-    replications = folder.summary.groupby("scenario")["replication"].nunique().max()
-    lines = [
-        f"Folder: {folder.path.resolve()}",
-        f"Replications per scenario{' and point' if folder.kind == 'sweep' else ''}: "
-        f"{replications}; seed {manifest.get('seed', 'unknown')}",
-    ]
-    if folder.baseline:
-        lines.append(f"Baseline: {folder.baseline}")
-    if "klarsim_version" in manifest:
-        lines.append(
-            f"klarsim {manifest['klarsim_version']}, run {manifest.get('started', '?')} "
-            f"to {manifest.get('finished', '?')}"
-        )
-    if "command" in manifest:
-        lines.append(f"Command: {manifest['command']}")
-    return [paragraph(line, css_class="meta") for line in lines]
+def _appendix(folder: ResultsFolder) -> list[Markup]:
+    rows = [[name, value] for name, value in run_details(folder)]
+    return [table(["detail", "value"], rows, table_id="run-details-table", text_columns=2)]
 
 
-def _results(folder: ResultsFolder) -> list[str]:
+def _results(folder: ResultsFolder) -> list[Markup]:
     if folder.kind == "sweep" and folder.sweep_summary is not None:
         intro = "Per sweep point: the mean over the replications and its 95% confidence interval."
         return [paragraph(intro), sweep_table(folder.sweep_summary)]
@@ -102,36 +96,33 @@ def _results(folder: ResultsFolder) -> list[str]:
             "numbers: replication r of every scenario meets the same customers and luck)."
         )
         if folder.scale != 1.0:
-            intro += (
-                f" The runs were at scale {folder.scale:g}: money and counts are extrapolated "
-                "to full scale (divided by the scale); rates are those of the smaller centre."
-            )
+            intro += " Money and counts at full scale (see the summary)."
         return [paragraph(intro), comparison_table(comparison, baseline)]
     intro = "Mean over the replications and its 95% confidence interval."
     return [paragraph(intro), run_table(folder.summary)]
 
 
-def _effects(folder: ResultsFolder) -> list[tuple[str, str, list[str]]]:
+def _effects(folder: ResultsFolder) -> list[Section]:
     """The effects separated and the savings by year, when the folder holds them."""
     found = []
     effects, savings = folder.path / files.EFFECTS, folder.path / files.SAVINGS_BY_YEAR
     if effects.is_file():
-        found.append(("effects", "Effects separated", effects_section(pd.read_csv(effects))))
+        parts = effects_section(pd.read_csv(effects))
+        found.append(Section("effects", "Effects separated", parts))
     if savings.is_file():
         baseline = folder.baseline or folder.scenario_names[0]
-        table = pd.read_csv(savings)
-        found.append(("savings", "Savings by year", savings_section(table, baseline)))
+        parts = savings_section(pd.read_csv(savings), baseline)
+        found.append(Section("savings", "Savings by year", parts))
     return found
 
 
-def _plots(folder: ResultsFolder) -> list[str]:
-    drawn = figures_for(folder)
+def _plots(drawn: list[Plot]) -> list[Markup]:
     if not drawn:
         return [paragraph("No plot fits these results.")]
     return [embedded_figure(plot.figure, name=plot.name, caption=plot.caption) for plot in drawn]
 
 
-def _assumptions(folder: ResultsFolder) -> list[str]:
+def _assumptions(folder: ResultsFolder) -> list[Markup]:
     if not folder.scenarios:
         return [paragraph("The folder holds no resolved scenario file.")]
     parts = assumptions(folder.scenarios)
@@ -140,7 +131,7 @@ def _assumptions(folder: ResultsFolder) -> list[str]:
     return parts
 
 
-def _swept(sweep_summary: pd.DataFrame) -> str:
+def _swept(sweep_summary: pd.DataFrame) -> Markup:
     rows = [
         [key, ", ".join(str(value) for value in dict.fromkeys(sweep_summary[key]))]
         for key in swept_keys(sweep_summary)
@@ -148,7 +139,7 @@ def _swept(sweep_summary: pd.DataFrame) -> str:
     return table(["swept parameter", "values"], rows, table_id="swept-table", text_columns=2)
 
 
-def _events(events: pd.DataFrame) -> list[str]:
+def _events(events: pd.DataFrame) -> list[Markup]:
     shown = events.head(MOST_EVENTS)
     rows = [[_cell(value) for value in row] for row in shown.itertuples(index=False)]
     parts = [table([str(c) for c in events.columns], rows, table_id="events-table", text_columns=8)]
@@ -164,4 +155,4 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-__all__ = ["REPORT_NAME", "report_html", "write_report"]
+__all__ = ["REPORT_NAME", "Section", "report_html", "write_report"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from markupsafe import Markup
+
 from klarsim.report.html import details, heading, paragraph, table
 from klarsim.results.reader import ScenarioText
 
@@ -16,7 +18,7 @@ Values = Mapping[str, Any]
 Parameter = tuple[str, Callable[[Values], str]]
 
 
-def assumptions(scenarios: Sequence[ScenarioText]) -> list[str]:
+def assumptions(scenarios: Sequence[ScenarioText]) -> list[Markup]:
     """The parameters table (a column per scenario), then each description and YAML."""
     parts = [parameters_table(scenarios)]
     for scenario in scenarios:
@@ -27,7 +29,7 @@ def assumptions(scenarios: Sequence[ScenarioText]) -> list[str]:
     return parts
 
 
-def parameters_table(scenarios: Sequence[ScenarioText]) -> str:
+def parameters_table(scenarios: Sequence[ScenarioText]) -> Markup:
     """Rows of main parameters, one column per scenario."""
     rows = [
         [label, *(read(scenario.values) for scenario in scenarios)] for label, read in PARAMETERS

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from markupsafe import Markup
 
 from klarsim.plots.effects import short_text
 from klarsim.plots.measures import measure
@@ -30,7 +31,7 @@ INTRO = (
 )
 
 
-def effects_section(effects: pd.DataFrame) -> list[str]:
+def effects_section(effects: pd.DataFrame) -> list[Markup]:
     """Sentences per KPI, the table of steps and totals, the table of order checks."""
     kpis = list(dict.fromkeys(effects.loc[effects["kind"] == "step", "kpi"]))
     parts = [paragraph(INTRO)]
@@ -152,7 +153,7 @@ def _shapley_text(kpi: str, rows: pd.DataFrame) -> str:
     return f"; the change to {target} split by Shapley: " + ", ".join(parts)
 
 
-def _table(rows: pd.DataFrame, table_id: str) -> str:
+def _table(rows: pd.DataFrame, table_id: str) -> Markup:
     headers = ["KPI", "change", "from", "to", "effect", "95% CI", "replications"]
     body = [
         [
@@ -181,7 +182,7 @@ def _interval(row: pd.Series) -> str:
     return f"{low} to {value_text(kpi, float(row['ci_high']), difference=True)}"
 
 
-def savings_section(savings: pd.DataFrame, baseline: str) -> list[str]:
+def savings_section(savings: pd.DataFrame, baseline: str) -> list[Markup]:
     """The operating cost saved per scenario and calendar year, against any published figure."""
     intro = (
         f"Operating cost saved against {baseline} in each calendar year, at full scale: the "
@@ -193,7 +194,7 @@ def savings_section(savings: pd.DataFrame, baseline: str) -> list[str]:
     return parts
 
 
-def _savings_table(savings: pd.DataFrame) -> str:
+def _savings_table(savings: pd.DataFrame) -> Markup:
     headers = ["scenario", "year", "days", "saving", "95% CI", "published"]
     body = [
         [

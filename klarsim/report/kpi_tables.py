@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
+from markupsafe import Markup
 
 from klarsim.plots.comparison import COMPARISON_KPIS
 from klarsim.plots.intervals import group_intervals
@@ -74,7 +75,7 @@ def interval_text(column: str, low: float, high: float, *, difference: bool = Fa
     )
 
 
-def run_table(summary: pd.DataFrame) -> str:
+def run_table(summary: pd.DataFrame) -> Markup:
     """Per scenario and KPI: mean and 95% CI over the replications."""
     kpis = [kpi for kpi in RUN_KPIS if has_values(summary, kpi)]
     wide = group_intervals(summary, "scenario", kpis)
@@ -92,7 +93,7 @@ def run_table(summary: pd.DataFrame) -> str:
     return table(headers, rows, table_id="kpi-table", text_columns=2)
 
 
-def comparison_table(comparison: pd.DataFrame, baseline: str) -> str:
+def comparison_table(comparison: pd.DataFrame, baseline: str) -> Markup:
     """comparison.csv: each scenario's mean and CI, difference from the baseline, paired CI."""
     rows, previous = [], ""
     for _, row in comparison.iterrows():
@@ -117,7 +118,7 @@ def comparison_table(comparison: pd.DataFrame, baseline: str) -> str:
     return table(headers, rows, table_id="comparison-table", text_columns=2)
 
 
-def sweep_table(sweep_summary: pd.DataFrame, kpis: Sequence[str] = SWEEP_KPIS) -> str:
+def sweep_table(sweep_summary: pd.DataFrame, kpis: Sequence[str] = SWEEP_KPIS) -> Markup:
     """One row per sweep point: the swept values, then each KPI's mean and 95% CI."""
     keys = swept_keys(sweep_summary)
     shown = [kpi for kpi in kpis if has_values(sweep_summary, f"{kpi}_mean")]

@@ -111,9 +111,13 @@ def check_page(state: dict[str, Any], folder: Path) -> None:
     assert full_scale.any(), "a scaled comparison lists money and counts at full scale"
     assert state["tables"]["comparison-table"] == len(shown), "full scale replaces run scale"
     assert state["tables"]["parameters-table"] > 5
-    assert {"Results", "Plots", "Assumptions", "How the intervals are computed"} <= set(
-        state["sections"]
-    )
+    assert {
+        "Summary",
+        "Results",
+        "Key plots",
+        "Assumptions",
+        "How the intervals are computed",
+    } <= set(state["sections"])
     assert state["details"] == 3  # one resolved YAML per scenario
     assert state["external"] == 0 and state["fetched"] == []
 

@@ -1,0 +1,274 @@
+"""Findings in words that follow the intervals: what a comparison, run or sweep found.
+
+A paired interval that spans zero is "no detectable difference at these settings", never a
+number; every figure is rounded to one significant figure of its interval's half-width, so no
+digit is shown that the interval does not support. Shares differ in percentage points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klarsim.plots.comparison import COMPARISON_KPIS
+from klarsim.plots.intervals import group_intervals
+from klarsim.plots.measures import FULL_SCALE, Measure, measure
+from klarsim.plots.sweeps import setting_text, swept_keys
+
+NO_DIFFERENCE = "no detectable difference at these settings"
+MOST_FINDINGS = 6
+FINDING_KPIS = COMPARISON_KPIS
+"""The headline KPIs the findings speak of, in the order a board reads them."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: its KPI, a short headline (a slide title) and the sentence with intervals."""
+
+    kpi: str
+    headline: str
+    text: str
+    detectable: bool
+
+
+def decimals_for(half_width: float) -> int | None:
+    """Decimal places keeping one significant figure of ``half_width`` (None: no interval)."""
+    if not math.isfinite(half_width) or half_width <= 0.0:
+        return None
+    return -math.floor(math.log10(half_width))
+
+
+def number_text(value: float, decimals: int | None) -> str:
+    """``value`` rounded to ``decimals`` places (negative: tens, hundreds), with separators."""
+    if decimals is None:
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    rounded = round(value, decimals)
+    if rounded == 0:
+        rounded = 0.0  # no "-0"
+    return f"{rounded:,.{max(decimals, 0)}f}"
+
+
+def amount_text(info: Measure, value: float, decimals: int | None, *, change: bool) -> str:
+    """A magnitude in the measure's display unit: 81%, 4 percentage points, $3.1, 1.2 min."""
+    shown = value * info.factor
+    if info.unit.startswith("$"):
+        text = f"${_money_number(abs(shown), decimals)}"
+        text = f"-{text}" if shown < 0 and not change else text
+        return text + info.unit.removeprefix("$")
+    digits = number_text(abs(shown) if change else shown, decimals)
+    if info.unit == "%":
+        return f"{digits} percentage points" if change else f"{digits}%"
+    if info.unit.startswith("score") or info.unit == "as recorded":
+        return digits
+    return f"{digits} {info.unit}"
+
+
+def signed_text(info: Measure, value: float, decimals: int | None) -> str:
+    """A signed difference in short form, for an interval that spans zero: -$0.2, +1.5 pp."""
+    sign = "+" if value * info.factor > 0 else "-" if value * info.factor < 0 else ""
+    amount = amount_text(info, abs(value), decimals, change=True)
+    return sign + amount.replace(" percentage points", " pp")
+
+
+def difference_finding(
+    kpi: str, scenario: str, baseline: str, estimate: tuple[float, float, float]
+) -> Finding:
+    """The paired difference of ``scenario`` from ``baseline`` in words that follow its interval.
+
+    ``estimate`` is the mean paired difference and its 95% interval (low, high).
+    """
+    difference, low, high = estimate
+    info = _base_measure(kpi)
+    name = _label(info)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        text = f"{scenario}: no interval (one replication), so no difference can be claimed"
+        return Finding(kpi, f"{name}: not estimated", f"{name}: {text}.", detectable=False)
+    spread = (high - low) / 2.0 if high > low else abs(difference)
+    decimals = decimals_for(spread * info.factor)
+    if low <= 0.0 <= high:
+        interval = f"{signed_text(info, low, decimals)} to {signed_text(info, high, decimals)}"
+        text = f"{scenario} against {baseline}: {NO_DIFFERENCE} (paired 95% CI {interval})"
+        headline = f"{name}: no detectable difference between {scenario} and {baseline}"
+        return Finding(kpi, headline, f"{name}: {text}.", detectable=False)
+    direction = "higher" if difference > 0 else "lower"
+    near, far = sorted((abs(low), abs(high)))
+    amount = amount_text(info, abs(difference), decimals, change=True)
+    near_text = amount_text(info, near, decimals, change=True)
+    if not info.unit.startswith("$"):
+        near_text = number_text(near * info.factor, decimals)
+    far_text = amount_text(info, far, decimals, change=True)
+    interval = f"{near_text} to {far_text} {direction}"
+    headline = f"{name} {amount} {direction} in {scenario} than in {baseline}"
+    text = f"{name}: {scenario} {amount} {direction} than {baseline} (paired 95% CI {interval})"
+    return Finding(kpi, headline, f"{text}.", detectable=True)
+
+
+def comparison_findings(comparison: pd.DataFrame, baseline: str) -> list[Finding]:
+    """Up to six findings from comparison.csv (full scale where given): the real ones first."""
+    found = []
+    for kpi in _headline_kpis(set(comparison["kpi"].astype(str))):
+        rows = comparison[(comparison["kpi"] == kpi) & (comparison["scenario"] != baseline)]
+        for _, row in rows.iterrows():
+            found.append(
+                difference_finding(
+                    kpi,
+                    str(row["scenario"]),
+                    baseline,
+                    (
+                        float(row["difference"]),
+                        float(row["difference_ci_low"]),
+                        float(row["difference_ci_high"]),
+                    ),
+                )
+            )
+    return _first(found)
+
+
+def level_finding(kpi: str, scenario: str, mean: float, low: float, high: float) -> Finding:
+    """A KPI's level with its 95% interval, rounded to what the interval supports."""
+    info = _base_measure(kpi)
+    name = _label(info)
+    known = math.isfinite(low) and math.isfinite(high)
+    decimals = decimals_for((high - low) / 2.0 * info.factor) if known else None
+    value = amount_text(info, mean, decimals, change=False)
+    if not known:
+        text = f"{name}: {value} in {scenario} (one replication: no interval)."
+        return Finding(kpi, f"{name}: {value} in {scenario}", text, detectable=False)
+    floor, ceiling = info.bounds
+    low, high = max(low, floor), min(high, ceiling)
+    interval = (
+        f"{amount_text(info, low, decimals, change=False)} to "
+        f"{amount_text(info, high, decimals, change=False)}"
+    )
+    text = f"{name}: {value} in {scenario} (95% CI {interval})."
+    return Finding(kpi, f"{name}: {value} in {scenario}", text, detectable=True)
+
+
+def run_findings(summary: pd.DataFrame) -> list[Finding]:
+    """A run's headline KPIs, one finding each: every scenario's mean and 95% interval."""
+    kpis = _headline_kpis(set(summary.columns))
+    kpis = [kpi for kpi in kpis if summary[kpi].notna().any()]
+    wide = group_intervals(summary, "scenario", kpis)
+    found = []
+    for kpi in kpis:
+        levels = [
+            level_finding(kpi, str(row["scenario"]), *_interval(row, kpi))
+            for _, row in wide.iterrows()
+        ]
+        if len(levels) == 1:
+            found.append(levels[0])
+            continue
+        name = _label(_base_measure(kpi))
+        parts = [_level_part(level.text) for level in levels]
+        headline = f"{name}: " + ", ".join(level.headline.split(": ", 1)[1] for level in levels)
+        text = f"{name}: " + "; ".join(parts) + "."
+        known = all(level.detectable for level in levels)
+        found.append(Finding(kpi, headline, text, detectable=known))
+    return found[:MOST_FINDINGS]
+
+
+def sweep_findings(sweep_summary: pd.DataFrame) -> list[Finding]:
+    """Per headline KPI, its lowest and highest sweep point; the KPI that moves most first.
+
+    Points whose intervals overlap are not told apart: "no detectable difference".
+    """
+    keys = swept_keys(sweep_summary)
+    moves = []
+    for kpi in _headline_kpis({c.removesuffix("_mean") for c in sweep_summary.columns}):
+        column = f"{kpi}_mean"
+        if sweep_summary[column].notna().sum() < 2:
+            continue
+        values = sweep_summary[column].to_numpy(dtype=float)
+        lowest = sweep_summary.iloc[int(np.nanargmin(values))]
+        highest = sweep_summary.iloc[int(np.nanargmax(values))]
+        scale = max(abs(float(sweep_summary[column].mean())), 1e-12)
+        spread = (float(highest[column]) - float(lowest[column])) / scale
+        moves.append((spread, _sweep_finding(kpi, lowest, highest, keys)))
+    moves.sort(key=lambda pair: -pair[0])
+    return [finding for _, finding in moves][:MOST_FINDINGS]
+
+
+def _sweep_finding(kpi: str, lowest: pd.Series, highest: pd.Series, keys: list[str]) -> Finding:
+    info = _base_measure(kpi)
+    name = _label(info)
+    low_point, high_point = _point_text(lowest, keys), _point_text(highest, keys)
+    overlap = float(lowest[f"{kpi}_ci_high"]) >= float(highest[f"{kpi}_ci_low"])
+    if overlap or not math.isfinite(float(lowest[f"{kpi}_ci_high"])):
+        text = (
+            f"{name}: {NO_DIFFERENCE} between the sweep points (the 95% intervals of the "
+            f"lowest, {low_point}, and the highest, {high_point}, overlap)."
+        )
+        return Finding(kpi, f"{name}: no detectable change across the sweep", text, False)
+    low_level = level_finding(kpi, low_point, *_interval(lowest, kpi))
+    high_level = level_finding(kpi, high_point, *_interval(highest, kpi))
+    text = f"{name} moves from {_level_part(low_level.text)} to {_level_part(high_level.text)}."
+    headline = f"{name}: lowest at {low_point}, highest at {high_point}"
+    return Finding(kpi, headline, text, detectable=True)
+
+
+def _interval(row: pd.Series, kpi: str) -> tuple[float, float, float]:
+    return float(row[f"{kpi}_mean"]), float(row[f"{kpi}_ci_low"]), float(row[f"{kpi}_ci_high"])
+
+
+def _level_part(sentence: str) -> str:
+    """'81% in hybrid (95% CI 79% to 83%)' out of a level finding's sentence."""
+    return sentence.split(": ", 1)[1].removesuffix(".")
+
+
+def _point_text(row: pd.Series, keys: Sequence[str]) -> str:
+    settings = ", ".join(f"{key.rsplit('.', 1)[-1]}={setting_text(row[key])}" for key in keys)
+    return settings or f"point {row['point']}"
+
+
+def _headline_kpis(available: set[str]) -> list[str]:
+    """The headline KPIs present, each at full scale when the table gives it so."""
+    chosen = []
+    for kpi in FINDING_KPIS:
+        if f"{kpi}{FULL_SCALE}" in available:
+            chosen.append(f"{kpi}{FULL_SCALE}")
+        elif kpi in available:
+            chosen.append(kpi)
+    return chosen
+
+
+def _first(found: list[Finding]) -> list[Finding]:
+    """The detectable findings first (in KPI order), then the others; at most six."""
+    ranked = [f for f in found if f.detectable] + [f for f in found if not f.detectable]
+    return ranked[:MOST_FINDINGS]
+
+
+def _base_measure(kpi: str) -> Measure:
+    """The KPI's measure without the full-scale suffix: extrapolation is said once, elsewhere."""
+    return measure(kpi.removesuffix(FULL_SCALE))
+
+
+def _label(info: Measure) -> str:
+    return info.label[:1].upper() + info.label[1:]
+
+
+def _money_number(value: float, decimals: int | None) -> str:
+    """Money rounded as the interval allows; millions as '1.23 million'."""
+    if value >= 1e6 and (decimals is None or decimals <= -4):
+        places = 2 if decimals is None else max(decimals + 6, 0)
+        return f"{round(value / 1e6, places):,.{places}f} million"
+    if decimals is None:
+        decimals = 2 if value < 100 else 0
+    return number_text(value, decimals)
+
+
+__all__ = [
+    "NO_DIFFERENCE",
+    "Finding",
+    "amount_text",
+    "comparison_findings",
+    "decimals_for",
+    "difference_finding",
+    "level_finding",
+    "number_text",
+    "run_findings",
+    "sweep_findings",
+]
