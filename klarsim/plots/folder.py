@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from klarsim import plots
 from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.effects import effects_waterfall
 from klarsim.plots.staffing import staffing_plots
+from klarsim.plots.style import colour_order, slide_style
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
@@ -38,15 +40,30 @@ class Plot:
 Drawing = tuple[str, str, Callable[[], Figure]]
 
 
-def figures_for(folder: ResultsFolder) -> list[Plot]:
-    """Draw each plot the folder's kind and columns allow; skip those whose data is absent."""
+def figures_for(folder: ResultsFolder, *, slides: bool = False) -> list[Plot]:
+    """Draw each plot the folder's kind and columns allow; skip those whose data is absent.
+
+    Every scenario keeps one colour across the plots; ``slides`` draws the 16:9 variant.
+    Each caption ends with the scale and the number of replications.
+    """
     drawn = []
-    for name, caption, draw in _drawings(folder):
-        try:
-            drawn.append(Plot(name, caption, draw()))
-        except plots.MissingDataError:
-            continue
+    names = folder.scenario_names if folder.kind != "sweep" else []
+    with colour_order(names), slide_style() if slides else nullcontext():
+        for name, caption, draw in _drawings(folder):
+            try:
+                drawn.append(Plot(name, f"{caption} {caption_setting(folder)}", draw()))
+            except plots.MissingDataError:
+                continue
     return drawn
+
+
+def caption_setting(folder: ResultsFolder) -> str:
+    """'Scale 0.1 of the full centre; 3 replications per scenario.' for every caption."""
+    replications = int(folder.summary.groupby("scenario")["replication"].nunique().max())
+    unit = "point" if folder.kind == "sweep" else "scenario"
+    plural = "replication" if replications == 1 else "replications"
+    scale = "Full scale" if folder.scale == 1.0 else f"Scale {folder.scale:g} of the full centre"
+    return f"{scale}; {replications} {plural} per {unit}."
 
 
 def write_plots(
@@ -214,4 +231,4 @@ CAPTIONS = {
 """What each plot shows, for the report's captions."""
 
 
-__all__ = ["FORMATS", "Plot", "figures_for", "write_plots"]
+__all__ = ["FORMATS", "Plot", "caption_setting", "figures_for", "write_plots"]

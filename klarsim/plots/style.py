@@ -6,7 +6,9 @@ safe from several threads and needs no display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 from matplotlib.axes import Axes
@@ -15,6 +17,12 @@ from matplotlib.ticker import FuncFormatter
 
 SLIDE_WIDTH_IN = 13.0
 """A 16:9 slide is 13.33 inches wide: a figure this wide is shown at about its own size."""
+SLIDE_SIZE_IN = (13.333, 7.5)
+"""A 16:9 slide, in inches: the slide style variant's page."""
+SLIDE_PICTURE_IN = (12.5, 5.9)
+"""The picture area of a slide under its title: the 16:9 variant fits each figure in it."""
+SLIDE_DPI = 150
+"""Pixels per inch of a slide picture: sharp on a 1920-pixel projector, small in the deck."""
 TITLE_SIZE = 17.0
 PANEL_TITLE_SIZE = 14.0
 LABEL_SIZE = 13.0
@@ -42,16 +50,53 @@ LineStyle = Literal["-", "--", ":", "-."]
 LINE_STYLES: tuple[LineStyle, ...] = ("-", "--", ":", "-.")
 
 
+_COLOUR_ORDER: ContextVar[tuple[str, ...]] = ContextVar("colour_order", default=())
+
+
+@contextmanager
+def colour_order(names: Iterable[str]) -> Iterator[None]:
+    """Within this block every plot gives scenario ``names[i]`` colour i, whatever its order.
+
+    A report draws all its plots inside one block, so a scenario keeps its colour throughout.
+    """
+    token = _COLOUR_ORDER.set(tuple(dict.fromkeys(names)))
+    try:
+        yield
+    finally:
+        _COLOUR_ORDER.reset(token)
+
+
 def scenario_colours(names: Iterable[str]) -> dict[str, str]:
-    """A fixed colour per scenario, in the order the results list them."""
-    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
+    """A fixed colour per scenario: the order set by ``colour_order``, else the order given."""
+    wanted = list(dict.fromkeys(names))
+    order = list(_COLOUR_ORDER.get())
+    order += [name for name in wanted if name not in order]
+    return {name: PALETTE[order.index(name) % len(PALETTE)] for name in wanted}
+
+
+_SLIDE: ContextVar[bool] = ContextVar("slide", default=False)
+
+
+@contextmanager
+def slide_style() -> Iterator[None]:
+    """The 16:9 variant: within this block every figure fills a slide's picture area."""
+    token = _SLIDE.set(True)
+    try:
+        yield
+    finally:
+        _SLIDE.reset(token)
+
+
+def figure_size(rows: int, panel_height_in: float) -> tuple[float, float]:
+    """A report figure is slide-wide and as tall as its panels; a slide's fills 16:9."""
+    if _SLIDE.get():
+        return SLIDE_PICTURE_IN
+    return (SLIDE_WIDTH_IN, max(3.0, panel_height_in * rows + 1.0))
 
 
 def new_figure(rows: int, columns: int, *, panel_height_in: float = 3.4) -> Figure:
     """A slide-wide figure with constrained layout and a grid of ``rows`` x ``columns`` axes."""
-    figure = Figure(
-        figsize=(SLIDE_WIDTH_IN, max(3.0, panel_height_in * rows + 1.0)), layout="constrained"
-    )
+    figure = Figure(figsize=figure_size(rows, panel_height_in), layout="constrained")
     figure.subplots(rows, columns, squeeze=False)
     return figure
 
