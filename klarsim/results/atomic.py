@@ -1,25 +1,30 @@
 """Atomic file writes: a temporary file in the same folder, flushed to disk, then renamed.
 
 A reader (or a resumed job) sees either the old file or the whole new one, never a part,
-even when the writer is killed half-way: at worst a hidden temporary file is left behind,
-which ``remove_leftovers`` clears.
+even when the writer is killed half-way: at worst a hidden temporary file is left behind.
+Each temporary file names the process that writes it (``.NAME.PID-TOKEN.tmp``), so
+``remove_leftovers`` clears those of writers that are gone and never one still being written.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 TEMPORARY_SUFFIX = ".tmp"
+WRITER = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp$")
+"""The writer's process id in a temporary file's name; older names carry none."""
 
 
 def temporary_path(path: Path) -> Path:
-    """A hidden, unique name beside ``path`` that no final file of a results folder can have."""
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}{TEMPORARY_SUFFIX}")
+    """A hidden name beside ``path``, unique and naming this process, that no final file has."""
+    token = uuid.uuid4().hex[:12]
+    return path.with_name(f".{path.name}.{os.getpid()}-{token}{TEMPORARY_SUFFIX}")
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -51,15 +56,38 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def remove_leftovers(folder: Path) -> list[Path]:
-    """Delete the temporary files a killed writer left anywhere under ``folder``; list them."""
+    """Delete the temporary files that writers now gone left under ``folder``; list them.
+
+    Call it holding the folder's lock (``klarsim.results.lock``): then no other job writes
+    there, and a file whose name shows a process still running here is kept all the same.
+    """
     leftovers = [
         path
         for path in folder.rglob(f".*{TEMPORARY_SUFFIX}")
-        if path.is_file() and not path.is_symlink()
+        if path.is_file() and not path.is_symlink() and not _writer_running(path)
     ]
     for path in leftovers:
         path.unlink(missing_ok=True)
     return leftovers
+
+
+def _writer_running(path: Path) -> bool:
+    """Whether the process named in the temporary file's name still runs on this machine."""
+    match = WRITER.search(path.name)
+    if match is None:
+        return False  # an older name: written before writers held the folder's lock
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # no signal 0 there; the folder's lock keeps other jobs out
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # running, under another account
+    return True
 
 
 def _sync_file(path: Path) -> None:

@@ -5,6 +5,7 @@ A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read 
 
 - ``manifest.json``: the job, its provenance and status, written first;
 - ``scenario.yaml`` (run, sweep) or ``scenarios/NAME.yaml`` (compare): the resolved scenarios;
+- ``.klarsim.lock``: held by the one job writing the folder (``klarsim.results.lock``);
 - ``runs/``: one checkpoint per finished replication, for ``--resume``;
 - ``summary.csv``, ``timeseries.csv``, ``events.csv``, ``contacts.parquet`` (run, compare);
 - ``comparison.csv`` (compare);
@@ -27,7 +28,12 @@ SCENARIOS = "scenarios"
 SCENARIO_SUFFIX = ".yaml"
 RUNS = "runs"
 """The folder of per-replication checkpoints (``klarsim.results.checkpoints``)."""
-RUN_SUFFIX = ".pkl"
+RUN_SUFFIX = ".zip"
+"""A run file: JSON metadata and Arrow IPC tables in a ZIP archive."""
+LEGACY_RUN_SUFFIX = ".pkl"
+"""A run file of klarsim before the Arrow format; never opened, run again."""
+LOCK = ".klarsim.lock"
+"""The lock file inside a results folder, held by the job writing it."""
 
 SUMMARY = "summary.csv"
 TIMESERIES = "timeseries.csv"
@@ -70,6 +76,8 @@ __all__ = [
     "EVENTS",
     "FOLLOWING",
     "ITERATIONS",
+    "LEGACY_RUN_SUFFIX",
+    "LOCK",
     "MANIFEST",
     "PLOTS",
     "REPORT",

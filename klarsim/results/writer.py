@@ -1,10 +1,13 @@
 """The results folder: created up front with a manifest, filled run by run, resumable.
 
-``manifest.json`` is written first and describes the job; each finished replication is then
-saved under ``runs/`` as it comes back (see ``checkpoints``), and the tables are written at the
-end. Every file is written atomically, so a job killed half-way keeps its finished runs and
-no half-written file: ``resume`` completes it. An existing folder is replaced only with
-``force`` and never silently.
+A job first claims the folder (``klarsim.results.lock``): creates it, or reopens it with
+``force`` or ``resume``, and holds its lock until the job ends, so no second job writes it
+meanwhile. ``manifest.json`` is written next and describes the job; each finished
+replication is then saved under ``runs/`` as it comes back (see ``checkpoints``), and the
+tables are written at the end. Every file is written atomically, so a job killed half-way
+keeps its finished runs and no half-written file: ``resume`` completes it. An existing
+folder is replaced only with ``force``, only if it is a klarsim results folder, and never
+silently.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import json
 import logging
 import platform
 import shlex
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,14 +30,12 @@ from klarsim.config import Scenario, scenario_yaml
 from klarsim.results import files
 from klarsim.results.atomic import remove_leftovers, write_atomically, write_json, write_text
 from klarsim.results.checkpoints import RunStore, scenario_digest
+from klarsim.results.errors import OutputError
+from klarsim.results.lock import Claim, claim_folder
 
 MANIFEST = files.MANIFEST
 
 logger = logging.getLogger(__name__)
-
-
-class OutputError(Exception):
-    """The results folder cannot be written as asked."""
 
 
 def describe_job(
@@ -82,24 +82,24 @@ def output_folder(
     force: bool = False,
     resume: bool = False,
 ) -> Iterator[OutputFolder]:
-    """Open ``out`` for ``job``; on an error its manifest says failed or interrupted, runs stay.
+    """Open ``out`` for ``job`` and hold its lock until the job ends; on an error its manifest
+    says failed or interrupted, and the finished runs stay.
 
-    Nothing is touched when the folder exists without ``force`` or ``resume``, or when
+    Nothing is touched when the folder exists without ``force`` or ``resume``, when another
+    job holds it, when ``force`` meets a folder that is not a klarsim results folder, or when
     ``resume`` finds a folder of another job. ``details`` are further manifest fields.
     """
-    previous = _prepare(out, job, force=force, resume=resume)
-    now = now_iso()
-    history: dict[str, Any] = {"started": previous.get("started", now)}
-    if previous:
-        history["resumed"] = [*previous.get("resumed", []), now]
-    command = shlex.join(sys.argv)
-    folder = OutputFolder(
-        out,
-        manifest(
-            kind=job["kind"], status="running", job=job, **details, command=command, **history
-        ),
-    )
-    folder.update()
+    if force and resume:
+        raise OutputError("--force and --resume exclude each other: replace, or complete")
+    claim = claim_folder(out, force=force, resume=resume)
+    try:
+        folder = _start(claim, job, details)
+    except OSError as error:
+        claim.release(undo=True)
+        raise OutputError(f"{out}: cannot be written: {error.strerror or error}") from None
+    except BaseException:
+        claim.release(undo=True)
+        raise
     try:
         yield folder
     except Exception as error:
@@ -108,36 +108,31 @@ def output_folder(
     except BaseException:
         folder.update(status="interrupted", finished=now_iso())
         raise
+    finally:
+        claim.release()
 
 
-def _prepare(out: Path, job: dict[str, Any], *, force: bool, resume: bool) -> dict[str, Any]:
-    """Check, replace or reopen ``out``; the manifest of the job being resumed, else empty."""
-    if force and resume:
-        raise OutputError("--force and --resume exclude each other: replace, or complete")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    if out.exists() and force:
-        _remove(out)
-    elif out.exists() and not resume:
-        raise OutputError(
-            f"{out}: already exists; pass --resume to complete it, --force to replace it, "
-            "or --out elsewhere"
-        )
-    elif out.exists() and any(out.iterdir()):
-        previous = _previous_job(out)
-        _check_same_job(out, previous.get("job"), job)
-        for leftover in remove_leftovers(out):
+def _start(claim: Claim, job: dict[str, Any], details: dict[str, Any]) -> OutputFolder:
+    """The job's first manifest, after checking that a reused folder holds this same job."""
+    previous: dict[str, Any] = {}
+    if claim.reused:
+        previous = _previous_job(claim.out)
+        _check_same_job(claim.out, previous.get("job"), job)
+        for leftover in remove_leftovers(claim.out):
             logger.info("%s: removed a temporary file left by an interrupted job", leftover)
-        return previous
-    out.mkdir(parents=True, exist_ok=True)
-    return {}
-
-
-def _remove(out: Path) -> None:
-    try:
-        shutil.rmtree(out)
-    except OSError as error:
-        raise OutputError(f"{out}: cannot be replaced: {error}") from None
+    now = now_iso()
+    history: dict[str, Any] = {"started": previous.get("started", now)}
+    if previous:
+        history["resumed"] = [*previous.get("resumed", []), now]
+    command = shlex.join(sys.argv)
+    folder = OutputFolder(
+        claim.out,
+        manifest(
+            kind=job["kind"], status="running", job=job, **details, command=command, **history
+        ),
+    )
+    folder.update()
+    return folder
 
 
 def _previous_job(out: Path) -> dict[str, Any]:
