@@ -14,6 +14,9 @@ from klarsim.config.schema import Scenario
 from klarsim.units import MINUTES_PER_DAY
 
 SHARE_TOLERANCE = 1e-6
+MAX_INTERVALS = 200_000
+"""Timeseries rows of one replication: the engine keeps about 60 sums per row (some 350 MB
+at this bound); ten years of 30-minute rows fit."""
 Finding = tuple[str, str]
 """A dotted key and what is wrong there."""
 
@@ -25,6 +28,14 @@ def starting_checks(scenario: Scenario) -> list[Finding]:
 
 def _experiment(scenario: Scenario) -> Iterator[Finding]:
     experiment = scenario.experiment
+    intervals = experiment.horizon_days * MINUTES_PER_DAY / experiment.interval_min
+    if intervals > MAX_INTERVALS:
+        yield (
+            "experiment.interval_min",
+            f"expected at most {MAX_INTERVALS:,} intervals in the horizon "
+            f"({experiment.horizon_days:g} days), got {intervals:,.0f}; "
+            "widen interval_min or shorten horizon_days",
+        )
     if experiment.warmup_days >= experiment.horizon_days:
         yield (
             "experiment.warmup_days",

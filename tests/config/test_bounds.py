@@ -157,6 +157,17 @@ def test_the_bounds_themselves_are_accepted() -> None:
     assert len(scenario.name) == 64
 
 
+def test_too_many_timeseries_rows_are_refused_on_the_interval() -> None:
+    key, message = only_problem(["experiment.horizon_days=3660", "experiment.interval_min=5"])
+    assert key == "experiment.interval_min"
+    assert message == (
+        "expected at most 200,000 intervals in the horizon (3660 days), got 1,054,080; "
+        "widen interval_min or shorten horizon_days"
+    )
+    ten_years_of_half_hours = ["experiment.horizon_days=3660", "experiment.interval_min=30"]
+    assert load_scenario(ERLANG_A, ten_years_of_half_hours).experiment.interval_min == 30
+
+
 def test_a_whole_float_is_still_an_integer() -> None:
     scenario = load_scenario(ERLANG_A, ["pools.staff.headcount=5.0"])
     pool = scenario.pools["staff"]
