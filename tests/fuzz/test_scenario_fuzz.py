@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.contract import (
@@ -123,7 +123,7 @@ def scenario_files(draw: st.DrawFn) -> str | bytes:
     kind = draw(st.sampled_from(["data", "data", "data", "text"]))
     if kind == "data":
         return yaml.safe_dump(draw(structure_mutations()), sort_keys=False, allow_unicode=True)
-    return draw(
+    text: str | bytes = draw(
         st.one_of(
             st.just(""),
             st.binary(max_size=200),
@@ -135,6 +135,7 @@ def scenario_files(draw: st.DrawFn) -> str | bytes:
             st.sampled_from(TEXTS),
         )
     )
+    return text
 
 
 def _nested(opening: str, depth: int) -> str:
@@ -183,6 +184,7 @@ def _run(sandbox: Sandbox, content: str | bytes, *extra: str) -> None:
     before = listing(sandbox)
     result = invoke(sandbox, ["run", str(path), *TINY, *extra, "--out", str(sandbox.out)])
     check_contract(sandbox, before, result)
+    event(f"exit {result.exit_code}")
 
 
 @FUZZ
