@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from klarsim.cli import app
@@ -31,6 +32,17 @@ HEADROOM_BYTES = 3 * 2**30
 """Address space a single invocation may add to the test process (3 GiB)."""
 TINY = ["--reps", "1", "--workers", "1", "--quiet"]
 """What keeps a valid run tiny: one replication in this process, no progress bar."""
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings of a fuzz test: ``examples`` examples, times ``KLARSIM_FUZZ_SCALE``
+    (1 by default; a longer hunt: ``KLARSIM_FUZZ_SCALE=20 pytest -m fuzz``), no deadline."""
+    scale = int(os.environ.get("KLARSIM_FUZZ_SCALE", "1"))
+    return settings(
+        max_examples=examples * scale,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
 
 
 class Overran(BaseException):

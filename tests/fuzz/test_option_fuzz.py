@@ -17,12 +17,14 @@ from typing import Any, TypeVar, cast
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.fuzz.contract import (
+    TINY,
     Sandbox,
     check_contract,
+    fuzz_settings,
     invoke,
     listing,
     new_sandbox,
@@ -32,9 +34,7 @@ from tests.fuzz.contract import (
 pytestmark = [pytest.mark.fuzz]
 
 SCENARIO = tiny_scenario_text()
-FUZZ = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = fuzz_settings(60)
 
 
 def _dotted_keys(node: Any, prefix: str = "") -> list[str]:
@@ -222,3 +222,68 @@ def test_sweep_options_keep_the_contract(tmp_path: Path, mode: str, data: st.Dat
     design = data.draw(design_options(mode))
     options = data.draw(common_options(mode))
     _check(sandbox, ["sweep", str(scenario), *design, *options], data.draw(_outs(mode)))
+
+
+HEADCOUNT = "pools.staff.headcount"
+OPTION_CASES: dict[str, tuple[list[str], set[int], str]] = {
+    "grid-base-60": (["sweep", "{s}", "--grid", f"{HEADCOUNT}=1:2"], {2}, "--grid"),
+    "grid-huge-count": (["sweep", "{s}", "--grid", f"{HEADCOUNT}=1:2:1000000000"], {2}, "--grid"),
+    "grid-key-twice": (
+        ["sweep", "{s}", "--grid", f"{HEADCOUNT}=1,2", "--grid", f"{HEADCOUNT}=3"],
+        {2},
+        HEADCOUNT,
+    ),
+    "compare-one-scenario": (["compare", "{s}"], {2}, "two"),
+    "days-1e9": (["run", "{s}", "--days", "1e9"], {2}, "horizon_days"),
+    "set-boolean-headcount": (["run", "{s}", "--set", f"{HEADCOUNT}=true"], {2}, HEADCOUNT),
+    "scheduler-malformed": (["run", "{s}", "--scheduler", "not an address"], {2}, "scheduler"),
+    "scheduler-unreachable": (
+        ["run", "{s}", "--scheduler", "tcp://127.0.0.1:1"],
+        {1},
+        "scheduler",
+    ),
+}
+"""Option values issue 17 names: the command, the exit codes allowed, a word the message has."""
+
+
+@pytest.mark.parametrize("case", list(OPTION_CASES))
+def test_an_option_the_issue_names_is_refused(tmp_path: Path, case: str) -> None:
+    """Each hostile option value of issue 17 exits as it must, with one short message."""
+    arguments, codes, named = OPTION_CASES[case]
+    sandbox = new_sandbox(tmp_path)
+    scenario = str(sandbox.write("scenario.yaml", SCENARIO))
+    command = [part.replace("{s}", scenario) for part in arguments]
+    before = listing(sandbox)
+    result = invoke(sandbox, [*command, "--quiet", "--workers", "1", "--out", str(sandbox.out)])
+    check_contract(sandbox, before, result)
+    assert result.exit_code in codes, result.output[-2000:]
+    assert named in result.stderr, result.stderr[-2000:]
+    assert listing(sandbox) == before, "a refused command left files"
+    if result.exit_code == 1:
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("out_kind", ["under-a-file", "long-name"])
+def test_an_out_that_cannot_be_made_leaves_nothing(tmp_path: Path, out_kind: str) -> None:
+    """--out under a file or 300 letters long: exit 1 or 2, one line, no half-made folder."""
+    sandbox = _out(new_sandbox(tmp_path), out_kind)
+    scenario = sandbox.write("scenario.yaml", SCENARIO)
+    before = listing(sandbox)
+    result = invoke(sandbox, ["run", str(scenario), *TINY, "--out", str(sandbox.out)])
+    check_contract(sandbox, before, result)
+    assert result.exit_code in (1, 2), result.output[-2000:]
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert listing(sandbox) == before
+
+
+def test_force_refuses_a_folder_that_is_not_a_results_folder(tmp_path: Path) -> None:
+    """``--out . --force`` in a folder of one's own files: exit 2, every file kept."""
+    sandbox = new_sandbox(tmp_path)
+    scenario = sandbox.write("scenario.yaml", SCENARIO)
+    sandbox.write("thesis.txt", "years of work")
+    before = listing(sandbox)
+    result = invoke(sandbox, ["run", str(scenario), *TINY, "--out", ".", "--force"])
+    check_contract(replace(sandbox, out=sandbox.folder), before, result)
+    assert result.exit_code == 2, result.output[-2000:]
+    assert listing(sandbox) == before
+    assert (sandbox.folder / "thesis.txt").read_text() == "years of work"

@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.fuzz.contract import (
     TINY,
     Sandbox,
     check_contract,
+    fuzz_settings,
     invoke,
     listing,
     new_sandbox,
@@ -34,9 +35,7 @@ pytestmark = [pytest.mark.fuzz]
 BASE_TEXT = tiny_scenario_text()
 BASE: dict[str, Any] = yaml.safe_load(BASE_TEXT)
 KeyPath = tuple[str | int, ...]
-FUZZ = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = fuzz_settings(120)
 
 
 def _key_paths(node: Any, path: KeyPath = ()) -> list[KeyPath]:
