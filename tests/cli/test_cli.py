@@ -39,8 +39,9 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         "events.csv",
         "contacts.parquet",
         "runs",
+        ".klarsim.lock",
     }
-    assert len(list((out / "runs").rglob("rep-*.pkl"))) == 2
+    assert len(list((out / "runs").rglob("rep-*.zip"))) == 2
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["replication"]) == [0, 1]
     assert {"scenario", "seed", "contacts", "p_wait", "asa_min", "in_system_end"} <= set(summary)
@@ -72,12 +73,18 @@ def test_existing_folder_needs_force(tmp_path: Path) -> None:
     (out / "keep.txt").write_text("mine")
     code, _, stderr = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), *QUICK)
     assert code == 2
-    assert "already exists" in stderr and "--force" in stderr and "--resume" in stderr
+    assert "already exists" in stderr and "not a klarsim results folder" in stderr
+    code, _, stderr = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), "--force", *QUICK)
+    assert code == 2 and "--force replaces only those" in stderr  # not a results folder
     assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    assert invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), *QUICK)[0] == 2
     code, _, _ = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), "--force", *QUICK)
-    assert code == 0
-    assert not (out / "keep.txt").exists()
-    assert (out / "summary.csv").exists()
+    assert code == 0 and (out / "summary.csv").exists()
+    code, _, stderr = invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), *QUICK)
+    assert code == 2
+    assert "already exists" in stderr and "--force" in stderr and "--resume" in stderr
+    assert invoke("run", ERLANG_A, "--reps", "1", "--out", str(out), "--force", *QUICK)[0] == 0
     assert [p.name for p in tmp_path.iterdir()] == ["r"], "no staging folder may remain"
 
 

@@ -94,8 +94,9 @@ def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
         "comparison.csv",
         "events.csv",
         "runs",
+        ".klarsim.lock",
     }
-    assert len(list((out / "runs").rglob("rep-*.pkl"))) == 3 * 2
+    assert len(list((out / "runs").rglob("rep-*.zip"))) == 3 * 2
     comparison = pd.read_csv(out / "comparison.csv")
     assert set(comparison["scenario"]) == {"human-only", "ai-first", "hybrid"}
     assert {"difference_ci_low", "difference_ci_high"} <= set(comparison)

@@ -71,4 +71,4 @@ def test_run_on_a_local_dask_cluster_from_the_cli(tmp_path: Path) -> None:
     on_dask = pd.read_csv(out / "summary.csv")
     assert on_dask["asa_min"].tolist() == pytest.approx(serial["asa_min"].tolist(), rel=1e-15)
     assert on_dask["contacts"].tolist() == serial["contacts"].tolist()
-    assert len(list((out / "runs").rglob("rep-*.pkl"))) == 2, "each run saved as it came back"
+    assert len(list((out / "runs").rglob("rep-*.zip"))) == 2, "each run saved as it came back"

@@ -120,20 +120,29 @@ def test_a_failing_run_keeps_the_finished_runs(
         klarsim.run(ERLANG_A, reps=2, overrides=SHORT, out=out)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "model failure" in manifest["error"]
-    assert [p.name for p in (out / "runs" / "erlang-a-check").iterdir()] == ["rep-0000.pkl"]
+    assert [p.name for p in (out / "runs" / "erlang-a-check").iterdir()] == ["rep-0000.zip"]
     assert not (out / "summary.csv").exists()
 
 
 def test_an_existing_folder_is_replaced_only_with_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
+    klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out)
     (out / "a.txt").write_text("first")
     with pytest.raises(OutputError, match="already exists"):
         klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=out)
-    assert [path.name for path in out.iterdir()] == ["a.txt"]
+    assert (out / "a.txt").read_text() == "first"
     klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=OutputOptions(out, force=True))
     assert not (out / "a.txt").exists() and (out / "summary.csv").exists()
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_force_refuses_a_folder_that_klarsim_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("first")
+    with pytest.raises(OutputError, match="not a klarsim results folder"):
+        klarsim.run(ERLANG_A, reps=1, overrides=SHORT, out=OutputOptions(out, force=True))
+    assert [path.name for path in out.iterdir()] == ["a.txt"]
 
 
 def test_precision_adds_replications_until_the_half_width_is_reached() -> None:

@@ -107,8 +107,9 @@ def test_sweep_cli_writes_csv_and_parquet(tmp_path: Path) -> None:
         "sweep.parquet",
         "sweep_summary.csv",
         "runs",
+        ".klarsim.lock",
     }
-    assert len(list((out / "runs").rglob("rep-*.pkl"))) == 6
+    assert len(list((out / "runs").rglob("rep-*.zip"))) == 6
     rows = pd.read_parquet(out / "sweep.parquet")
     assert len(rows) == 6 and "customers.patience_min.chat.mean" in rows
     assert pd.read_csv(out / "sweep.csv").shape == rows.shape

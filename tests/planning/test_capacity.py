@@ -167,7 +167,7 @@ def test_two_months_end_to_end_write_the_capacity_table(tmp_path: Path) -> None:
     assert 0 < march["service_level"] <= 1 and not math.isnan(april["service_level"])
     written = pd.read_csv(tmp_path / "capacity" / files.CAPACITY)
     assert list(written.columns) == list(CAPACITY_COLUMNS)
-    runs = sorted(p.parent.name for p in (tmp_path / "capacity" / files.RUNS).rglob("*.pkl"))
+    runs = sorted(p.parent.name for p in (tmp_path / "capacity" / files.RUNS).rglob("*.zip"))
     assert "point-0000" in runs and "point-0100" in runs  # each month keeps its own checkpoints
     following = klarsim.load_scenario(tmp_path / "capacity" / files.FOLLOWING)
     staff = following.pools["staff"]
