@@ -154,10 +154,19 @@ def plot(results_dir: ResultsDirArgument) -> None:
 
 
 @app.command()
-def report(results_dir: ResultsDirArgument) -> None:
-    """Write RESULTS_DIR/report.html: KPI tables, plots, assumptions; opens offline."""
+def report(
+    results_dir: ResultsDirArgument,
+    pptx: Annotated[
+        bool, typer.Option("--pptx", help="Also write RESULTS_DIR/report.pptx, a 16:9 deck.")
+    ] = False,
+) -> None:
+    """Write RESULTS_DIR/report.html: summary, plots, KPI tables, assumptions; opens offline."""
     from klarsim.report import write_report  # noqa: PLC0415
+    from klarsim.report.slides import write_deck  # noqa: PLC0415
 
     with _folder_errors_exit():
         path = write_report(results_dir)
+        deck = write_deck(results_dir) if pptx else None
     console.print(f"Report written to {path}", highlight=False)
+    if deck is not None:
+        console.print(f"Slides written to {deck}", highlight=False)

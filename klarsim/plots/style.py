@@ -6,6 +6,7 @@ safe from several threads and needs no display.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,8 +20,10 @@ SLIDE_WIDTH_IN = 13.0
 """A 16:9 slide is 13.33 inches wide: a figure this wide is shown at about its own size."""
 SLIDE_SIZE_IN = (13.333, 7.5)
 """A 16:9 slide, in inches: the slide style variant's page."""
-SLIDE_PICTURE_IN = (12.5, 5.9)
+SLIDE_PICTURE_IN = (12.5, 5.6)
 """The picture area of a slide under its title: the 16:9 variant fits each figure in it."""
+SLIDE_MOST_ENLARGED = 1.6
+"""A tall slide figure is drawn on a 16:9 canvas up to this many times the picture area."""
 SLIDE_DPI = 150
 """Pixels per inch of a slide picture: sharp on a 1920-pixel projector, small in the deck."""
 TITLE_SIZE = 17.0
@@ -88,10 +91,17 @@ def slide_style() -> Iterator[None]:
 
 
 def figure_size(rows: int, panel_height_in: float) -> tuple[float, float]:
-    """A report figure is slide-wide and as tall as its panels; a slide's fills 16:9."""
-    if _SLIDE.get():
-        return SLIDE_PICTURE_IN
-    return (SLIDE_WIDTH_IN, max(3.0, panel_height_in * rows + 1.0))
+    """A report figure is slide-wide and as tall as its panels; a slide's is 16:9.
+
+    A slide figure whose panels need more height than a slide has is drawn on a larger 16:9
+    canvas (at most ``SLIDE_MOST_ENLARGED`` times), shown shrunk to fit, so panels stay apart.
+    """
+    natural = (SLIDE_WIDTH_IN, max(3.0, panel_height_in * rows + 1.0))
+    if not _SLIDE.get():
+        return natural
+    width, height = SLIDE_PICTURE_IN
+    enlarged = min(max(math.sqrt(natural[1] / height), 1.0), SLIDE_MOST_ENLARGED)
+    return (width * enlarged, height * enlarged)
 
 
 def new_figure(rows: int, columns: int, *, panel_height_in: float = 3.4) -> Figure:

@@ -31,13 +31,19 @@ def assumptions(scenarios: Sequence[ScenarioText]) -> list[Markup]:
 
 def parameters_table(scenarios: Sequence[ScenarioText]) -> Markup:
     """Rows of main parameters, one column per scenario."""
+    headers = ["parameter", *(scenario.name for scenario in scenarios)]
+    rows = parameter_rows(scenarios)
+    return table(headers, rows, table_id="parameters-table", text_columns=len(headers))
+
+
+def parameter_rows(scenarios: Sequence[ScenarioText]) -> list[list[str]]:
+    """Each main parameter (then each pool) and its value in every scenario."""
     rows = [
         [label, *(read(scenario.values) for scenario in scenarios)] for label, read in PARAMETERS
     ]
     for pool in _pool_names(scenarios):
         rows.append([f"pool {pool}", *(_pool(scenario.values, pool) for scenario in scenarios)])
-    headers = ["parameter", *(scenario.name for scenario in scenarios)]
-    return table(headers, rows, table_id="parameters-table", text_columns=len(headers))
+    return rows
 
 
 def _get(values: Values, dotted: str) -> Any:

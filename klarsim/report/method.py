@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from klarsim.report.html import paragraph
 
-METHOD = [
-    paragraph(
+METHOD_TEXT = [
+    (
         "Replications are independent runs of the same scenario with different random "
         "streams. Every KPI is averaged over the n replications, and its 95% confidence "
         "interval is the two-sided Student-t interval: mean ± t(0.975, n - 1) × s / √n, where "
@@ -13,7 +13,7 @@ METHOD = [
         "interval is given. Intervals of levels (not of differences) are cut at the values a "
         "KPI can take: 0 to 1 for scores and shares, zero for costs and counts."
     ),
-    paragraph(
+    (
         "Comparisons use common random numbers: replication r of every scenario draws its "
         "streams from (seed, r, stream name), so the same customers arrive with the same "
         "needs, patience and luck in every scenario. The difference from the baseline is "
@@ -22,17 +22,19 @@ METHOD = [
         "independent intervals. An interval that excludes zero means the change is unlikely "
         "to be noise at the 5% level (one KPI at a time, no correction for looking at many)."
     ),
-    paragraph(
+    (
         "Bands over time: each replication's values are first averaged over a period (an "
         "interval, a day, a week or four weeks, so that a line has at most about 200 points; "
         "rates are weighted by their denominators), then the mean and Student-t interval "
         "are taken across replications for each period. Sweep points each have their own "
         "replications with the same seeds."
     ),
-    paragraph(
+    (
         "Queueing results do not scale linearly: when the folder was run with "
         "experiment.scale below 1, money and counts are also shown at full scale (divided by "
         "the scale), while waits and service levels are those of the smaller centre."
     ),
 ]
-"""Paragraphs of the method section."""
+"""Paragraphs of the method section, as plain text (the deck's method slide)."""
+METHOD = [paragraph(text) for text in METHOD_TEXT]
+"""The same paragraphs as HTML."""

@@ -12,6 +12,7 @@ from klarsim import plots
 from klarsim.plots.folder import figures_for
 from klarsim.plots.style import (
     PALETTE,
+    SLIDE_MOST_ENLARGED,
     SLIDE_PICTURE_IN,
     colour_order,
     scenario_colours,
@@ -72,6 +73,9 @@ def test_every_caption_states_the_scale_and_the_replications(tmp_path: Path) -> 
     folder = read_folder(tables.write_compare_folder(tmp_path / "compare"))
     drawn = figures_for(folder, slides=True)
     assert [plot.name for plot in drawn][:2] == ["kpi_timeseries", "workforce"]
+    area_width, area_height = SLIDE_PICTURE_IN
     for plot in drawn:
         assert plot.caption.endswith("Scale 0.1 of the full centre; 3 replications per scenario.")
-        assert tuple(plot.figure.get_size_inches()) == pytest.approx(SLIDE_PICTURE_IN)
+        width, height = plot.figure.get_size_inches()
+        assert width / height == pytest.approx(area_width / area_height)  # 16:9-like, always
+        assert area_width <= width <= area_width * SLIDE_MOST_ENLARGED + 1e-9

@@ -1,4 +1,5 @@
-"""The Klarna demo: compare the four reference scenarios, draw every plot, write the report.
+"""The Klarna demo: compare the four reference scenarios, draw every plot, write the report
+(``report.html``) and the slide deck (``report.pptx``).
 
 The reference scenarios ship with klarsim (``bundled_scenarios``), so the demo runs from a
 fresh clone or an installed wheel alike. With ``effects``, the demo also runs the effects
@@ -30,13 +31,14 @@ EFFECT_SCENARIOS = 9
 
 @dataclass(frozen=True)
 class DemoResult:
-    """The comparison, and where its plots and report went; the effects chain if run."""
+    """The comparison, where its plots, report and slides went; the effects chain if run."""
 
     comparison: ComparisonResult
     folder: Path
     plots: list[Path]
     report: Path
     effects: EffectsResult | None = None
+    slides: Path | None = None
 
 
 def run_demo(
@@ -47,7 +49,7 @@ def run_demo(
     out: OutputOptions | None = None,
     effects: bool = False,
 ) -> DemoResult:
-    """Compare the Klarna scenarios under common random numbers, then plot and report.
+    """Compare the Klarna scenarios under common random numbers, then plot, report, slides.
 
     The results go to ``out`` (default: a new ``klarsim-demo`` folder), with the savings by
     calendar year. ``effects`` also runs the effects chain (nine scenarios, in
@@ -56,6 +58,7 @@ def run_demo(
     # Imported here: plotting pulls in matplotlib, which the comparison does not need.
     from klarsim.plots.folder import write_plots  # noqa: PLC0415
     from klarsim.report import write_report  # noqa: PLC0415
+    from klarsim.report.slides import write_deck  # noqa: PLC0415
 
     target = out if out is not None else OutputOptions(DEFAULT_FOLDER)
     comparison = compare(
@@ -70,7 +73,8 @@ def run_demo(
     write_table(target.path / files.SAVINGS_BY_YEAR, savings)
     chain = _effects(target, reps, overrides, executor) if effects else None
     plots = write_plots(target.path)
-    return DemoResult(comparison, target.path, plots, write_report(target.path), chain)
+    report = write_report(target.path)
+    return DemoResult(comparison, target.path, plots, report, chain, write_deck(target.path))
 
 
 def _effects(
