@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def claim_folder(out: Path, *, force: bool, resume: bool) -> Claim:
             contents = "empty"
     except OSError as error:
         lock.release()
-        raise OutputError(f"{out}: cannot be read: {_reason(error)}") from None
+        raise OutputError(f"{out}: cannot be read: {_reason(error, out)}") from None
     except BaseException:
         lock.release()
         raise
@@ -121,17 +122,19 @@ def _create(out: Path) -> Made:
                 raise OutputError(f"{out}: exists and is not a folder") from None
     except OSError as error:
         made.undo()
-        raise OutputError(f"{out}: cannot be created: {_reason(error)}") from None
+        raise OutputError(f"{out}: cannot be created: {_reason(error, out)}") from None
     return made
 
 
-def _reason(error: OSError) -> str:
+def _reason(error: OSError, out: Path) -> str:
     """One line: what failed, and where when it is not ``OUT`` itself."""
     reason = error.strerror or str(error)
     if error.errno == errno.ENAMETOOLONG:
-        reason += " (a folder name is limited to 255 bytes, a path to 4096 on most systems)"
-    where = f" ({error.filename})" if error.filename else ""
-    return f"{reason}{where}"
+        longest = max(len(os.fsencode(part)) for part in out.parts)
+        return f"{reason} (a folder name of {longest} bytes; most systems allow 255)"
+    if error.filename and Path(error.filename) != out:
+        reason += f" ({error.filename})"
+    return reason
 
 
 def _check_existing(out: Path, *, force: bool, resume: bool) -> None:
@@ -139,7 +142,7 @@ def _check_existing(out: Path, *, force: bool, resume: bool) -> None:
     try:
         contents = _contents(out)
     except OSError as error:
-        raise OutputError(f"{out}: cannot be read: {_reason(error)}") from None
+        raise OutputError(f"{out}: cannot be read: {_reason(error, out)}") from None
     if contents == "other":
         raise OutputError(_not_results(out, force=force, resume=resume))
     if not force and not resume:
@@ -159,7 +162,7 @@ def _acquire(out: Path) -> FileLock:
     except Timeout:
         raise OutputError(_held(out)) from None
     except OSError as error:
-        raise OutputError(f"{out}: cannot be locked: {_reason(error)}") from None
+        raise OutputError(f"{out}: cannot be locked: {_reason(error, out)}") from None
     return lock
 
 
@@ -201,12 +204,15 @@ def is_results_folder(out: Path) -> bool:
 
 
 def _not_results(out: Path, *, force: bool, resume: bool) -> str:
-    what = f"{out}: not a klarsim results folder (no klarsim {files.MANIFEST})"
+    why = f"(no klarsim {files.MANIFEST})"
     if force:
-        return f"{what}; --force replaces only those: choose another --out, nothing was deleted"
+        return (
+            f"{out}: not a klarsim results folder {why}; --force replaces only those: "
+            "choose another --out, nothing was deleted"
+        )
     if resume:
-        return f"{what} to resume; choose another --out"
-    return f"{what} and not empty; choose another --out"
+        return f"{out}: not a klarsim results folder to resume {why}; choose another --out"
+    return f"{out}: already exists and is not a klarsim results folder {why}; choose another --out"
 
 
 def _clear(out: Path) -> None:
@@ -221,4 +227,4 @@ def _clear(out: Path) -> None:
             else:
                 entry.unlink()
     except OSError as error:
-        raise OutputError(f"{out}: cannot be replaced: {_reason(error)}") from None
+        raise OutputError(f"{out}: cannot be replaced: {_reason(error, out)}") from None
