@@ -45,8 +45,6 @@ def _first_line(error: Exception) -> str:
     if isinstance(problem, str):
         return problem
     text = str(error)
-    if isinstance(error, ValueError) and "digits" in text:
-        return "a number too long to read (more than 4300 digits)"
     return _shortened(text.splitlines()[0] if text else type(error).__name__)
 
 

@@ -128,9 +128,8 @@ def read_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[KeyPath, int
         raise ScenarioError([Problem(source, "", message, line)]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(source, "", f"invalid YAML: {error}")]) from None
-    except ValueError:  # an integer of more digits than Python converts (4300)
-        message = "invalid YAML: a number too long to read (more than 4300 digits)"
-        raise ScenarioError([Problem(source, "", message)]) from None
+    except CONSTRUCTION_ERRORS as error:
+        raise ScenarioError([Problem(source, "", f"invalid YAML: {unreadable(error)}")]) from None
     finally:
         loader.dispose()
     return data, lines
@@ -144,8 +143,24 @@ def load_value(text: str) -> Any:
     loader = _StrictLoader(text)
     try:
         return loader.get_single_data()
+    except CONSTRUCTION_ERRORS as error:
+        raise ValueError(unreadable(error)) from None
     finally:
         loader.dispose()
+
+
+CONSTRUCTION_ERRORS = (ValueError, LookupError, AttributeError, TypeError, OverflowError)
+"""What PyYAML's constructors raise, beside ``YAMLError``, on a value they cannot read: an
+integer of more than 4300 digits, or a malformed value with an explicit tag (``!!float``
+with nothing after it raises IndexError, ``!!timestamp x`` AttributeError, ``!!bool x``
+KeyError)."""
+
+
+def unreadable(error: Exception) -> str:
+    """What is wrong, for a constructor error that is not a ``YAMLError``."""
+    if isinstance(error, ValueError) and "digits" in str(error):
+        return "a number too long to read (more than 4300 digits)"
+    return f"a value its type cannot read ({error.__class__.__name__}: {error})"
 
 
 def check_size(size: int, source: str) -> None:

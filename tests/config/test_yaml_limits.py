@@ -94,6 +94,18 @@ def test_an_integer_too_long_to_convert_is_refused(tmp_path: Path) -> None:
     assert "a number too long to read (more than 4300 digits)" in message
 
 
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("!!float", "IndexError"), ("!!timestamp x", "AttributeError"), ("!!bool x", "KeyError")],
+)
+def test_a_malformed_tagged_value_is_refused(tmp_path: Path, value: str, error: str) -> None:
+    """PyYAML's constructors raise these (not a YAMLError) on such values."""
+    message = refused(tmp_path, f"{ERLANG_A}extra: {value}\n")
+    assert f"invalid YAML: a value its type cannot read ({error}: " in message
+    with pytest.raises(ScenarioError, match=f"cannot read \\({error}"):
+        parse_overrides([f"x={value}"])
+
+
 def test_a_list_as_a_key_is_refused(tmp_path: Path) -> None:
     message = refused(tmp_path, "? [a, b]\n: 1\n" + ERLANG_A)
     assert "hostile.yaml:1: invalid YAML: expected a plain key, got a list or mapping" in message
