@@ -1,5 +1,7 @@
-"""report.html as a person sees it: headless Chromium opens the file offline, every plot loads,
-every table has rows, and the screenshot shows them.
+"""report.html as a person sees it: headless Chromium opens the file offline at 1366x768, the
+summary is the first section and fits the first screen, every plot loads, every table has rows,
+the screenshot shows them, and Chromium's print to PDF gives a page per section with an outline
+entry for each; the deck written beside it (``--pptx``) reopens with its summary.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is skipped, unless
 ``KLARSIM_REQUIRE_BROWSER=1`` (set by CI), which makes a missing browser a failure.
@@ -8,8 +10,10 @@ Set ``KLARSIM_SCREENSHOT_DIR`` to keep the full-page screenshot.
 
 from __future__ import annotations
 
+import base64
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,18 +21,27 @@ from typing import Any
 import pandas as pd
 import pytest
 from PIL import Image, ImageStat
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from typer.testing import CliRunner
 
 from klarsim.cli import app
 from tests.support import ROOT
-from tests.support.devtools import chromium, evaluate, full_page_screenshot, open_page
+from tests.support.devtools import (
+    DevTools,
+    chromium,
+    evaluate,
+    full_page_screenshot,
+    open_page,
+)
 
 pytestmark = pytest.mark.browser
 
 EXAMPLES = sorted(str(path) for path in (ROOT / "scenarios" / "examples").glob("*.yaml"))
 TINY = ["--reps", "2", "--days", "2", "--set", "experiment.warmup_days=0.5"]
 TINY += ["--set", "experiment.scale=0.05", "--workers", "1", "--quiet"]
-WIDTH, HEIGHT = 1280, 900
+WIDTH, HEIGHT = 1366, 768
+"""A laptop's screen: the summary must be read there without scrolling."""
 EXPECTED_PLOTS = {"kpi_timeseries", "comparison", "frontier", "cost_waterfall"}
 PAGE_STATE = """
 (() => {
@@ -48,6 +61,14 @@ PAGE_STATE = """
     tables: Object.fromEntries([...document.querySelectorAll("table")].map(
       (table) => [table.id, table.tBodies.length ? table.tBodies[0].rows.length : 0])),
     sections: [...document.querySelectorAll("h2")].map((heading) => heading.textContent),
+    firstSection: document.querySelector("section").id,
+    summary: (() => {
+      const rect = document.getElementById("summary").getBoundingClientRect();
+      return {top: rect.top, bottom: rect.bottom, findings:
+        document.querySelectorAll("#summary li").length, text:
+        document.getElementById("summary").innerText};
+    })(),
+    viewport: {width: window.innerWidth, height: window.innerHeight, scrolled: window.scrollY},
     external: document.querySelectorAll("link[href], script[src], iframe, object, embed").length,
     fetched: performance.getEntriesByType("resource").map((entry) => entry.name),
     details: document.querySelectorAll("details").length,
@@ -64,7 +85,7 @@ def compare_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     arguments = ["compare", *EXAMPLES, "--baseline", "human-only", "--out", str(folder), *TINY]
     result = runner.invoke(app, arguments)
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["report", str(folder)])
+    result = runner.invoke(app, ["report", str(folder), "--pptx"])
     assert result.exit_code == 0, result.output
     return folder / "report.html"
 
@@ -88,11 +109,73 @@ def test_report_renders_in_chromium(
         session = open_page(browser, compare_report.as_uri(), width=WIDTH, height=HEIGHT)
         state = evaluate(browser, session, PAGE_STATE)
         screenshot = full_page_screenshot(browser, session)
+        pdf = print_to_pdf(browser, session)
     (tmp_path / "report.png").write_bytes(screenshot)
     if os.environ.get("KLARSIM_SCREENSHOT_DIR"):
         shutil.copy(tmp_path / "report.png", Path(os.environ["KLARSIM_SCREENSHOT_DIR"]))
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    check_first_screen(state)
     check_page(state, compare_report.parent)
     check_screenshot(screenshot, state["images"])
+    check_pdf(pdf, state["sections"])
+    check_deck(compare_report.parent / "report.pptx", state["summary"]["text"])
+
+
+def print_to_pdf(browser: DevTools, session: str) -> bytes:
+    """Chromium's print to PDF (as ``--print-to-pdf``), with the headings as the outline."""
+    options = {"printBackground": True, "generateDocumentOutline": True, "preferCSSPageSize": True}
+    reply = browser.call("Page.printToPDF", options, session=session, timeout=120.0)
+    return base64.b64decode(reply["data"])
+
+
+def check_first_screen(state: dict[str, Any]) -> None:
+    """The summary is the first section, and the whole of it is on the first screen."""
+    assert state["viewport"] == {"width": WIDTH, "height": HEIGHT, "scrolled": 0}
+    assert state["firstSection"] == "summary"
+    assert state["sections"][0] == "Summary"
+    summary = state["summary"]
+    assert summary["top"] >= 0 and summary["bottom"] <= HEIGHT, summary
+    assert 3 <= summary["findings"] <= 6
+    assert "What changes when" in summary["text"] and "paired 95% CI" in summary["text"]
+
+
+def check_pdf(pdf: bytes, sections: list[str]) -> None:
+    """A PDF whose outline lists every section, each section starting a page of its own."""
+    assert pdf.startswith(b"%PDF")
+    titles = {
+        _pdf_text(raw)
+        for raw in re.findall(rb"/Title\s*(\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]+>)", pdf)
+    }
+    assert set(sections) <= titles, set(sections) - titles
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= len(sections), "each section starts a new page"
+
+
+def _pdf_text(raw: bytes) -> str:
+    """A PDF string, literal or hexadecimal (UTF-16 with a byte order mark)."""
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode("ascii"))
+        return data.decode("utf-16") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
+    return re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1")
+
+
+def check_deck(path: Path, summary_text: str) -> None:
+    """The deck beside the report: 16:9, a picture per plot, the page's findings on slide 2."""
+    deck = Presentation(str(path))
+    assert deck.slide_width * 9 == pytest.approx(deck.slide_height * 16, rel=0.01)
+    slides = list(deck.slides)
+    pictures = [
+        sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
+        for slide in slides
+    ]
+    assert sum(pictures) >= len(EXPECTED_PLOTS) and len(slides) == 5 + sum(pictures)
+    assert slides[1].shapes.title.text == "Summary"
+    slide_text = " ".join(
+        shape.text_frame.text for shape in slides[1].shapes if shape.has_text_frame
+    )
+    for line in summary_text.splitlines()[1:]:  # after the heading: question, findings, notes
+        if line.strip():
+            assert line.strip() in slide_text, line
 
 
 def check_page(state: dict[str, Any], folder: Path) -> None:
