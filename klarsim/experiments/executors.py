@@ -162,7 +162,7 @@ def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int,
 def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     """Refuse a malformed Dask address (``ValueError``) or an unreachable one, quickly.
 
-    A TCP or TLS address is tried with a plain socket first, so a scheduler that is not
+    A TCP, TLS or websocket address is tried with a plain socket first, so a scheduler that is not
     there is reported at once, before any results folder is made, and without a Dask client
     left to warn when it is collected.
     """
@@ -171,16 +171,34 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
 
     scheme, location = parse_address(address)
     get_backend(scheme)
-    if scheme not in {"tcp", "tls"}:
+    if scheme == "inproc":
+        raise ValueError(f"an inproc:// scheduler lives in another process, not here: {address!r}")
+    if scheme not in {"tcp", "tls", "ws", "wss"}:
         return
     host, port = parse_host_port(location)
     if not 0 < int(port) < 2**16:
         raise ValueError(f"port {port} out of range 1-65535 in {address!r}")
     try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
+        _probe(host, int(port), answers_first=scheme == "tcp", timeout=timeout)
     except OSError as error:
         reason = error.strerror or str(error) or type(error).__name__
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+
+
+def _probe(host: str, port: int, *, answers_first: bool, timeout: float) -> None:
+    """Connect; over plain TCP also wait for the first byte of a scheduler's handshake.
+
+    Dask's own client waits without limit for that handshake (a port that accepts but
+    never answers would hang it), so it is checked here with a timeout.
+    """
+    with socket.create_connection((host, port), timeout=timeout) as connection:
+        if answers_first:
+            try:
+                first = connection.recv(1)
+            except TimeoutError:
+                raise TimeoutError(f"no answer within {timeout:g} s") from None
+            if not first:
+                raise ConnectionError("the connection was closed without an answer")
 
 
 def _dask_results(
@@ -215,7 +233,7 @@ def _client(client_class: type[Client], address: LocalCluster | str) -> Client:
     """A Dask client, or ``SchedulerError`` after ``CONNECT_TIMEOUT_S``."""
     try:
         return client_class(address, timeout=CONNECT_TIMEOUT_S)
-    except OSError as error:
+    except (OSError, ValueError) as error:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {error}") from None
 
 
