@@ -195,8 +195,14 @@ def _message(item: Any, path: Path_, data: Any) -> str:
         return "required key is missing"
     text = str(item["msg"]).removeprefix("Value error, ")
     if "input" in item and not isinstance(item["input"], dict | list):
-        text += f", got {item['input']!r}"
+        text += f", got {_shown(item['input'])}"
     return text
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as it reads in a message, cut so that one problem stays one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _allowed_keys(path: Path_, data: Any) -> list[str]:

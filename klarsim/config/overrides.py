@@ -89,7 +89,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: list[Override]) -> dict[
 def override_source(key: str, value: Any) -> str:
     """How an override is named in error messages."""
     rendered = yaml.safe_dump(value, default_flow_style=True).removesuffix("...\n").strip()
-    return f"--set {key}={rendered}"
+    return _shortened(f"--set {key}={rendered}")
 
 
 def _set(root: dict[str, Any], key: str, value: Any) -> None:

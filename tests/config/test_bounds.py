@@ -227,3 +227,12 @@ def test_run_refuses_an_absurd_number_with_exit_2(
     assert key in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_300_letter_name_is_refused_in_one_short_line() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(ERLANG_A, ["name=" + "n" * 300])
+    [problem] = caught.value.problems
+    assert problem.key == "name"
+    assert problem.message == ("String should have at most 64 characters, got '" + "n" * 76 + "...")
+    assert problem.source == "--set name=" + "n" * 86 + "..."
