@@ -220,3 +220,17 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "OutputFolder",
+    "describe_job",
+    "manifest",
+    "now_iso",
+    "output_folder",
+    "write_scenario",
+    "write_scenarios",
+    "write_table",
+]
