@@ -159,7 +159,7 @@ def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+def check_scheduler(address: str, timeout: float | None = None) -> None:
     """Refuse a malformed Dask address (``ValueError``) or an unreachable one, quickly.
 
     A TCP, TLS or websocket address is tried with a plain socket first, so a scheduler that is not
@@ -178,8 +178,9 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     host, port = parse_host_port(location)
     if not 0 < int(port) < 2**16:
         raise ValueError(f"port {port} out of range 1-65535 in {address!r}")
+    wait = timeout if timeout is not None else CONNECT_TIMEOUT_S
     try:
-        _probe(host, int(port), answers_first=scheme == "tcp", timeout=timeout)
+        _probe(host, int(port), answers_first=scheme == "tcp", timeout=wait)
     except OSError as error:
         reason = error.strerror or str(error) or type(error).__name__
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {reason}") from None

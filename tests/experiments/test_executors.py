@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,7 @@ from typer.testing import CliRunner
 import klarsim
 from klarsim.cli import app
 from klarsim.experiments.executors import ExecutorOptions, execute
-from klarsim.experiments.tasks import Task
+from klarsim.experiments.tasks import Failure, Task
 from tests.support import ROOT
 
 pytestmark = pytest.mark.unit
@@ -72,3 +75,37 @@ def test_run_on_a_local_dask_cluster_from_the_cli(tmp_path: Path) -> None:
     assert on_dask["asa_min"].tolist() == pytest.approx(serial["asa_min"].tolist(), rel=1e-15)
     assert on_dask["contacts"].tolist() == serial["contacts"].tolist()
     assert len(list((out / "runs").rglob("rep-*.zip"))) == 2, "each run saved as it came back"
+
+
+def test_process_pool_reports_each_failed_task_and_keeps_the_others(tasks: list[Task]) -> None:
+    """A task that raises in a worker process is reported, with its error; the others finish."""
+    broken = dataclasses.replace(tasks[1], replication=-1)  # a negative seed entropy raises
+    failures: list[Failure] = []
+    finished = execute(
+        [tasks[0], broken, tasks[2]], ExecutorOptions(workers=2, on_failure=failures.append)
+    )
+    assert [result.replication for result in finished] == [0, 2]
+    assert failures == [
+        Failure("erlang-a-check", -1, "ValueError('expected non-negative integer')")
+    ]
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the patch reaches forked workers only"
+)
+def test_a_worker_that_dies_fails_its_tasks_not_the_job(
+    tasks: list[Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed outright (as by the kernel's out-of-memory killer) breaks the pool:
+    the unfinished tasks are reported as failed, and nothing raises."""
+    from klarsim.experiments import tasks as task_module
+
+    def dies(task: Task) -> klarsim.ReplicationResult:
+        os._exit(9)
+
+    monkeypatch.setattr(task_module, "run_task", dies)
+    failures: list[Failure] = []
+    finished = execute(tasks, ExecutorOptions(workers=2, on_failure=failures.append))
+    assert finished == []
+    assert sorted(failure.replication for failure in failures) == [0, 1, 2, 3]
+    assert all("BrokenProcessPool" in failure.error for failure in failures)

@@ -29,6 +29,20 @@ def test_grid_is_the_full_factorial_of_listed_and_spaced_values() -> None:
     assert [p["n"] for p in grid_points(["n=40:50:3"])] == [40, 45, 50]
 
 
+def test_grid_values_are_read_strictly_not_as_yaml() -> None:
+    values = [p["k"] for p in grid_points(["k=7,-3,0.5,1e3,true,False,yes,2024-01-01,flat"])]
+    assert values == [7, -3, 0.5, 1000.0, True, False, "yes", "2024-01-01", "flat"]
+    assert [type(v) for v in values[:4]] == [int, int, float, float]
+
+
+def test_a_design_too_big_is_refused_before_it_is_made() -> None:
+    with pytest.raises(ScenarioError, match=r"1,000,000,000 points \(1,000,000,000\)"):
+        grid_points(["k=1:2:1000000000"])  # would be 8 GB of floats if allocated
+    with pytest.raises(ScenarioError, match=r"10,100 points \(100 x 101\); expected at most"):
+        grid_points(["a=1:2:100", "b=1:2:101"])
+    assert len(grid_points(["a=1:2:100", "b=1:2:100"])) == 10_000
+
+
 def test_latin_hypercube_puts_one_sample_in_each_stratum() -> None:
     points = lhs_points(["x=0:10", "y=100:200"], samples=8, seed=3)
     for key, low, high in (("x", 0, 10), ("y", 100, 200)):
@@ -43,7 +57,18 @@ def test_latin_hypercube_puts_one_sample_in_each_stratum() -> None:
     [
         (lambda: grid_points(["novalues"]), "KEY=VALUES"),
         (lambda: grid_points(["a=1:2:0"]), "whole number"),
-        (lambda: grid_points(["a=1:x:3"]), "a number"),
+        (lambda: grid_points(["a=1:x:3"]), "a finite number"),
+        (lambda: grid_points(["a=nan:1:3"]), "a finite number"),
+        (lambda: grid_points(["a=1:2"]), "expected LOW:HIGH:N or comma-separated"),
+        (lambda: grid_points(["a=1,1:30"]), "expected LOW:HIGH:N or comma-separated"),
+        (lambda: grid_points(["a=1_000"]), "without underscores"),
+        (lambda: grid_points(["a=1,nan"]), "a finite number"),
+        (lambda: grid_points(["a=-inf"]), "a finite number"),
+        (lambda: grid_points(["a=1e400"]), "too large"),
+        (lambda: grid_points(["a=1,2", "b=3", "a=4"]), "a: given more than once"),
+        (lambda: lhs_points(["a=0:1", "a=2:3"], 4, 0), "a: given more than once"),
+        (lambda: lhs_points(["a=0:inf"], 4, 0), "a finite number"),
+        (lambda: lhs_points(["a=0:1"], 10_001, 0), "at most 10,000 samples"),
         (lambda: grid_points(["a=1,,2"]), "comma-separated"),
         (lambda: lhs_points(["a=5:1"], 4, 0), "LOW < HIGH"),
         (lambda: lhs_points(["a=1"], 4, 0), "LOW:HIGH"),
