@@ -25,7 +25,12 @@ from klarsim.config.errors import Problem, ScenarioError, dotted
 from klarsim.config.horizon import HORIZON_KEY, HorizonCut, ScenarioWarning, cut_to_horizon
 from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
 from klarsim.config.schema import Scenario
-from klarsim.config.yaml_io import MAX_TEXT_BYTES, check_size, read_yaml_with_lines
+from klarsim.config.yaml_io import (
+    MAX_DEPTH,
+    MAX_TEXT_BYTES,
+    check_size,
+    read_yaml_with_lines,
+)
 
 Path_ = tuple[str | int, ...]
 Overrides = Iterable[str] | Mapping[str, Any] | None
@@ -51,6 +56,16 @@ def parse_scenario(
 ) -> Scenario:
     """Validate raw scenario data (as read from YAML) after applying dotted overrides."""
     parsed = parse_overrides(overrides)
+    try:
+        return _validated(data, source, lines, parsed)
+    except RecursionError:  # data built in Python: a file is refused deeper than MAX_DEPTH
+        message = f"nesting too deep: expected at most {MAX_DEPTH} levels"
+        raise ScenarioError([Problem(source, "", message)]) from None
+
+
+def _validated(
+    data: Mapping[str, Any], source: str, lines: Mapping[Path_, int] | None, parsed: list[Override]
+) -> Scenario:
     merged = apply_overrides(data, parsed)
     locate = _Locator(source, lines or {}, parsed)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from klarsim.config import ScenarioError, load_scenario
+from klarsim.config import ScenarioError, load_scenario, parse_scenario
 from klarsim.config.overrides import parse_overrides
 from klarsim.config.yaml_io import MAX_TEXT_BYTES, line_numbers, read_yaml_with_lines
 from tests.support import ROOT
@@ -170,3 +170,12 @@ def test_a_key_and_one_of_its_own_keys_on_set_are_refused() -> None:
 def test_distinct_keys_sharing_a_prefix_are_fine() -> None:
     overrides = parse_overrides(["ai.share=0.3", "ai.share_x=1", "pools.a.headcount=2"])
     assert overrides == [("ai.share", 0.3), ("ai.share_x", 1), ("pools.a.headcount", 2)]
+
+
+def test_deep_data_built_in_python_is_refused_too() -> None:
+    deep: list[object] = []
+    for _ in range(10_000):
+        deep = [deep]
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario({"name": "deep", "description": deep}, source="<python>")
+    assert str(caught.value) == "<python>: nesting too deep: expected at most 50 levels"
