@@ -35,6 +35,7 @@ from klarsim.report.method import METHOD_TEXT
 from klarsim.report.summary import (
     Summary,
     baseline_of,
+    full_scale_points,
     settings_text,
     summary_of,
 )
@@ -175,8 +176,9 @@ def kpi_rows(folder: ResultsFolder) -> tuple[list[str], list[list[str]]]:
     comparison = folder.full_scale_comparison()
     if folder.kind == "compare" and comparison is not None:
         return _comparison_rows(comparison, baseline_of(folder))
-    if folder.kind == "sweep" and folder.sweep_summary is not None:
-        return _sweep_rows(folder.sweep_summary)
+    points = full_scale_points(folder)
+    if folder.kind == "sweep" and points is not None:
+        return _sweep_rows(points)
     return _run_rows(folder.summary)
 
 

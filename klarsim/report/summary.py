@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from klarsim.plots import swept_keys
+from klarsim.plots.measures import FULL_SCALE
 from klarsim.report.findings import (
     Finding,
     comparison_findings,
@@ -17,6 +20,9 @@ from klarsim.report.findings import (
     sweep_findings,
 )
 from klarsim.results.reader import ResultsFolder
+
+PAIRED_COLUMNS = ("difference", "difference_ci_low", "difference_ci_high")
+"""Without these (a comparison too old to have them) the findings are the levels, as a run's."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,32 @@ def summary_of(folder: ResultsFolder) -> Summary:
 def findings_of(folder: ResultsFolder) -> list[Finding]:
     """The findings the folder's tables support."""
     comparison = folder.full_scale_comparison()
-    if folder.kind == "compare" and comparison is not None:
+    paired = comparison is not None and set(PAIRED_COLUMNS) <= set(comparison.columns)
+    if folder.kind == "compare" and comparison is not None and paired:
         return comparison_findings(comparison, baseline_of(folder))
-    if folder.kind == "sweep" and folder.sweep_summary is not None:
-        return sweep_findings(folder.sweep_summary)
+    points = full_scale_points(folder)
+    if folder.kind == "sweep" and points is not None:
+        return sweep_findings(points)
     return run_findings(folder.summary)
+
+
+def full_scale_points(folder: ResultsFolder) -> pd.DataFrame | None:
+    """sweep_summary.csv with money and counts also at full scale (``KPI_full_scale_mean``).
+
+    A KPI is extrapolated (divided by the scale) when sweep.csv has its ``_full_scale``
+    column, as the comparison does; rates stay those of the smaller centre.
+    """
+    points = folder.sweep_summary
+    if points is None or folder.scale == 1.0:
+        return points
+    points = points.copy()
+    for column in [c for c in points.columns if c.endswith("_mean")]:
+        kpi = column.removesuffix("_mean")
+        if f"{kpi}{FULL_SCALE}" in folder.summary.columns:
+            for part in ("mean", "ci_low", "ci_high"):
+                if f"{kpi}_{part}" in points.columns:
+                    points[f"{kpi}{FULL_SCALE}_{part}"] = points[f"{kpi}_{part}"] / folder.scale
+    return points
 
 
 def question_of(folder: ResultsFolder) -> str:
@@ -153,6 +180,7 @@ __all__ = [
     "Summary",
     "baseline_of",
     "findings_of",
+    "full_scale_points",
     "horizon_days",
     "question_of",
     "replications_of",

@@ -9,7 +9,7 @@ import pytest
 
 from klarsim.report import report_html
 from klarsim.report.html import environment, stylesheet
-from klarsim.report.summary import question_of, run_details, summary_of
+from klarsim.report.summary import full_scale_points, question_of, run_details, summary_of
 from klarsim.results.reader import ResultsFolder, read_folder
 from tests.support import plot_tables as tables
 
@@ -83,3 +83,20 @@ def test_a_run_and_a_sweep_get_findings_too(tmp_path: Path) -> None:
     assert "6 settings of ai.share, pools.staff.headcount" in found.question
     assert found.findings[0].kpi == "cost_per_contact"  # moves most: 5.0 to 7.8 dollars
     assert "share=0.6, headcount=20" in found.findings[0].text
+
+
+def test_a_scaled_sweep_speaks_of_money_at_full_scale(tmp_path: Path) -> None:
+    points = tables.sweep_summary(keys=("ai.share",))
+    for part in ("mean", "ci_low", "ci_high"):
+        points[f"cost_total_{part}"] = points[f"cost_per_contact_{part}"] * 1000
+    runs = tables.sweep_runs(points)
+    runs["cost_total_full_scale"] = runs["cost_total"] / 0.1
+    sweep = ResultsFolder(tmp_path, "sweep", {}, [], runs, None, None, points)
+    extended = full_scale_points(sweep)
+    assert extended is not None
+    assert extended["cost_total_full_scale_mean"].tolist() == pytest.approx(
+        (points["cost_total_mean"] * 10).tolist()
+    )
+    found = {finding.kpi: finding for finding in summary_of(sweep).findings}
+    assert "cost_total_full_scale" in found and "cost_total" not in found
+    assert summary_of(sweep).notes[0].startswith("The runs were at scale 0.1")
