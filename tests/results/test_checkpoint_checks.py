@@ -53,7 +53,11 @@ def truncate(path: Path) -> None:
 def flip_a_byte(path: Path) -> None:
     """One bit changed in the middle of the timeseries table (inside the archive)."""
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("timeseries.arrow")
+    start = info.header_offset
+    name_length, extra_length = struct.unpack("<HH", data[start + 26 : start + 30])
+    data[start + 30 + name_length + extra_length + info.compress_size // 2] ^= 0x01
     path.write_bytes(bytes(data))
 
 
@@ -98,7 +102,7 @@ def old_pickle(path: Path) -> None:
 
 DAMAGES: dict[str, tuple[Damage, str]] = {
     "truncated": (truncate, "cannot be loaded (BadZipFile"),
-    "flipped byte": (flip_a_byte, "cannot be loaded"),
+    "flipped byte": (flip_a_byte, "Bad CRC-32 for file 'timeseries.arrow'"),
     "empty result": (rewrite(empty), "the summary lacks"),
     "short timeseries": (rewrite(short), "the timeseries has 8 interval(s), not the horizon's 9"),
     "another task's file": (another_task, "holds another task"),
