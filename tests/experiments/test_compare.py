@@ -17,6 +17,7 @@ from tests.support import ROOT
 pytestmark = pytest.mark.unit
 
 ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
+ERLANG_C = ROOT / "scenarios" / "validation" / "erlang_c.yaml"
 SHORT = {"experiment.horizon_days": 1.5, "experiment.warmup_days": 0.5}
 
 
@@ -108,9 +109,13 @@ def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
     ("arguments", "expected"),
     [
         ([str(ERLANG_A), str(ERLANG_A)], "distinct scenario names"),
-        ([str(ERLANG_A), "--baseline", "nobody"], "unknown baseline"),
+        ([str(ERLANG_A), str(ERLANG_C), "--baseline", "nobody"], "unknown baseline"),
         ([str(ERLANG_A), "missing.yaml"], "file not found"),
-        ([str(ERLANG_A), "--set", "pools.staff.headcount=-2"], "pools.staff.headcount"),
+        (
+            [str(ERLANG_A), str(ERLANG_C), "--set", "pools.staff.headcount=-2"],
+            "pools.staff.headcount",
+        ),
+        ([str(ERLANG_A)], "expected two or more scenarios, got 1"),
     ],
 )
 def test_compare_bad_input_exits_2_and_writes_nothing(
@@ -122,3 +127,26 @@ def test_compare_bad_input_exits_2_and_writes_nothing(
     assert result.exit_code == 2, result.output
     assert expected in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_of_missing_runs_pair_only_finished_replications() -> None:
+    """Failed runs leave holes: differences pair the replications both scenarios finished,
+    a baseline with no run gives NaN differences, and no run at all gives empty tables."""
+    from klarsim.experiments.compare import COMPARISON_COLUMNS
+    from klarsim.metrics.tables import KPI_TABLE_COLUMNS, kpi_table
+
+    summary = pd.DataFrame(
+        {
+            "scenario": ["a", "a", "a", "b", "b"],
+            "replication": [0, 1, 2, 0, 2],
+            "asa_min": [1.0, 2.0, 3.0, 2.0, 5.0],
+        }
+    )
+    rows = comparison_table(summary, "a", ["asa_min"]).set_index("scenario")
+    assert rows.loc["b", "replications"] == 2 and rows.loc["b", "mean"] == 3.5
+    assert rows.loc["b", "difference"] == pytest.approx(((2 - 1) + (5 - 3)) / 2)
+    alone = comparison_table(summary[summary["scenario"] == "b"], "a", ["asa_min"])
+    assert alone["mean"].tolist() == [3.5] and alone["difference"].isna().all()
+    assert list(comparison_table(pd.DataFrame(), "a")) == COMPARISON_COLUMNS
+    assert list(kpi_table(pd.DataFrame())) == KPI_TABLE_COLUMNS
+    assert kpi_table(pd.DataFrame()).empty
