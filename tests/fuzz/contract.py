@@ -74,15 +74,35 @@ def new_sandbox(tmp_path: Path) -> Sandbox:
 
 def tiny_scenario_text() -> str:
     """The bundled Erlang C scenario shrunk to one replication of one day, 300 contacts a day."""
-    text = (SCENARIOS / "validation" / "erlang_c.yaml").read_text(encoding="utf-8")
-    for old, new in {
-        "horizon_days: 30": "horizon_days: 1",
-        "warmup_days: 2": "warmup_days: 0.25",
-        "replications: 5": "replications: 1",
-        "contacts_per_day: 12960": "contacts_per_day: 300",
-        "headcount: 48": "headcount: 2",
-    }.items():
-        assert old in text, f"the bundled erlang_c.yaml no longer has {old!r}"
+    return _shrunk(
+        SCENARIOS / "validation" / "erlang_c.yaml",
+        {
+            "horizon_days: 30": "horizon_days: 1",
+            "warmup_days: 2": "warmup_days: 0.25",
+            "replications: 5": "replications: 1",
+            "contacts_per_day: 12960": "contacts_per_day: 300",
+            "headcount: 48": "headcount: 2",
+        },
+    )
+
+
+def tiny_hybrid_text() -> str:
+    """The bundled hybrid centre (AI, customers, recontacts, anchors) at 5 % for one day."""
+    return _shrunk(
+        SCENARIOS / "examples" / "hybrid.yaml",
+        {
+            "horizon_days: 56": "horizon_days: 1",
+            "warmup_days: 7": "warmup_days: 0.25",
+            "replications: 5": "replications: 1",
+            "  seed: 7\n": "  seed: 7\n  scale: 0.05\n",
+        },
+    )
+
+
+def _shrunk(path: Path, changes: dict[str, str]) -> str:
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, f"the bundled {path.name} no longer has {old!r}"
         text = text.replace(old, new)
     return text
 
