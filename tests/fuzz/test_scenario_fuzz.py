@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from tests.fuzz.contract import (
@@ -197,6 +197,8 @@ def _run(sandbox: Sandbox, content: str | bytes, *extra: str) -> None:
 
 @FUZZ
 @given(content=scenario_files(), days=st.sampled_from([[], ["--days", "1"]]))
+@example(content=b"\x00", days=[])  # found by this test: a control character in the file
+@example(content=BASE_TEXT.replace("name: erlang-c-check", "name: x\x07"), days=[])
 def test_a_hostile_scenario_keeps_the_contract(
     tmp_path: Path, content: str | bytes, days: list[str]
 ) -> None:
