@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from klarsim.experiments.limits import MAX_REPLICATIONS, MAX_SEED
 from klarsim.results import files
 
 if TYPE_CHECKING:
@@ -45,15 +46,20 @@ def staff(
         list[str] | None,
         typer.Option(help="Employee pool to plan (repeat; default: every employee pool)."),
     ] = None,
-    reps: Annotated[int | None, typer.Option(min=1, help="Replications per iteration.")] = None,
+    reps: Annotated[
+        int | None,
+        typer.Option(min=1, max=MAX_REPLICATIONS, help="Replications per iteration."),
+    ] = None,
     days: Annotated[
         float, typer.Option(max=366, help="Days measured per planning run (at least 7).")
     ] = 14.0,
-    max_iterations: Annotated[int, typer.Option(max=50, help="Most iterations.")] = 8,
+    max_iterations: Annotated[int, typer.Option(min=1, max=50, help="Most iterations.")] = 8,
     by: Annotated[
         str, typer.Option(help="'week': one weekly plan; 'month': a plan for every month.")
     ] = "week",
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed shared by all runs.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=MAX_SEED, help="Seed shared by all runs.")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Results folder (default: results/staff-SCENARIO-NAME).")
     ] = None,

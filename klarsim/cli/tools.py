@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ from klarsim.cli.common import (
     app,
     console,
 )
+
+MAX_AGENTS = 100_000
+"""The most agents ``erlang`` computes for (its staffing search stops there too)."""
 
 # --- Scenario files and analytic figures. ------------------------------------------------------
 
@@ -51,7 +55,10 @@ def erlang(
     rate_per_min: Annotated[float, typer.Option(help="Arrivals per minute.")],
     aht_min: Annotated[float, typer.Option(help="Mean handle time, minutes.")],
     agents: Annotated[
-        int | None, typer.Option(help="Agents (omit with --target-sl to find the smallest).")
+        int | None,
+        typer.Option(
+            min=1, max=MAX_AGENTS, help="Agents (omit with --target-sl to find the smallest)."
+        ),
     ] = None,
     patience_min: Annotated[
         float | None, typer.Option(help="Mean patience, minutes (Erlang A); omit for Erlang C.")
@@ -64,6 +71,15 @@ def erlang(
     """Analytic Erlang C (no patience) or Erlang A figures, or a staffing first guess."""
     from rich.table import Table  # noqa: PLC0415
 
+    _check_finite(
+        {
+            "--rate-per-min": rate_per_min,
+            "--aht-min": aht_min,
+            "--target-s": target_s,
+            "--patience-min": patience_min,
+            "--target-sl": target_sl,
+        }
+    )
     try:
         figures = _erlang_figures(
             rate=rate_per_min,
@@ -89,6 +105,13 @@ def erlang(
     ):
         table.add_row(label, value)
     console.print(table)
+
+
+def _check_finite(given: dict[str, float | None]) -> None:
+    """Refuse nan and inf (exit code 2): Erlang figures of them would be nan or hang."""
+    for option, number in given.items():
+        if number is not None and not math.isfinite(number):
+            _fail(f"error: {option}: expected a finite number, got {number}")
 
 
 def _erlang_figures(

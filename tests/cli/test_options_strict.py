@@ -86,6 +86,34 @@ def test_an_option_out_of_range_exits_2_and_makes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+ERLANG = ["erlang", "--rate-per-min", "1", "--aht-min", "1"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ([*ERLANG, "--agents", "1000000000000"], "Invalid value for '--agents'"),
+        ([*ERLANG, "--agents", "0"], "Invalid value for '--agents'"),
+        ([*ERLANG, "--agents", "5", "--target-s", "nan"], "--target-s: expected a finite number"),
+        ([*ERLANG, "--agents", "5", "--patience-min", "inf"], "--patience-min: expected a finite"),
+        (["erlang", "--rate-per-min", "inf", "--aht-min", "1", "--agents", "5"], "--rate-per-min"),
+        (["staff", ERLANG_A, "--max-iterations", "0"], "Invalid value for '--max-iterations'"),
+        (["staff", ERLANG_A, "--reps", "100001"], "Invalid value for '--reps'"),
+        (["staff", ERLANG_A, "--seed", str(2**63)], "Invalid value for '--seed'"),
+        (["staff", ERLANG_A, "--workers", "0"], "Invalid value for '--workers'"),
+    ],
+)
+def test_erlang_and_staff_options_out_of_range_exit_2(
+    tmp_path: Path, arguments: list[str], expected: str
+) -> None:
+    extra = ["--out", str(tmp_path / "never")] if arguments[0] == "staff" else []
+    result = runner.invoke(app, [*arguments, *extra])
+    assert result.exit_code == 2, result.output
+    assert expected in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_largest_seed_runs(tmp_path: Path) -> None:
     out = tmp_path / "r"
     arguments = ["run", ERLANG_A, "--reps", "1", "--seed", str(2**63 - 1), "--workers", "1"]
