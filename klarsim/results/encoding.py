@@ -32,6 +32,8 @@ KIND_TYPES: dict[str, pa.DataType] = {
     BIGINT: pa.large_string(),
 }
 """Each kind of value and the Arrow type that holds it (a union child is named by its kind)."""
+TEXT = pa.dictionary(pa.int32(), pa.large_string())
+"""A column of text: each distinct value stored once."""
 UNION_CODES = {kind: code for code, kind in enumerate(KIND_TYPES)}
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -57,13 +59,12 @@ def to_arrow(values: Sequence[Any]) -> pa.Array:
     kinds.discard("null")
     if len(kinds) <= 1:
         kind = kinds.pop() if kinds else "null"
+        stored = TEXT if kind == "str" else KIND_TYPES[kind]
         try:
-            array = pa.array(values, type=KIND_TYPES[kind], from_pandas=False)
+            return pa.array(values, type=stored, from_pandas=False)
         except (OverflowError, pa.ArrowInvalid):
             if kind != "int":
                 raise
-        else:
-            return array.dictionary_encode() if kind == "str" else array
     return _union(values)
 
 
