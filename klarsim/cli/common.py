@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shlex
 import sys
 import warnings
@@ -121,10 +122,33 @@ def _faults_exit(folder: Path) -> Iterator[None]:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(FAULT) from None
     except OSError as error:
-        path = error.filename if error.filename is not None else folder
-        reason = error.strerror or str(error) or type(error).__name__
+        first = _first_os_error(error)
+        path = _final_name(Path(first.filename)) if first.filename is not None else folder
+        reason = first.strerror or str(first) or type(first).__name__
         typer.echo(f"error: cannot write {path}: {reason}", err=True)
         raise typer.Exit(FAULT) from None
+    except MemoryError:
+        typer.echo(f"error: out of memory; the finished runs are kept in {folder}", err=True)
+        raise typer.Exit(FAULT) from None
+
+
+def _first_os_error(error: OSError) -> OSError:
+    """The first OSError of the chain: the fault itself, not a failed write of its record."""
+    first, context = error, error.__context__
+    while context is not None:
+        if isinstance(context, OSError):
+            first = context
+        context = context.__context__
+    return first
+
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[0-9a-f-]+\.tmp")
+
+
+def _final_name(path: Path) -> Path:
+    """The file a hidden temporary file (``.NAME.PID-TOKEN.tmp``) was to become."""
+    match = _TEMPORARY.fullmatch(path.name)
+    return path.with_name(match["name"]) if match else path
 
 
 def _overrides(set_: list[str] | None, days: float | None) -> list[str]:

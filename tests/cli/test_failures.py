@@ -172,18 +172,20 @@ def test_a_sweep_point_whose_runs_all_failed_stays_in_the_summary(
     assert manifest(out)["status"] == "complete"
 
 
-@pytest.mark.parametrize("named", [True, False])
+@pytest.mark.parametrize("filename", ["final", "temporary", "none"])
 def test_a_full_disk_while_writing_is_one_line_and_resume_completes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filename: str
 ) -> None:
     from klarsim.experiments import run as run_module
 
     real = run_module.write_table
+    names = {"final": "timeseries.csv", "temporary": ".timeseries.csv.4242-0123abcd4567.tmp"}
 
     def full(path: Path, table: pd.DataFrame) -> None:
         if path.name == "timeseries.csv":
-            if named:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            if filename in names:
+                full_disk = os.strerror(errno.ENOSPC)
+                raise OSError(errno.ENOSPC, full_disk, str(path.with_name(names[filename])))
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(path, table)
 
@@ -192,7 +194,7 @@ def test_a_full_disk_while_writing_is_one_line_and_resume_completes(
     result = invoke([*COMMANDS["run"], *QUICK, "--out", str(out)])
     assert result.exit_code == 1, result.output
     no_traceback(result)
-    where = out / "timeseries.csv" if named else out
+    where = out / "timeseries.csv" if filename in names else out
     assert result.stderr == f"error: cannot write {where}: No space left on device\n"
     assert manifest(out)["status"] == "failed"
     monkeypatch.setattr(run_module, "write_table", real)
@@ -200,6 +202,43 @@ def test_a_full_disk_while_writing_is_one_line_and_resume_completes(
     assert again.exit_code == 0, again.output
     assert manifest(out)["status"] == "complete"
     assert pd.read_csv(out / "timeseries.csv")["replication"].unique().tolist() == [0, 1]
+
+
+def test_the_first_fault_is_named_not_the_failed_write_of_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a full disk the manifest's 'failed' cannot be written either: the table is named."""
+    from klarsim.experiments import run as run_module
+
+    def full(path: Path, table: pd.DataFrame) -> None:
+        try:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        except OSError:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), "manifest.json") from None
+
+    monkeypatch.setattr(run_module, "write_table", full)
+    out = tmp_path / "out"
+    result = invoke([*COMMANDS["run"], *QUICK, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
+    assert result.stderr == f"error: cannot write {out / 'summary.csv'}: No space left on device\n"
+
+
+def test_out_of_memory_building_the_tables_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klarsim.experiments import run as run_module
+
+    def too_big(results: object) -> pd.DataFrame:
+        raise MemoryError
+
+    monkeypatch.setattr(run_module, "timeseries_table", too_big)
+    out = tmp_path / "out"
+    result = invoke([*COMMANDS["run"], *QUICK, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
+    assert result.stderr == f"error: out of memory; the finished runs are kept in {out}\n"
+    assert manifest(out)["status"] == "failed"
 
 
 def test_permission_denied_in_the_middle_is_one_line(
