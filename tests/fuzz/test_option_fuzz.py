@@ -117,6 +117,28 @@ def common_options(draw: st.DrawFn, mode: str) -> list[str]:
     options += ["--workers", workers]
     for _ in range(draw(st.integers(0, 3))):
         options += ["--set", _pick(draw, mode, st.sampled_from(GOOD_SETS), hostile_sets)]
+    for flag in ("--force", "--resume"):
+        if mode == "mixed" and draw(st.booleans()):
+            options.append(flag)
+    return options
+
+
+PRECISIONS = [
+    "asa_min=-1", "asa_min=0", "asa_min=nan", "asa_min=inf", "nokpi=1", "=1", "asa_min",
+    "asa_min=1=2", "", "p_wait=1e300",
+]  # fmt: skip
+
+
+@st.composite
+def run_options(draw: st.DrawFn, mode: str) -> list[str]:
+    """``run``'s own options: --contacts, and --precision with --max-reps (valid ones stop at
+    once: a half-width of 1,000 minutes, at most three replications)."""
+    options = ["--contacts"] if draw(st.booleans()) else []
+    if draw(st.booleans()):
+        good = st.just("asa_min=1000")
+        options += ["--precision", _pick(draw, mode, good, st.sampled_from(PRECISIONS))]
+        bad_count = st.sampled_from(["1", "0", "-1", "100001", "x"])
+        options += ["--max-reps", _pick(draw, mode, st.sampled_from(["2", "3"]), bad_count)]
     return options
 
 
@@ -193,7 +215,7 @@ def _check(sandbox: Sandbox, arguments: list[str], out_kind: str) -> None:
 def test_run_options_keep_the_contract(tmp_path: Path, mode: str, data: st.DataObject) -> None:
     sandbox = new_sandbox(tmp_path)
     scenario = sandbox.write("scenario.yaml", SCENARIO)
-    options = data.draw(common_options(mode))
+    options = [*data.draw(common_options(mode)), *data.draw(run_options(mode))]
     _check(sandbox, ["run", str(scenario), *options], data.draw(_outs(mode)))
 
 
