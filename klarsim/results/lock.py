@@ -47,11 +47,13 @@ class Claim:
     reused: bool
 
     def release(self, *, undo: bool = False) -> None:
-        """Let other jobs write the folder; ``undo`` also removes the folders this job made if
-        they hold nothing else (a job that could not write its first file)."""
-        self.lock.release()
-        if undo:
-            self.made.undo()
+        """Let other jobs write the folder; ``undo`` first removes the folders this job made if
+        they hold nothing else (a job that could not write its first file), still locked."""
+        try:
+            if undo:
+                self.made.undo()
+        finally:
+            self.lock.release()
 
 
 def claim_folder(out: Path, *, force: bool, resume: bool) -> Claim:
