@@ -1,7 +1,8 @@
 """Read a results folder written by ``klarsim run``, ``compare`` or ``sweep``: its kind and tables.
 
-Only reads; plotting and the report take the ``ResultsFolder`` this returns. A ``runs/``
-subfolder, if any, is left alone.
+Only reads; plotting and the report take the ``ResultsFolder`` this returns. The ``runs/``
+checkpoints (read only by ``checkpoints`` on ``--resume``) and the ``.klarsim.lock`` file, if
+any, are left alone.
 """
 
 from __future__ import annotations
