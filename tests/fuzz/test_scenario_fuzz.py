@@ -187,11 +187,20 @@ TEXTS = [
 
 
 def _run(sandbox: Sandbox, content: str | bytes, *extra: str) -> None:
-    """``klarsim run`` on the content as a scenario file, checked against the contract."""
+    """``klarsim run`` on the content as a scenario file, checked against the contract; and
+    ``klarsim validate`` agrees: it accepts the file exactly when ``run`` does not exit 2."""
     path = sandbox.write("scenario.yaml", content)
     before = listing(sandbox)
+    checked = invoke(sandbox, ["validate", str(path)])
+    shown = f"validate: exit {checked.exit_code}, {checked.exception!r}\n{checked.output[-2000:]}"
+    assert checked.exception is None or isinstance(checked.exception, SystemExit), shown
+    assert checked.exit_code in (0, 2), shown
+    assert listing(sandbox) == before, "validate wrote files"
     result = invoke(sandbox, ["run", str(path), *TINY, *extra, "--out", str(sandbox.out)])
     check_contract(sandbox, before, result)
+    if not extra:
+        refused = result.exit_code == 2
+        assert refused == (checked.exit_code == 2), (checked.output[-1000:], result.output[-1000:])
     event(f"exit {result.exit_code}")
 
 
