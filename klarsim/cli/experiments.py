@@ -258,6 +258,8 @@ def demo(
                 out=output,
                 effects=effects,
             )
+    if result.comparison.summary.empty:
+        failures.exit_all_failed(out)
     _print_comparison(result.comparison, out)
     if result.effects is not None:
         typer.echo(f"Effects of each change: {out / files.EFFECTS}")

@@ -285,3 +285,17 @@ def test_a_scheduler_that_never_answers_times_out(
         f"error: cannot reach the Dask scheduler at {address}: no answer within 0.5 s\n"
     )
     assert not out.exists()
+
+
+def test_a_demo_whose_runs_all_failed_draws_nothing_and_exits_1(
+    tmp_path: Path, fail_when: Callable[[Callable[[Task], bool]], None]
+) -> None:
+    fail_when(lambda task: True)
+    out = tmp_path / "demo"
+    result = invoke(["demo", "--reps", "1", "--workers", "1", "--quiet", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
+    assert "error: every run failed (4); no table was written" in result.stderr
+    shown = {path.name for path in out.iterdir() if not path.name.startswith(".")}
+    assert shown - {"runs"} == {"manifest.json", "scenarios"}
+    assert manifest(out)["status"] == "failed"

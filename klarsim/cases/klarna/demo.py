@@ -69,6 +69,8 @@ def run_demo(
         executor=executor,
         out=target,
     )
+    if comparison.summary.empty:  # every run failed: nothing to draw; the manifest lists them
+        return DemoResult(comparison, target.path, [], target.path / files.REPORT)
     savings = savings_by_year(comparison.summary, comparison.timeseries)
     write_table(target.path / files.SAVINGS_BY_YEAR, savings)
     chain = _effects(target, reps, overrides, executor) if effects else None
