@@ -86,7 +86,7 @@ class JobFlags:
         from klarsim.experiments.executors import ExecutorOptions  # noqa: PLC0415
         from klarsim.experiments.job import OutputOptions  # noqa: PLC0415
 
-        with _interrupt_exits(folder), _faults_exit(folder):
+        with _interrupt_exits(folder), _faults_exit(folder, failures):
             if self.scheduler is not None and self.scheduler != "local":
                 _check_scheduler(self.scheduler)
             with _progress(total, self.quiet) as advance:
@@ -108,16 +108,20 @@ def _check_scheduler(address: str) -> None:
 
 
 @contextmanager
-def _faults_exit(folder: Path) -> Iterator[None]:
+def _faults_exit(folder: Path, failures: FailureLog) -> Iterator[None]:
     """A fault while the job runs or writes: one line on stderr and exit code 1.
+
+    A job that cannot go on when every run of a step failed lists the failures.
 
     An ``OSError`` (disk full, permission denied) names the file, or the results folder
     when the system does not say which; the folder keeps its finished runs for --resume.
     """
-    from klarsim.experiments.executors import SchedulerError  # noqa: PLC0415
+    from klarsim.experiments.executors import EveryRunFailed, SchedulerError  # noqa: PLC0415
 
     try:
         yield
+    except EveryRunFailed:
+        failures.exit_all_failed(folder)
     except SchedulerError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(FAULT) from None

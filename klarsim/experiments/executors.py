@@ -32,6 +32,10 @@ CONNECT_TIMEOUT_S = 5.0
 """How long to wait for a Dask scheduler to answer (Dask's own default is 30 s)."""
 
 
+class EveryRunFailed(Exception):  # noqa: N818 (an outcome, not a programming error)
+    """No task of a batch finished, and the job cannot go on without one (planning)."""
+
+
 class SchedulerError(Exception):
     """The Dask scheduler given by ``--scheduler`` cannot be reached: a fault, not bad input."""
 

@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from klarsim.config import Problem, Scenario, ScenarioError, load_scenario, with_overrides
 from klarsim.config.caveats import scenario_caveats
 from klarsim.config.horizon import ScenarioWarning
-from klarsim.experiments.executors import SERIAL, ExecutorOptions, Runner
+from klarsim.experiments.executors import SERIAL, EveryRunFailed, ExecutorOptions, Runner
 from klarsim.experiments.limits import MAX_RUNS
 from klarsim.experiments.tasks import Failure
 from klarsim.results.writer import describe_job, now_iso, output_folder, write_scenario
@@ -142,7 +142,11 @@ def perform(
         resume=target.resume,
     ) as folder:
         job.write_inputs(folder.path)
-        result = job.execute(Runner(options.recording(failures), folder.runs))
+        try:
+            result = job.execute(Runner(options.recording(failures), folder.runs))
+        except EveryRunFailed:
+            folder.update(failed_runs=[dataclasses.asdict(failure) for failure in failures])
+            raise
         failed_runs = [dataclasses.asdict(failure) for failure in failures]
         if not job.has_runs(result):
             error = f"every run failed ({len(failures)}); no table was written"

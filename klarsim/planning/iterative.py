@@ -40,7 +40,7 @@ import numpy as np
 
 from klarsim.config import Scenario
 from klarsim.config.workforce import EmployeePool
-from klarsim.experiments.executors import Runner
+from klarsim.experiments.executors import EveryRunFailed, Runner
 from klarsim.experiments.tasks import Task
 from klarsim.planning.observed import Group, Observed, observe
 from klarsim.planning.queueing import Service, achieved, erlang_staffing, least_agents
@@ -251,7 +251,10 @@ def _simulate(
         Task(scenario, replication, settings.seed, record_contacts=True, point=iteration)
         for replication in range(settings.replications)
     ]
-    return runner.execute(tasks)
+    results = runner.execute(tasks)
+    if not results:  # nothing to plan from; the failures are listed by the runner's options
+        raise EveryRunFailed(f"every run of planning iteration {iteration} failed")
+    return results
 
 
 def _observe(

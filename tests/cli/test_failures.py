@@ -299,3 +299,18 @@ def test_a_demo_whose_runs_all_failed_draws_nothing_and_exits_1(
     shown = {path.name for path in out.iterdir() if not path.name.startswith(".")}
     assert shown - {"runs"} == {"manifest.json", "scenarios"}
     assert manifest(out)["status"] == "failed"
+
+
+def test_a_staffing_plan_whose_runs_all_failed_exits_1_listing_them(
+    tmp_path: Path, fail_when: Callable[[Callable[[Task], bool]], None]
+) -> None:
+    fail_when(lambda task: True)
+    out = tmp_path / "staff"
+    arguments = ["staff", ERLANG_A, "--target", "service_level=0.8", "--reps", "1"]
+    result = invoke([*arguments, "--workers", "1", "--quiet", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
+    assert "error: every run failed (1)" in result.stderr
+    written = manifest(out)
+    assert written["status"] == "failed"
+    assert [failure["error"] for failure in written["failed_runs"]] == ["MemoryError('injected')"]
