@@ -33,6 +33,9 @@ class Finding:
     headline: str
     text: str
     detectable: bool
+    merge: tuple[str, str, str] | None = None
+    """For a difference not told from noise: (baseline, scenario, interval), to merge with
+    the other scenarios' of the same KPI into one sentence."""
 
 
 def decimals_for(half_width: float) -> int | None:
@@ -90,10 +93,14 @@ def difference_finding(
     spread = (high - low) / 2.0 if high > low else abs(difference)
     decimals = decimals_for(spread * info.factor)
     if low <= 0.0 <= high:
-        interval = f"{signed_text(info, low, decimals)} to {signed_text(info, high, decimals)}"
-        text = f"{scenario} against {baseline}: {NO_DIFFERENCE} (paired 95% CI {interval})"
+        interval = f"paired 95% CI {signed_text(info, low, decimals)} to "
+        interval += signed_text(info, high, decimals)
+        if low == high == 0.0:
+            interval = "identical in every replication"
+        text = f"{scenario} against {baseline}: {NO_DIFFERENCE} ({interval})"
         headline = f"{name}: no detectable difference between {scenario} and {baseline}"
-        return Finding(kpi, headline, f"{name}: {text}.", detectable=False)
+        merge = (baseline, scenario, interval)
+        return Finding(kpi, headline, f"{name}: {text}.", detectable=False, merge=merge)
     direction = "higher" if difference > 0 else "lower"
     near, far = sorted((abs(low), abs(high)))
     amount = amount_text(info, abs(difference), decimals, change=True)
@@ -236,9 +243,50 @@ def _headline_kpis(available: set[str]) -> list[str]:
 
 
 def _first(found: list[Finding]) -> list[Finding]:
-    """The detectable findings first (in KPI order), then the others; at most six."""
-    ranked = [f for f in found if f.detectable] + [f for f in found if not f.detectable]
-    return ranked[:MOST_FINDINGS]
+    """At most six: the detectable findings first, then the others merged per KPI.
+
+    Each KPI's first detectable finding comes before any KPI's second, so six findings
+    cover as many KPIs as they can.
+    """
+    detectable = _spread([finding for finding in found if finding.detectable])
+    others = _merged([finding for finding in found if not finding.detectable])
+    return (detectable + others)[:MOST_FINDINGS]
+
+
+def _spread(found: list[Finding]) -> list[Finding]:
+    """Stable order by how many findings of the same KPI came before (then KPI order)."""
+    seen: dict[str, int] = {}
+    ranks = []
+    for finding in found:
+        ranks.append(seen.get(finding.kpi, 0))
+        seen[finding.kpi] = ranks[-1] + 1
+    order = sorted(range(len(found)), key=lambda index: ranks[index])
+    return [found[index] for index in order]
+
+
+def _merged(found: list[Finding]) -> list[Finding]:
+    """The KPI's differences not told from noise, one sentence for all its scenarios."""
+    merged = []
+    for kpi in dict.fromkeys(finding.kpi for finding in found):
+        same = [finding for finding in found if finding.kpi == kpi]
+        parts = [finding.merge for finding in same if finding.merge is not None]
+        if len(same) < 2 or len(parts) < len(same):
+            merged += same
+            continue
+        name = _label(_base_measure(kpi))
+        baseline = parts[0][0]
+        intervals = {interval for _, _, interval in parts}
+        if len(intervals) == 1:  # the same words for all: said once
+            listed = [scenario for _, scenario, _ in parts]
+            suffix = f" ({intervals.pop()})"
+        else:
+            listed = [f"{scenario} ({interval})" for _, scenario, interval in parts]
+            suffix = ""
+        joined = ", ".join(listed[:-1]) + f" or {listed[-1]}"
+        text = f"{name}: {NO_DIFFERENCE} between {baseline} and {joined}{suffix}."
+        headline = f"{name}: no detectable difference from {baseline}"
+        merged.append(Finding(kpi, headline, text, detectable=False))
+    return merged
 
 
 def _base_measure(kpi: str) -> Measure:

@@ -167,3 +167,42 @@ def test_sweep_findings_tell_points_apart_only_when_their_intervals_do_not_overl
         "80% in share=0.8 (95% CI 78% to 82%)."
     )
     assert NO_DIFFERENCE in found[1].text and not found[1].detectable
+
+
+def test_six_findings_cover_as_many_kpis_as_they_can_and_noise_is_said_once_per_kpi() -> None:
+    rows = []
+    for index, scenario in enumerate(("a", "b", "c")):
+        rows.append(("csat_mean", scenario, 0.001, -0.01 * (index + 1), 0.012))
+        rows.append(("service_level", scenario, 0.05, 0.03, 0.07))
+        rows.append(("cost_per_contact", scenario, -1.0, -1.2, -0.8))
+    rows.append(("trust_mean_end", "a", 0.0, 0.0, 0.0))
+    rows.append(("abandonment_rate", "a", 0.0, 0.0, 0.0))
+    rows.append(("abandonment_rate", "b", 0.0, 0.0, 0.0))
+    found = comparison_findings(_comparison(rows), "base")
+    assert [finding.kpi for finding in found] == [
+        "service_level",
+        "cost_per_contact",
+        "service_level",
+        "cost_per_contact",
+        "service_level",
+        "cost_per_contact",
+    ]
+    kept = [row for row in rows if row[1] != "c" and row[0] != "cost_per_contact"]
+    fewer = comparison_findings(_comparison(kept), "base")
+    assert [finding.kpi for finding in fewer][2:] == [
+        "csat_mean",
+        "trust_mean_end",
+        "abandonment_rate",
+    ]
+    assert fewer[-1].text == (
+        "Abandonment: no detectable difference at these settings between base and a or b "
+        "(identical in every replication)."
+    )
+    assert fewer[-3].text == (
+        "CSAT: no detectable difference at these settings between base and "
+        "a (paired 95% CI -0.01 to +0.01) or b (paired 95% CI -0.02 to +0.01)."
+    )
+    assert fewer[-2].text == (
+        "Customer trust: a against base: no detectable difference at these settings "
+        "(identical in every replication)."
+    )
