@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from klarsim.experiments.limits import MAX_WORKERS
+from klarsim.limits import MAX_WORKERS
 from klarsim.results import files
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from klarsim.experiments.limits import MAX_POINTS, MAX_REPLICATIONS, MAX_SEED
+from klarsim.limits import MAX_POINTS, MAX_REPLICATIONS, MAX_SEED
 from klarsim.results import files
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from klarsim.experiments.limits import MAX_REPLICATIONS, MAX_SEED
+from klarsim.limits import MAX_REPLICATIONS, MAX_SEED
 from klarsim.results import files
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def staff(
     days: Annotated[
         float, typer.Option(max=366, help="Days measured per planning run (at least 7).")
     ] = 14.0,
-    max_iterations: Annotated[int, typer.Option(min=1, max=50, help="Most iterations.")] = 8,
+    max_iterations: Annotated[int, typer.Option(max=50, help="Most iterations.")] = 8,
     by: Annotated[
         str, typer.Option(help="'week': one weekly plan; 'month': a plan for every month.")
     ] = "week",

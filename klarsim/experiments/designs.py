@@ -25,7 +25,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from klarsim.config import Problem, ScenarioError
-from klarsim.experiments.limits import MAX_POINTS
+from klarsim.limits import MAX_POINTS
 
 Point = dict[str, Any]
 

@@ -32,8 +32,8 @@ from klarsim.config import Problem, Scenario, ScenarioError, load_scenario, with
 from klarsim.config.caveats import scenario_caveats
 from klarsim.config.horizon import ScenarioWarning
 from klarsim.experiments.executors import SERIAL, EveryRunFailed, ExecutorOptions, Runner
-from klarsim.experiments.limits import MAX_RUNS
 from klarsim.experiments.tasks import Failure
+from klarsim.limits import MAX_RUNS
 from klarsim.results.writer import describe_job, now_iso, output_folder, write_scenario
 
 Result = TypeVar("Result")

@@ -1,6 +1,6 @@
 """Every option value out of its range is bad input: exit code 2 naming the option, no folder.
 
-Bounds (``klarsim.experiments.limits``): replications 1-100,000, workers 1-1,024, seeds
+Bounds (``klarsim.limits``): replications 1-100,000, workers 1-1,024, seeds
 0 to 2**63 - 1, a positive finite ``--days``, at most 10,000 sweep points and 1,000,000 runs.
 """
 
@@ -97,8 +97,8 @@ ERLANG = ["erlang", "--rate-per-min", "1", "--aht-min", "1"]
         ([*ERLANG, "--agents", "5", "--target-s", "nan"], "--target-s: expected a finite number"),
         ([*ERLANG, "--agents", "5", "--patience-min", "inf"], "--patience-min: expected a finite"),
         (["erlang", "--rate-per-min", "inf", "--aht-min", "1", "--agents", "5"], "--rate-per-min"),
-        (["staff", ERLANG_A, "--max-iterations", "0"], "Invalid value for '--max-iterations'"),
         (["staff", ERLANG_A, "--reps", "100001"], "Invalid value for '--reps'"),
+        (["staff", ERLANG_A, "--days", "nan"], "Invalid value for '--days'"),
         (["staff", ERLANG_A, "--seed", str(2**63)], "Invalid value for '--seed'"),
         (["staff", ERLANG_A, "--workers", "0"], "Invalid value for '--workers'"),
     ],
