@@ -8,8 +8,8 @@ from __future__ import annotations
 
 MAX_POINTS = 10_000
 """The most points of a sweep: each is a validated scenario held in memory (15-50 KiB)."""
-MAX_REPLICATIONS = 100_000
-"""The most replications a job may ask for (``--reps``, ``--max-reps``)."""
+MAX_REPLICATIONS = 10_000
+"""The most replications a job may ask for (``--reps``, ``--max-reps``; the schema agrees)."""
 MAX_RUNS = 1_000_000
 """The most runs (scenarios or points times replications) of one job, checked up front."""
 MAX_WORKERS = 1024
