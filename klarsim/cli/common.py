@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 FAULT = 1
 """Exit code after a fault while running: failed runs, a write that failed, no scheduler."""
 BAD_INPUT = 2
+ERROR_WIDTH = 300
+"""The most characters of a failed run's error shown on the terminal."""
 INTERRUPTED = 130
 """Exit code after Ctrl-C (SIGINT), as shells report it: 128 + signal 2."""
 ALL_CORES = os.cpu_count() or 1
@@ -201,8 +203,12 @@ class FailureLog:
 
     @staticmethod
     def _describe(failure: Failure) -> str:
+        """One line per failure; a long error is cut (the manifest keeps it whole)."""
         where = f" at point {failure.point}" if failure.point is not None else ""
-        return f"{failure.scenario} replication {failure.replication}{where}: {failure.error}"
+        error = " ".join(failure.error.split())
+        if len(error) > ERROR_WIDTH:
+            error = error[: ERROR_WIDTH - 3] + "..."
+        return f"{failure.scenario} replication {failure.replication}{where}: {error}"
 
 
 def _fail(message: str) -> NoReturn:

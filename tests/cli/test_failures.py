@@ -314,3 +314,19 @@ def test_a_staffing_plan_whose_runs_all_failed_exits_1_listing_them(
     written = manifest(out)
     assert written["status"] == "failed"
     assert [failure["error"] for failure in written["failed_runs"]] == ["MemoryError('injected')"]
+
+
+def test_a_long_error_is_one_cut_line_on_the_terminal_and_whole_in_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def verbose(task: Task) -> ReplicationResult:
+        raise ValueError("line\n" * 1000)
+
+    monkeypatch.setattr(task_module, "run_task", verbose)
+    out = tmp_path / "out"
+    result = invoke([*COMMANDS["run"], *QUICK, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 2
+    assert all(len(line) < 400 and line.endswith("...") for line in failed)
+    assert manifest(out)["failed_runs"][0]["error"] == repr(ValueError("line\n" * 1000))
