@@ -70,11 +70,22 @@ def amount_text(info: Measure, value: float, decimals: int | None, *, change: bo
     return f"{digits} {info.unit}"
 
 
-def signed_text(info: Measure, value: float, decimals: int | None) -> str:
-    """A signed difference in short form, for an interval that spans zero: -$0.2, +1.5 pp."""
-    sign = "+" if value * info.factor > 0 else "-" if value * info.factor < 0 else ""
-    amount = amount_text(info, abs(value), decimals, change=True)
-    return sign + amount.replace(" percentage points", " pp")
+def signed_interval(info: Measure, low: float, high: float, decimals: int | None) -> str:
+    """An interval that spans zero: '-$0.2 to +$0.3', '-3 to +5 percentage points'."""
+
+    def signed(value: float) -> str:
+        shown = value * info.factor
+        rounded = round(shown, decimals) if decimals is not None else shown
+        sign = "+" if rounded > 0 else "-" if rounded < 0 else ""  # no sign on a rounded 0
+        if info.unit.startswith("$"):
+            return sign + amount_text(info, abs(value), decimals, change=True)
+        return sign + number_text(abs(shown), decimals)
+
+    text = f"{signed(low)} to {signed(high)}"
+    if info.unit.startswith("$"):
+        return text
+    unit = amount_text(info, 0.0, decimals, change=True).split(" ", 1)[1:]  # the unit alone
+    return f"{text} {unit[0]}" if unit else text
 
 
 def difference_finding(
@@ -87,14 +98,15 @@ def difference_finding(
     difference, low, high = estimate
     info = _base_measure(kpi)
     name = _label(info)
+    floor, ceiling = info.bounds  # a difference of shares lies within -100 and +100 points
+    low, high = max(low, floor - ceiling), min(high, ceiling - floor)
     if not (math.isfinite(low) and math.isfinite(high)):
         text = f"{scenario}: no interval (one replication), so no difference can be claimed"
         return Finding(kpi, f"{name}: not estimated", f"{name}: {text}.", detectable=False)
     spread = (high - low) / 2.0 if high > low else abs(difference)
     decimals = decimals_for(spread * info.factor)
     if low <= 0.0 <= high:
-        interval = f"paired 95% CI {signed_text(info, low, decimals)} to "
-        interval += signed_text(info, high, decimals)
+        interval = f"paired 95% CI {signed_interval(info, low, high, decimals)}"
         if low == high == 0.0:
             interval = "identical in every replication"
         text = f"{scenario} against {baseline}: {NO_DIFFERENCE} ({interval})"
@@ -318,5 +330,6 @@ __all__ = [
     "level_finding",
     "number_text",
     "run_findings",
+    "signed_interval",
     "sweep_findings",
 ]

@@ -54,7 +54,9 @@ PLOT_KPIS: dict[str, tuple[str, ...]] = {
     "frontier": ("cost_per_contact", "csat_mean"),
     "cost_waterfall": ("cost_total",),
 }
-"""The KPIs whose finding titles each plot's slide (others take the first finding)."""
+"""The KPIs whose finding titles each plot's slide."""
+FIRST_FINDING_PLOTS = frozenset({"sweep_heatmap", "sweep_profile"})
+"""Plots of every headline KPI: titled with the first finding (what moves most)."""
 
 
 def write_deck(results_dir: Path, *, out: Path | None = None) -> Path:
@@ -73,22 +75,30 @@ def build_deck(folder: ResultsFolder, plots: Sequence[Plot]) -> Deck:
     summary = summary_of(folder)
     _title_slide(deck, folder)
     _summary_slide(deck, summary)
+    titles: list[str] = []
     for plot in plots:
-        _plot_slide(deck, plot, plot_title(plot, summary.findings))
+        titles.append(plot_title(plot, summary.findings, titles))
+        _plot_slide(deck, plot, titles[-1])
     _kpi_slide(deck, folder)
     _assumptions_slide(deck, folder)
     _method_slide(deck)
     return deck
 
 
-def plot_title(plot: Plot, findings: Sequence[Finding]) -> str:
-    """The finding a plot shows, as its slide's title; its caption's first sentence if none."""
+def plot_title(plot: Plot, findings: Sequence[Finding], used: Sequence[str] = ()) -> str:
+    """The finding a plot shows, as its slide's title, not one an earlier slide took.
+
+    Without a finding of its own the title is the first words of its caption.
+    """
     if plot.name == "comparison" and findings:
         real = sum(finding.detectable for finding in findings)
         return f"{real} of {len(findings)} headline differences are beyond noise (paired 95% CI)"
-    wanted = PLOT_KPIS.get(plot.name)
     for finding in findings:
-        if wanted is None or finding.kpi.removesuffix(FULL_SCALE) in wanted:
+        if finding.headline in used:
+            continue
+        if plot.name in FIRST_FINDING_PLOTS:
+            return finding.headline
+        if finding.kpi.removesuffix(FULL_SCALE) in PLOT_KPIS.get(plot.name, ()):
             return finding.headline
     return plot.caption.split(": ")[0].split(". ")[0].rstrip(".")
 

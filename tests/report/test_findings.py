@@ -206,3 +206,13 @@ def test_six_findings_cover_as_many_kpis_as_they_can_and_noise_is_said_once_per_
         "Customer trust: a against base: no detectable difference at these settings "
         "(identical in every replication)."
     )
+
+
+def test_a_wide_interval_of_shares_stays_within_100_points_and_names_its_unit_once() -> None:
+    finding = difference_finding("service_level", "b", "a", (-0.15, -1.1, 0.8))
+    assert finding.text == (
+        "Service level: b against a: no detectable difference at these settings "
+        "(paired 95% CI -100 to +80 percentage points)."
+    )
+    waits = difference_finding("asa_min", "b", "a", (0.07, -0.0002, 0.1346))
+    assert waits.text.endswith("(paired 95% CI 0.00 to +0.13 min).")  # no sign on zero

@@ -11,6 +11,7 @@ from pptx.presentation import Presentation as Deck
 from pptx.util import Inches
 
 from klarsim.plots.folder import Plot
+from klarsim.report.findings import Finding
 from klarsim.report.slides import DECK_NAME, build_deck, kpi_rows, plot_title, write_deck
 from klarsim.report.summary import summary_of
 from klarsim.results.reader import ResultsFolder, read_folder
@@ -100,3 +101,19 @@ def test_a_deck_of_a_run_and_of_a_sweep_without_plots(tmp_path: Path) -> None:
 def test_a_plot_without_its_own_finding_takes_its_captions_first_words() -> None:
     plot = Plot("workforce", "Workforce over time: employee hours and gig hours.", None)  # type: ignore[arg-type]
     assert plot_title(plot, []) == "Workforce over time"
+
+
+def test_each_plot_slide_takes_its_own_finding_once() -> None:
+    findings = [
+        Finding("service_level", "Service level 6 points higher in b", "...", True),
+        Finding("cost_per_contact", "Cost per contact $0.2 higher in b", "...", True),
+        Finding("csat_mean", "CSAT: no detectable difference", "...", False),
+    ]
+    plot = Plot("frontier", "Cost against CSAT: one point per scenario.", None)  # type: ignore[arg-type]
+    assert plot_title(plot, findings) == "Cost per contact $0.2 higher in b"
+    taken = ["Cost per contact $0.2 higher in b"]
+    assert plot_title(plot, findings, taken) == "CSAT: no detectable difference"
+    workforce = Plot("workforce", "Workforce over time: hours.", None)  # type: ignore[arg-type]
+    assert plot_title(workforce, findings) == "Workforce over time"
+    profile = Plot("sweep_profile", "KPI means with 95% bands.", None)  # type: ignore[arg-type]
+    assert plot_title(profile, findings, taken) == "Service level 6 points higher in b"
