@@ -17,12 +17,13 @@ from markupsafe import Markup
 
 from klarsim.plots import swept_keys
 from klarsim.plots.folder import Plot, figures_for
+from klarsim.plots.measures import FULL_SCALE
 from klarsim.report.assumptions import assumptions
 from klarsim.report.effects import effects_section, savings_section
 from klarsim.report.html import embedded_figure, paragraph, render, table
-from klarsim.report.kpi_tables import comparison_table, run_table, sweep_table
+from klarsim.report.kpi_tables import SWEEP_KPIS, comparison_table, run_table, sweep_table
 from klarsim.report.method import METHOD
-from klarsim.report.summary import run_details, summary_of
+from klarsim.report.summary import full_scale_points, run_details, summary_of
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
 
@@ -84,9 +85,14 @@ def _appendix(folder: ResultsFolder) -> list[Markup]:
 
 
 def _results(folder: ResultsFolder) -> list[Markup]:
-    if folder.kind == "sweep" and folder.sweep_summary is not None:
+    points = full_scale_points(folder)
+    if folder.kind == "sweep" and points is not None:
         intro = "Per sweep point: the mean over the replications and its 95% confidence interval."
-        return [paragraph(intro), sweep_table(folder.sweep_summary)]
+        kpis = [
+            f"{kpi}{FULL_SCALE}" if f"{kpi}{FULL_SCALE}_mean" in points.columns else kpi
+            for kpi in SWEEP_KPIS
+        ]
+        return [paragraph(intro), sweep_table(points, kpis)]
     comparison = folder.full_scale_comparison()
     if folder.kind == "compare" and comparison is not None:
         baseline = folder.baseline or folder.scenario_names[0]

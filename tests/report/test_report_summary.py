@@ -100,3 +100,7 @@ def test_a_scaled_sweep_speaks_of_money_at_full_scale(tmp_path: Path) -> None:
     found = {finding.kpi: finding for finding in summary_of(sweep).findings}
     assert "cost_total_full_scale" in found and "cost_total" not in found
     assert summary_of(sweep).notes[0].startswith("The runs were at scale 0.1")
+    html = report_html(sweep, drawn=[])
+    table = html[html.index('id="sweep-table"') :]
+    assert "total cost incl. revenue lost, full scale ($)" in table
+    assert f"${points['cost_total_mean'].iloc[0] * 10:,.0f}" in table
