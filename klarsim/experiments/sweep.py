@@ -83,7 +83,7 @@ def sweep(
     """
     base = resolve_scenario(scenario, overrides)
     count = replications(reps, base)
-    check_size([len(points)], "--grid")
+    check_size([len(points)], "sweep points")
     check_runs(count * len(points))
     job = SweepJob(
         scenarios=[base],
