@@ -106,7 +106,7 @@ def plot_title(plot: Plot, findings: Sequence[Finding], used: Sequence[str] = ()
 def _title_slide(deck: Deck, folder: ResultsFolder) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_SLIDE])
     _place(slide.shapes.title, 1.5, 1.8)
-    slide.shapes.title.text = _deck_title(folder)
+    _fill(slide.shapes.title.text_frame, [_deck_title(folder)], size=36)
     subtitle = slide.placeholders[1]
     _place(subtitle, 3.5, 2.0)
     lines = [f"Scenarios: {', '.join(folder.scenario_names)}", settings_text(folder)]
