@@ -35,11 +35,9 @@ from klarsim.config.types import (
     Weight,
 )
 from klarsim.config.workforce import EmployeePool, GigPool, PoolSpec, Routing
+from klarsim.limits import MAX_REPLICATIONS, MAX_SEED
 from klarsim.units import DAYS_PER_WEEK, HOURS_PER_DAY, MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
-MAX_REPLICATIONS = 10_000
-MAX_SEED = 2**63 - 1
-"""Seeds fit a signed 64-bit integer (they are stored in tables)."""
 MAX_GROWTH_PER_YEAR = 10.0
 """Demand may grow elevenfold a year at most."""
 Replications = Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_REPLICATIONS)]

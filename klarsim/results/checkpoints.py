@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
 
-import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type hints
+import pyarrow as pa
 
 from klarsim.config import Scenario, scenario_yaml
 from klarsim.config.horizon import ScenarioWarning
