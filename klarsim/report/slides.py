@@ -9,6 +9,7 @@ variant at slide resolution.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,6 +48,7 @@ TITLE_ONLY, TITLE_AND_CONTENT, TITLE_SLIDE = 5, 1, 0
 MARGIN_IN = 0.42
 TITLE_TOP_IN, TITLE_HEIGHT_IN = 0.2, 1.05
 BODY_TOP_IN = 1.3
+SUMMARY_HEIGHT_IN = 5.95
 MOST_TABLE_ROWS = 18
 """A table slide stays readable up to about this many rows; longer tables are cut."""
 PLOT_KPIS: dict[str, tuple[str, ...]] = {
@@ -118,20 +120,42 @@ def _title_slide(deck: Deck, folder: ResultsFolder) -> None:
 def _summary_slide(deck: Deck, summary: Summary) -> None:
     slide = _titled(deck, "Summary", layout=TITLE_AND_CONTENT)
     body = slide.placeholders[1]
-    _place(body, BODY_TOP_IN, 5.95)
+    _place(body, BODY_TOP_IN, SUMMARY_HEIGHT_IN)
     frame = body.text_frame
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # shrinks long findings on opening
-    _fill(frame, [summary.question], size=18)
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # a viewer may shrink it further
+    size = summary_font_size(summary)
+    _fill(frame, [summary.question], size=size + 2)
     for finding in summary.findings:
         paragraph = frame.add_paragraph()
         paragraph.text = finding.text
         paragraph.level = 1
-        paragraph.font.size = Pt(16)
+        paragraph.font.size = Pt(size)
     for note in summary.notes:
         paragraph = frame.add_paragraph()
         paragraph.text = note
-        paragraph.font.size = Pt(12)
+        paragraph.font.size = Pt(size - 4)
+
+
+def summary_font_size(summary: Summary) -> int:
+    """The findings' font size (16 pt down to 11 pt) at which the summary fits its box.
+
+    Estimated from the characters per line of an average glyph half an em wide, with line
+    spacing and the space between paragraphs: long findings get a smaller size rather than
+    running off the slide.
+    """
+    width_pt = (SLIDE_SIZE_IN[0] - 2 * MARGIN_IN - 0.8) * 72  # less the bullets' indent
+    for size in range(16, 10, -1):
+        parts = [(summary.question, size + 2)]
+        parts += [(finding.text, size) for finding in summary.findings]
+        parts += [(note, size - 4) for note in summary.notes]
+        height_pt = sum(
+            (math.ceil(len(text) * 0.5 * font / width_pt) * 1.2 + 0.6) * font
+            for text, font in parts
+        )
+        if height_pt <= SUMMARY_HEIGHT_IN * 72:
+            return size
+    return 11
 
 
 def _plot_slide(deck: Deck, plot: Plot, title: str) -> None:
@@ -343,4 +367,11 @@ def _deck_title(folder: ResultsFolder) -> str:
     return f"{', '.join(names)}: a run"
 
 
-__all__ = ["DECK_NAME", "build_deck", "kpi_rows", "plot_title", "write_deck"]
+__all__ = [
+    "DECK_NAME",
+    "build_deck",
+    "kpi_rows",
+    "plot_title",
+    "summary_font_size",
+    "write_deck",
+]

@@ -12,8 +12,15 @@ from pptx.util import Inches
 
 from klarsim.plots.folder import Plot
 from klarsim.report.findings import Finding
-from klarsim.report.slides import DECK_NAME, build_deck, kpi_rows, plot_title, write_deck
-from klarsim.report.summary import summary_of
+from klarsim.report.slides import (
+    DECK_NAME,
+    build_deck,
+    kpi_rows,
+    plot_title,
+    summary_font_size,
+    write_deck,
+)
+from klarsim.report.summary import Summary, summary_of
 from klarsim.results.reader import ResultsFolder, read_folder
 from tests.support import plot_tables as tables
 
@@ -117,3 +124,11 @@ def test_each_plot_slide_takes_its_own_finding_once() -> None:
     assert plot_title(workforce, findings) == "Workforce over time"
     profile = Plot("sweep_profile", "KPI means with 95% bands.", None)  # type: ignore[arg-type]
     assert plot_title(profile, findings, taken) == "Service level 6 points higher in b"
+
+
+def test_long_findings_get_a_smaller_font_rather_than_run_off_the_summary_slide() -> None:
+    short = Summary("What changes?", [Finding("csat_mean", "CSAT", "CSAT: higher.", True)], [])
+    assert summary_font_size(short) == 16
+    sentence = "Abandonment: no detectable difference at these settings between a and b. " * 4
+    long = Summary("What changes?", [Finding("x", "x", sentence, False)] * 6, ["A note."] * 2)
+    assert 11 <= summary_font_size(long) < 16
