@@ -8,7 +8,10 @@ as soon as it comes back, so an interrupted job keeps what it finished.
 from __future__ import annotations
 
 import dataclasses
+import os
 import socket
+import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -150,7 +153,7 @@ def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int,
     A worker process that dies (killed for memory, say) breaks the pool: every task still
     unfinished then fails with ``BrokenProcessPool`` instead of stopping the job.
     """
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), initializer=_exit_with_parent)
     try:
         futures = {pool.submit(_attempt, task): index for index, task in enumerate(tasks)}
         for future in as_completed(futures):
@@ -161,6 +164,23 @@ def _process_results(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int,
             yield futures[future], outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+PARENT_CHECK_SECONDS = 1.0
+"""How often a worker process checks that the job that started it is still alive."""
+
+
+def _exit_with_parent() -> None:
+    """In a worker process: exit as soon as the job's process is gone (killed with SIGKILL,
+    say), instead of running on as an orphan that holds memory and a core."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def check_scheduler(address: str, timeout: float | None = None) -> None:
