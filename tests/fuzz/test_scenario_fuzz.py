@@ -104,7 +104,7 @@ def structure_mutations(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]
     data = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
         paths = _key_paths(data)
-        kind = draw(st.sampled_from(["delete", "replace", "unknown", "long"]))
+        kind = draw(st.sampled_from(["delete", "replace", "unknown", "long", "tweak", "tweak"]))
         if kind == "unknown" or not paths:
             where = draw(st.sampled_from(_mapping_paths(data)))
             _node(data, where)[draw(st.text(min_size=1, max_size=12))] = draw(values)
@@ -114,12 +114,41 @@ def structure_mutations(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]
             _delete(data, path)
         elif kind == "replace":
             _replace(data, path, draw(values))
+        elif kind == "tweak":
+            _replace(data, path, draw(_tweaks(_node(data, path))))
         else:
             _replace(data, path, draw(st.sampled_from("xé_-")) * draw(st.sampled_from(LENGTHS)))
     return data
 
 
 LENGTHS = [64, 255, 300, 5000, 100_000]
+SMALL_NUMBERS = [0, 1, 2, 3, 0.5, 0.999, 1e-9, 1.5]
+WORDS = [
+    "chat",
+    "voice",
+    "flat",
+    "exponential",
+    "lognormal",
+    "employee",
+    "gig",
+    "always",
+    "general",
+]
+
+
+def _tweaks(value: Any) -> st.SearchStrategy[Any]:
+    """A value of the same kind, often still valid: another small number, another word of the
+    schema, a list shortened or reordered, a boolean flipped; what validation lets through
+    must then run (exit 0) or fail as a listed failure (exit 1)."""
+    if isinstance(value, bool):
+        return st.just(not value)
+    if isinstance(value, int | float):
+        return st.sampled_from(SMALL_NUMBERS)
+    if isinstance(value, str):
+        return st.sampled_from(WORDS)
+    if isinstance(value, list):
+        return st.one_of(st.permutations(value), st.just(value[:-1]), st.just(value[1:]))
+    return st.just(value)
 
 
 @st.composite
