@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all)."""
+OnResult = Callable[[Task, ReplicationResult], None]
+"""Called with each finished task and its result."""
 
 CONNECT_TIMEOUT_S = 5.0
 """How long to wait for a Dask scheduler to answer (Dask's own default is 30 s)."""
@@ -57,6 +59,12 @@ class ExecutorOptions:
     scheduler: str | None = None
     progress: Progress | None = None
     on_failure: OnFailure | None = None
+    on_result: OnResult | None = None
+
+    def observing(self, on_result: OnResult) -> ExecutorOptions:
+        """The same options, also showing each finished task's result (new or loaded) to
+        ``on_result``."""
+        return dataclasses.replace(self, on_result=on_result)
 
     def recording(self, failures: list[Failure]) -> ExecutorOptions:
         """The same options, also keeping each reported failure in ``failures``."""
@@ -120,9 +128,13 @@ def finish(
             done += 1
             if progress is not None:
                 progress(done, len(tasks))
-    return [
+    finished = [
         (task, result) for task, result in zip(tasks, results, strict=True) if result is not None
     ]
+    if options.on_result is not None:
+        for task, result in finished:
+            options.on_result(task, result)
+    return finished
 
 
 Outcome = ReplicationResult | Exception

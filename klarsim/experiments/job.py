@@ -15,7 +15,8 @@ tasks and which tables to write. ``perform`` does the rest the same way for all 
 
 Before anything runs, the caveats of the scenarios it simulates (``klarsim.config.caveats``:
 a small scale, a headcount far from its roster's) are issued as ``ScenarioWarning``s and
-listed under ``warnings`` in the manifest.
+listed under ``warnings`` in the manifest; after the runs, so are pools that became thin on
+duty during them (``klarsim.experiments.thin_staffing``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from klarsim.config.caveats import scenario_caveats
 from klarsim.config.horizon import ScenarioWarning
 from klarsim.experiments.executors import SERIAL, EveryRunFailed, ExecutorOptions, Runner
 from klarsim.experiments.tasks import Failure
+from klarsim.experiments.thin_staffing import ThinStaffing
 from klarsim.limits import MAX_RUNS
 from klarsim.results.writer import describe_job, now_iso, output_folder, write_scenario
 
@@ -119,13 +121,17 @@ def perform(
     job: Job[Result], executor: ExecutorOptions | None = None, out: Output = None
 ) -> Result:
     """Run ``job`` as ``executor`` says and, given a results folder ``out``, fill it as it goes."""
-    options = executor if executor is not None else SERIAL
+    thin = ThinStaffing()
+    options = (executor if executor is not None else SERIAL).observing(
+        lambda task, result: thin.observe(task.scenario, result)
+    )
     target = output_options(out)
     caveats = job_caveats(job)
-    for caveat in caveats:
-        warnings.warn(caveat, ScenarioWarning, stacklevel=3)
+    _warn(caveats)
     if target is None:
-        return job.execute(Runner(options))
+        result = job.execute(Runner(options))
+        _warn(thin.caveats())
+        return result
     described = describe_job(
         job.kind,
         scenarios=job.scenarios,
@@ -153,8 +159,18 @@ def perform(
             folder.update(status="failed", error=error, failed_runs=failed_runs, finished=now_iso())
             return result
         job.write(folder.path, result)
-        folder.complete(**job.completion(result), failed_runs=failed_runs)
+        observed = thin.caveats()
+        _warn(observed)
+        folder.complete(
+            **job.completion(result), warnings=[*caveats, *observed], failed_runs=failed_runs
+        )
     return result
+
+
+def _warn(caveats: list[str]) -> None:
+    """Issue each caveat as a ``ScenarioWarning`` (the CLI prints it once on stderr)."""
+    for caveat in caveats:
+        warnings.warn(caveat, ScenarioWarning, stacklevel=4)
 
 
 def check_runs(runs: int, option: str = "--reps") -> None:
