@@ -115,8 +115,9 @@ def read_yaml(text: str, source: str) -> Any:
 def read_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML text once: the data, and the (1-based) line of every key path in it."""
     check_size(len(text.encode("utf-8", errors="replace")), source)
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)  # reads the first characters: may refuse a control character
         root = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
         _walk(root, (), lines, set())
@@ -126,12 +127,17 @@ def read_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[KeyPath, int
         line = mark.line + 1 if mark is not None else None
         message = f"invalid YAML: {error.problem or error.context}"
         raise ScenarioError([Problem(source, "", message, line)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        message = f"invalid YAML: a control character (#x{error.character:02x}) is not allowed"
+        raise ScenarioError([Problem(source, "", message, line)]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(source, "", f"invalid YAML: {error}")]) from None
     except CONSTRUCTION_ERRORS as error:
         raise ScenarioError([Problem(source, "", f"invalid YAML: {unreadable(error)}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines
 
 

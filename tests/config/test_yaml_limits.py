@@ -179,3 +179,13 @@ def test_deep_data_built_in_python_is_refused_too() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_scenario({"name": "deep", "description": deep}, source="<python>")
     assert str(caught.value) == "<python>: nesting too deep: expected at most 50 levels"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "code"), [("\x00", 1, "00"), ("name: x\n\x07\n", 2, "07")]
+)
+def test_a_control_character_is_refused_with_its_line(
+    tmp_path: Path, text: str, line: int, code: str
+) -> None:
+    problem = refused(tmp_path, text)
+    assert f"hostile.yaml:{line}: invalid YAML: a control character (#x{code})" in problem
