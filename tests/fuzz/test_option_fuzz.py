@@ -28,6 +28,7 @@ from tests.fuzz.contract import (
     invoke,
     listing,
     new_sandbox,
+    tiny_hybrid_text,
     tiny_scenario_text,
 )
 
@@ -52,7 +53,8 @@ def _dotted_keys(node: Any, prefix: str = "") -> list[str]:
 
 
 T = TypeVar("T")
-KEYS = _dotted_keys(yaml.safe_load(SCENARIO))
+HYBRID = tiny_hybrid_text()
+KEYS = sorted({*_dotted_keys(yaml.safe_load(SCENARIO)), *_dotted_keys(yaml.safe_load(HYBRID))})
 NUMBERS = [
     "0", "1", "2", "-1", "1.5", "1e9", "1e300", "1" + "0" * 30, ".nan", "nan", ".inf", "-.inf",
 ]  # fmt: skip
@@ -83,13 +85,22 @@ def _pick(
     return cast("T", draw(bad if hostile else good))
 
 
-GOOD_SETS = [
-    "pools.staff.headcount=3",
-    "demand.contacts_per_day=200",
-    "experiment.seed=7",
-    "experiment.warmup_days=0",
-    "description=fuzzed",
-]
+GOOD_SETS = {
+    SCENARIO: [
+        "pools.staff.headcount=3",
+        "demand.contacts_per_day=200",
+        "experiment.seed=7",
+        "experiment.warmup_days=0",
+        "description=fuzzed",
+    ],
+    HYBRID: [
+        "pools.employees.headcount=3",
+        "ai.share=0.5",
+        "ai.human_on_request=false",
+        "customers.churn.threshold=0.4",
+        "experiment.warmup_days=0",
+    ],
+}
 """Overrides that keep the run valid and tiny."""
 
 
@@ -101,7 +112,7 @@ hostile_sets = st.one_of(st.builds(_assign, keys, texts), st.text(max_size=30))
 
 
 @st.composite
-def common_options(draw: st.DrawFn, mode: str) -> list[str]:
+def common_options(draw: st.DrawFn, mode: str, scenario: str = SCENARIO) -> list[str]:
     """--days, --reps, --seed, --workers and --set, each given or not."""
     options = ["--quiet"]
     for option, good, bad in [
@@ -116,7 +127,8 @@ def common_options(draw: st.DrawFn, mode: str) -> list[str]:
     )
     options += ["--workers", workers]
     for _ in range(draw(st.integers(0, 3))):
-        options += ["--set", _pick(draw, mode, st.sampled_from(GOOD_SETS), hostile_sets)]
+        good = st.sampled_from(GOOD_SETS[scenario])
+        options += ["--set", _pick(draw, mode, good, hostile_sets)]
     for flag in ("--force", "--resume"):
         if mode == "mixed" and draw(st.booleans()):
             options.append(flag)
@@ -214,8 +226,9 @@ def _check(sandbox: Sandbox, arguments: list[str], out_kind: str) -> None:
 @given(mode=modes, data=st.data())
 def test_run_options_keep_the_contract(tmp_path: Path, mode: str, data: st.DataObject) -> None:
     sandbox = new_sandbox(tmp_path)
-    scenario = sandbox.write("scenario.yaml", SCENARIO)
-    options = [*data.draw(common_options(mode)), *data.draw(run_options(mode))]
+    text = data.draw(st.sampled_from([SCENARIO, HYBRID]))
+    scenario = sandbox.write("scenario.yaml", text)
+    options = [*data.draw(common_options(mode, text)), *data.draw(run_options(mode))]
     _check(sandbox, ["run", str(scenario), *options], data.draw(_outs(mode)))
 
 
