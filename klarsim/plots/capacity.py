@@ -65,4 +65,4 @@ def _panel(axes: Axes, rows: pd.DataFrame, pool: str) -> None:
     axes.set_xlabel("month")
     axes.set_ylabel("people (FTE)")
     axes.set_title(pool)
-    axes.legend(loc="upper right")
+    axes.legend(loc="best")

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from klarsim import plots
 from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.effects import effects_waterfall
-from klarsim.plots.staffing import staffing_plots
+from klarsim.plots.staffing import service_figure, staffing_figure, staffing_plots
 from klarsim.plots.style import colour_order, slide_style
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
@@ -59,8 +59,10 @@ def figures_for(folder: ResultsFolder, *, slides: bool = False) -> list[Plot]:
 
 def caption_setting(folder: ResultsFolder) -> str:
     """'Scale 0.1 of the full centre; 3 replications per scenario.' for every caption."""
-    replications = int(folder.summary.groupby("scenario")["replication"].nunique().max())
-    unit = "point" if folder.kind == "sweep" else "scenario"
+    replications = folder.replications
+    unit = {"sweep": "point", "staff": "simulation", "capacity": "simulation"}.get(
+        folder.kind, "scenario"
+    )
     plural = "replication" if replications == 1 else "replications"
     scale = "Full scale" if folder.scale == 1.0 else f"Scale {folder.scale:g} of the full centre"
     return f"{scale}; {replications} {plural} per {unit}."
@@ -139,6 +141,8 @@ def _metadata(extension: str) -> dict[str, str | None]:
 def _drawings(folder: ResultsFolder) -> list[Drawing]:
     if folder.kind == "sweep":
         return _sweep_drawings(folder)
+    if folder.planning:
+        return _planning_drawings(folder)
     drawings: list[Drawing] = []
     if folder.timeseries is not None:
         series = folder.timeseries
@@ -177,6 +181,20 @@ def _compare_drawings(folder: ResultsFolder) -> list[Drawing]:
         ),
     ]
     return drawings
+
+
+def _planning_drawings(folder: ResultsFolder) -> list[Drawing]:
+    """A staffing plan's agents on duty and service level, or a capacity plan's FTE path."""
+    capacity, staffing = folder.capacity, folder.staffing
+    if folder.kind == "capacity" and capacity is not None:
+        return [("capacity", CAPTIONS["capacity"], lambda: capacity_figure(capacity))]
+    if staffing is None:
+        return []
+    target = _service_target(folder.path)
+    return [
+        ("staffing", CAPTIONS["staffing"], lambda: staffing_figure(staffing)),
+        ("service_level", CAPTIONS["service_level"], lambda: service_figure(staffing, target)),
+    ]
 
 
 def _sweep_drawings(folder: ResultsFolder) -> list[Drawing]:
@@ -227,6 +245,18 @@ CAPTIONS = {
     ),
     "sweep_heatmap": "KPI means at every combination of the two swept parameters.",
     "sweep_profile": "KPI means with 95% bands along the swept parameter.",
+    "staffing": (
+        "Agents on duty over the week, per planned pool: those the plan requires in each "
+        "interval and those its scheduled shifts give (after shrinkage)."
+    ),
+    "service_level": (
+        "The service level the plan achieves in each interval of the week, with its 95% "
+        "interval across replications, against the target (dashed)."
+    ),
+    "capacity": (
+        "Per planned pool and month: the FTE the month's plan requires against the "
+        "scenario's own mean headcount (shaded between)."
+    ),
 }
 """What each plot shows, for the report's captions."""
 

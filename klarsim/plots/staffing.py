@@ -31,10 +31,11 @@ def staffing_figure(staffing: pd.DataFrame) -> Figure:
     pools = list(dict.fromkeys(staffing["pool"]))
     figure = new_figure(len(pools), 1)
     for axes, pool in zip(figure.axes, pools, strict=True):
-        rows = staffing[staffing["pool"] == pool]
+        rows = _to_week_end(staffing[staffing["pool"] == pool])
         days = rows["minute_of_week"] / MINUTES_PER_DAY
         axes.step(days, rows["required"], where="post", color=PALETTE[0], label="required")
         axes.step(days, rows["rostered"], where="post", color=PALETTE[1], label="rostered")
+        axes.set_ylim(bottom=0.0)
         axes.set_ylabel("agents on duty")
         axes.set_title(pool)
         _week_axis(axes)
@@ -52,7 +53,7 @@ def service_figure(staffing: pd.DataFrame, target: float | None = None) -> Figur
     pools = list(dict.fromkeys(staffing["pool"]))
     figure = new_figure(len(pools), 1)
     for axes, pool in zip(figure.axes, pools, strict=True):
-        rows = staffing[staffing["pool"] == pool]
+        rows = _to_week_end(staffing[staffing["pool"] == pool])
         days = rows["minute_of_week"] / MINUTES_PER_DAY
         axes.fill_between(
             days,
@@ -73,6 +74,16 @@ def service_figure(staffing: pd.DataFrame, target: float | None = None) -> Figur
         axes.legend(loc="lower right")
     set_title(figure, "Service level the plan achieves, interval by interval")
     return finish(figure)
+
+
+def _to_week_end(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows and a copy of the last at the week's end, so a step drawn 'post' shows the
+    last interval too (it would otherwise stop where that interval starts)."""
+    if rows.empty:
+        return rows
+    end = rows.iloc[[-1]].copy()
+    end["minute_of_week"] = 7 * MINUTES_PER_DAY
+    return pd.concat([rows, end], ignore_index=True)
 
 
 def _week_axis(axes: Axes) -> None:

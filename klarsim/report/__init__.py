@@ -1,5 +1,7 @@
 """``report.html``: one self-contained page per results folder, readable offline and printable.
 
+Run, compare, sweep and staffing or capacity plan folders (``klarsim staff``) all have one.
+
 It opens with a summary (the question and three to six findings in words that follow their
 intervals), then the key plots (embedded as PNG data URIs), the KPI tables, the scenarios'
 assumptions, the events, how the intervals were computed and, in an appendix, the run details.
@@ -22,7 +24,8 @@ from klarsim.report.assumptions import assumptions
 from klarsim.report.effects import effects_section, savings_section
 from klarsim.report.html import embedded_figure, paragraph, render, table
 from klarsim.report.kpi_tables import SWEEP_KPIS, comparison_table, run_table, sweep_table
-from klarsim.report.method import METHOD
+from klarsim.report.method import method_parts
+from klarsim.report.planning import planning_tables, planning_title
 from klarsim.report.summary import full_scale_points, run_details, summary_of
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
@@ -64,13 +67,15 @@ def report_html(folder: ResultsFolder, drawn: list[Plot] | None = None) -> str:
     ]
     if not folder.events.empty:
         sections.append(Section("events", "Events", _events(folder.events)))
-    sections.append(Section("method", "How the intervals are computed", list(METHOD)))
+    sections.append(Section("method", "How the intervals are computed", method_parts(folder)))
     sections.append(Section("run-details", "Appendix: run details", _appendix(folder), True))
     context = {"title": _title(folder), "summary": summary_of(folder), "sections": sections}
     return render("report.html", context)
 
 
 def _title(folder: ResultsFolder) -> str:
+    if folder.planning:
+        return f"klarsim: {planning_title(folder)}"
     names = folder.scenario_names
     if folder.kind == "compare":
         return f"klarsim comparison: {', '.join(names)}"
@@ -85,6 +90,8 @@ def _appendix(folder: ResultsFolder) -> list[Markup]:
 
 
 def _results(folder: ResultsFolder) -> list[Markup]:
+    if folder.planning:
+        return planning_tables(folder)
     points = full_scale_points(folder)
     if folder.kind == "sweep" and points is not None:
         intro = "Per sweep point: the mean over the replications and its 95% confidence interval."

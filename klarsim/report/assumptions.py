@@ -91,6 +91,12 @@ def _intents(values: Values) -> str:
     )
 
 
+def _seed(values: Values) -> str:
+    """The seed is a name for the random streams, not an amount: no thousands separator."""
+    seed = _get(values, "experiment.seed")
+    return "-" if seed is None else str(seed)
+
+
 def _count(dotted: str) -> Callable[[Values], str]:
     def read(values: Values) -> str:
         items = _get(values, dotted)
@@ -103,7 +109,7 @@ PARAMETERS: list[Parameter] = [
     ("horizon (days)", _field("experiment.horizon_days")),
     ("warm-up (days)", _field("experiment.warmup_days")),
     ("replications (default)", _field("experiment.replications")),
-    ("seed", _field("experiment.seed")),
+    ("seed", _seed),
     ("scale", _field("experiment.scale")),
     ("contacts per day", _field("demand.contacts_per_day")),
     ("intents (share)", _intents),

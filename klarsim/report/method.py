@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from klarsim.report.html import paragraph
+from klarsim.results.reader import ResultsFolder
 
 METHOD_TEXT = [
     (
@@ -38,3 +41,35 @@ METHOD_TEXT = [
 """Paragraphs of the method section, as plain text (the deck's method slide)."""
 METHOD = [paragraph(text) for text in METHOD_TEXT]
 """The same paragraphs as HTML."""
+PLANNING_TEXT = [
+    METHOD_TEXT[0],
+    (
+        "A staffing plan is iterative (Feldman, Mandelbaum, Massey and Whitt, 2008): a first "
+        "run with ample staff measures demand per interval of the week, the first plan is "
+        "analytic (Erlang A, or C when nobody abandons), and each iteration simulates the "
+        "current plan with the replications above (the same seeds every time) and moves each "
+        "interval to the fewest agents meeting the targets given what its arrivals found, "
+        "until no interval changes (converged) or the iterations run out. Each interval's "
+        "service level is that of the last simulation, with the Student-t interval across "
+        "replications of each replication's share. The shifts are the least-cost cover of "
+        "the required agents on duty (an integer programme), grossed up for shrinkage."
+    ),
+    (
+        "A capacity plan plans each month as such a week under the conditions in force at its "
+        "middle (timeline changes so far, demand growth, gig agents onboarded); the required "
+        "FTE are the paid hours per week of its shifts over the contract hours."
+    ),
+]
+"""The method of a staffing or capacity plan (``klarsim staff``), as plain text."""
+
+
+def method_text(folder: ResultsFolder) -> list[str]:
+    """The method's paragraphs for the folder's kind, as plain text."""
+    if folder.kind == "capacity":
+        return PLANNING_TEXT
+    return PLANNING_TEXT[:2] if folder.kind == "staff" else METHOD_TEXT
+
+
+def method_parts(folder: ResultsFolder) -> list[Markup]:
+    """The method's paragraphs for the folder's kind, as HTML."""
+    return [paragraph(text) for text in method_text(folder)]

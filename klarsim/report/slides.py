@@ -32,7 +32,8 @@ from klarsim.report.assumptions import parameter_rows
 from klarsim.report.findings import FINDING_KPIS, Finding
 from klarsim.report.html import png_bytes
 from klarsim.report.kpi_tables import interval_text, value_text
-from klarsim.report.method import METHOD_TEXT
+from klarsim.report.method import method_text
+from klarsim.report.planning import planning_title, pool_rows
 from klarsim.report.summary import (
     Summary,
     baseline_of,
@@ -55,6 +56,9 @@ PLOT_KPIS: dict[str, tuple[str, ...]] = {
     "kpi_timeseries": ("service_level", "csat_mean"),
     "frontier": ("cost_per_contact", "csat_mean"),
     "cost_waterfall": ("cost_total",),
+    "staffing": ("peak_required", "paid_hours_per_week"),
+    "service_level": ("service_level",),
+    "capacity": ("required_fte", "headcount_gap"),
 }
 """The KPIs whose finding titles each plot's slide."""
 FIRST_FINDING_PLOTS = frozenset({"sweep_heatmap", "sweep_profile"})
@@ -83,7 +87,7 @@ def build_deck(folder: ResultsFolder, plots: Sequence[Plot]) -> Deck:
         _plot_slide(deck, plot, titles[-1])
     _kpi_slide(deck, folder)
     _assumptions_slide(deck, folder)
-    _method_slide(deck)
+    _method_slide(deck, method_text(folder))
     return deck
 
 
@@ -179,7 +183,10 @@ def _plot_slide(deck: Deck, plot: Plot, title: str) -> None:
 
 def _kpi_slide(deck: Deck, folder: ResultsFolder) -> None:
     headers, rows = kpi_rows(folder)
-    slide = _titled(deck, "Headline KPIs with 95% intervals")
+    title = "Headline KPIs with 95% intervals"
+    if folder.planning:
+        title = "The capacity plan by month" if folder.kind == "capacity" else "The plan by pool"
+    slide = _titled(deck, title)
     _table(slide, headers, rows, size=12)
 
 
@@ -196,17 +203,23 @@ def _assumptions_slide(deck: Deck, folder: ResultsFolder) -> None:
     _table(slide, headers, rows, size=10)
 
 
-def _method_slide(deck: Deck) -> None:
+def _method_slide(deck: Deck, paragraphs: Sequence[str]) -> None:
     slide = _titled(deck, "Method: how the intervals are computed")
     box = slide.shapes.add_textbox(
         Inches(MARGIN_IN), Inches(BODY_TOP_IN), _content_width(), Inches(5.9)
     )
     box.text_frame.word_wrap = True
-    _fill(box.text_frame, METHOD_TEXT, size=13)
+    _fill(box.text_frame, paragraphs, size=13)
 
 
 def kpi_rows(folder: ResultsFolder) -> tuple[list[str], list[list[str]]]:
-    """The headline KPIs' table: per scenario its mean, and in a comparison the difference."""
+    """The headline KPIs' table: per scenario its mean, and in a comparison the difference.
+
+    A staffing plan's is per pool (peak agents, hours, FTE, service); a capacity plan's per
+    month and pool.
+    """
+    if folder.planning:
+        return pool_rows(folder)
     comparison = folder.full_scale_comparison()
     if folder.kind == "compare" and comparison is not None:
         return _comparison_rows(comparison, baseline_of(folder))
@@ -357,6 +370,8 @@ def _cell(cell: _Cell, text: str, *, size: int, bold: bool) -> None:
 
 
 def _deck_title(folder: ResultsFolder) -> str:
+    if folder.planning:
+        return planning_title(folder)
     names = folder.scenario_names
     if folder.kind == "compare":
         baseline = baseline_of(folder)

@@ -19,6 +19,7 @@ from klarsim.report.findings import (
     run_findings,
     sweep_findings,
 )
+from klarsim.report.planning import planning_findings, planning_notes, planning_question
 from klarsim.results.reader import ResultsFolder
 
 PAIRED_COLUMNS = ("difference", "difference_ci_low", "difference_ci_high")
@@ -35,7 +36,9 @@ class Summary:
 
 
 def summary_of(folder: ResultsFolder) -> Summary:
-    """The summary of a run, compare or sweep folder."""
+    """The summary of a run, compare, sweep, staffing or capacity folder."""
+    if folder.planning:
+        return Summary(planning_question(folder), findings_of(folder), planning_notes(folder))
     notes = [_interval_note(folder)]
     if folder.scale != 1.0:
         notes.insert(0, scale_note(folder.scale))
@@ -44,6 +47,8 @@ def summary_of(folder: ResultsFolder) -> Summary:
 
 def findings_of(folder: ResultsFolder) -> list[Finding]:
     """The findings the folder's tables support."""
+    if folder.planning:
+        return planning_findings(folder)
     comparison = folder.full_scale_comparison()
     paired = comparison is not None and set(PAIRED_COLUMNS) <= set(comparison.columns)
     if folder.kind == "compare" and comparison is not None and paired:
@@ -75,6 +80,8 @@ def full_scale_points(folder: ResultsFolder) -> pd.DataFrame | None:
 
 def question_of(folder: ResultsFolder) -> str:
     """What the folder's runs ask, with their horizon, replications and scale."""
+    if folder.planning:
+        return planning_question(folder)
     names = folder.scenario_names
     setting = settings_text(folder)
     if folder.kind == "compare":
@@ -94,7 +101,9 @@ def settings_text(folder: ResultsFolder) -> str:
     horizon = horizon_days(folder)
     if horizon is not None:
         parts.append(f"{horizon:g} days")
-    unit = "point" if folder.kind == "sweep" else "scenario"
+    unit = {"sweep": "point", "staff": "simulation", "capacity": "simulation"}.get(
+        folder.kind, "scenario"
+    )
     parts.append(f"{replications_of(folder)} replications per {unit}")
     parts.append(f"scale {folder.scale:g}")
     text = ", ".join(parts)
@@ -111,12 +120,14 @@ def scale_note(scale: float) -> str:
 
 
 def replications_of(folder: ResultsFolder) -> int:
-    """Replications per scenario (or sweep point)."""
-    return int(folder.summary.groupby("scenario")["replication"].nunique().max())
+    """Replications per scenario (or sweep point, or plan simulation)."""
+    return folder.replications
 
 
 def horizon_days(folder: ResultsFolder) -> float | None:
     """The runs' horizon in days, from the first resolved scenario (None if absent)."""
+    if folder.kind == "staff" and isinstance(folder.job.get("days"), int | float):
+        return float(folder.job["days"])  # a staffing plan simulates its own --days
     for scenario in folder.scenarios:
         experiment = scenario.values.get("experiment")
         if isinstance(experiment, Mapping) and isinstance(
@@ -138,7 +149,7 @@ def run_details(folder: ResultsFolder) -> list[tuple[str, str]]:
         ("folder", str(folder.path.resolve())),
         ("kind", folder.kind),
         ("command", str(manifest.get("command", "unknown"))),
-        ("seed", str(manifest.get("seed", "unknown"))),
+        ("seed", str(manifest.get("seed", folder.job.get("seed", "unknown")))),
         ("replications", str(replications_of(folder))),
         ("scale", f"{folder.scale:g}"),
     ]

@@ -1,4 +1,5 @@
-"""Read a results folder written by ``klarsim run``, ``compare`` or ``sweep``: its kind and tables.
+"""Read a results folder written by ``klarsim run``, ``compare``, ``sweep`` or ``staff``: its
+kind and tables (``staff`` writes a weekly staffing plan, ``staff --by month`` a capacity plan).
 
 Only reads; plotting and the report take the ``ResultsFolder`` this returns. The ``runs/``
 checkpoints (read only by ``checkpoints`` on ``--resume``) and the ``.klarsim.lock`` file, if
@@ -19,7 +20,9 @@ import yaml
 from klarsim.metrics.columns import EVENT_COLUMNS
 from klarsim.results import files
 
-Kind = Literal["run", "compare", "sweep"]
+Kind = Literal["run", "compare", "sweep", "staff", "capacity"]
+PLANNING_KINDS = frozenset({"staff", "capacity"})
+"""Folders of ``klarsim staff``: plans, not replications of scenarios (no summary.csv)."""
 
 
 COMPARISON_VALUES = (
@@ -54,11 +57,34 @@ class ResultsFolder:
     manifest: dict[str, Any]
     scenarios: list[ScenarioText]
     summary: pd.DataFrame
-    """One row per replication (for a sweep: per point and replication, from ``files.SWEEP``)."""
+    """One row per replication (for a sweep: per point and replication, from ``files.SWEEP``;
+    empty for a staffing or capacity plan)."""
     timeseries: pd.DataFrame | None = None
     comparison: pd.DataFrame | None = None
     sweep_summary: pd.DataFrame | None = None
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    staffing: pd.DataFrame | None = None
+    shifts: pd.DataFrame | None = None
+    iterations: pd.DataFrame | None = None
+    capacity: pd.DataFrame | None = None
+
+    @property
+    def planning(self) -> bool:
+        """A staffing or capacity plan (``klarsim staff``)."""
+        return self.kind in PLANNING_KINDS
+
+    @property
+    def job(self) -> dict[str, Any]:
+        """The manifest's job (its options), empty if absent."""
+        job = self.manifest.get("job")
+        return job if isinstance(job, dict) else {}
+
+    @property
+    def replications(self) -> int:
+        """Replications per scenario, sweep point or plan simulation."""
+        if self.planning or self.summary.empty:
+            return int(self.job.get("replications", 1))
+        return int(self.summary.groupby("scenario")["replication"].nunique().max())
 
     @property
     def baseline(self) -> str | None:
@@ -69,6 +95,8 @@ class ResultsFolder:
     @property
     def scale(self) -> float:
         """The runs' ``experiment.scale``, from total cost at run and at full scale (else 1)."""
+        if self.planning:
+            return float(self.manifest.get("scale", 1.0))
         columns = {"cost_total", "cost_total_full_scale"}
         if not columns <= set(self.summary.columns):
             return 1.0
@@ -97,7 +125,9 @@ class ResultsFolder:
 
     @property
     def scenario_names(self) -> list[str]:
-        """Scenario names in the order the results list them."""
+        """Scenario names in the order the results list them (a plan's: its scenario)."""
+        if self.summary.empty:
+            return [scenario.name for scenario in self.scenarios]
         return list(dict.fromkeys(str(name) for name in self.summary["scenario"]))
 
 
@@ -105,6 +135,10 @@ def folder_kind(path: Path) -> Kind:
     """Which command wrote ``path``; FolderError if none did."""
     if not path.is_dir():
         raise FolderError(f"{path}: no such folder")
+    if (path / files.STAFFING).is_file():
+        return "staff"
+    if (path / files.CAPACITY).is_file():
+        return "capacity"
     if (path / files.SWEEP_SUMMARY).is_file():
         return "sweep"
     if (path / files.COMPARISON).is_file():
@@ -112,8 +146,9 @@ def folder_kind(path: Path) -> Kind:
     if (path / files.SUMMARY).is_file():
         return "run"
     raise FolderError(
-        f"{path}: not a klarsim results folder (expected {files.SUMMARY}, {files.COMPARISON} "
-        f"or {files.SWEEP_SUMMARY} from klarsim run, compare or sweep)"
+        f"{path}: not a klarsim results folder (expected {files.SUMMARY}, {files.COMPARISON}, "
+        f"{files.SWEEP_SUMMARY}, {files.STAFFING} or {files.CAPACITY} from klarsim run, "
+        "compare, sweep or staff)"
     )
 
 
@@ -128,6 +163,18 @@ def read_folder(path: Path) -> ResultsFolder:
 
 def _read(path: Path, kind: Kind) -> ResultsFolder:
     manifest = _manifest(path)
+    if kind in PLANNING_KINDS:
+        return ResultsFolder(
+            path=path,
+            kind=kind,
+            manifest=manifest,
+            scenarios=_scenarios(path),
+            summary=pd.DataFrame(columns=["scenario", "replication"]),
+            staffing=_optional_table(path / files.STAFFING),
+            shifts=_optional_table(path / files.SHIFTS),
+            iterations=_optional_table(path / files.ITERATIONS),
+            capacity=_optional_table(path / files.CAPACITY),
+        )
     if kind == "sweep":
         return ResultsFolder(
             path=path,
