@@ -37,13 +37,56 @@ ERROR_WIDTH = 300
 INTERRUPTED = 130
 """Exit code after Ctrl-C (SIGINT), as shells report it: 128 + signal 2."""
 ALL_CORES = os.cpu_count() or 1
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok, 1 failed runs or differences, 2 bad input, 130 interrupted"
+    " (docs/reliability.md). NO_COLOR=1 turns colours off."
+)
 app = typer.Typer(
     name="klarsim",
     help="Simulate customer service staffed by AI, employees and a gig pool.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
 )
 console = Console()
+"""Standard output; rich turns colours off when NO_COLOR is set (https://no-color.org)."""
+
+
+def version() -> str:
+    """klarsim's installed version, as ``manifest.json`` records it (the package's own if not
+    installed)."""
+    from importlib import metadata  # noqa: PLC0415
+
+    try:
+        return metadata.version("klarsim")
+    except metadata.PackageNotFoundError:
+        from klarsim import __version__  # noqa: PLC0415
+
+        return __version__
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        typer.echo(f"klarsim {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print klarsim's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Simulate customer service staffed by AI, employees and a gig pool.
+
+    Example: klarsim run scenarios/examples/hybrid.yaml --days 30 --reps 2
+    """
+
 
 # --- Options shared by the commands: defined once here. ----------------------------------------
 
@@ -209,6 +252,11 @@ class FailureLog:
         if len(error) > ERROR_WIDTH:
             error = error[: ERROR_WIDTH - 3] + "..."
         return f"{failure.scenario} replication {failure.replication}{where}: {error}"
+
+
+def plural(count: int, word: str) -> str:
+    """The count and the word, plural unless one: "1 pool", "2 pools", "0 pools"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _fail(message: str) -> NoReturn:

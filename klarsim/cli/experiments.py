@@ -33,7 +33,7 @@ from klarsim.cli.common import (
 # --- Experiments: thin wrappers over klarsim.run, compare and sweep. ---------------------------
 
 
-@app.command()
+@app.command(epilog="Example: klarsim run scenarios/examples/hybrid.yaml --days 30 --reps 2")
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     reps: Annotated[
@@ -96,7 +96,10 @@ def run(
     failures.exit_if_any()
 
 
-@app.command()
+@app.command(
+    epilog="Example: klarsim compare scenarios/examples/human_only.yaml"
+    " scenarios/examples/hybrid.yaml --reps 2"
+)
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files (two or more).")],
     reps: Annotated[
@@ -150,7 +153,10 @@ def compare(
     failures.exit_if_any()
 
 
-@app.command()
+@app.command(
+    epilog="Example: klarsim sweep scenarios/examples/hybrid.yaml"
+    " --grid pools.employees.headcount=30,40,50"
+)
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     grid: Annotated[
@@ -214,7 +220,7 @@ def sweep(
     failures.exit_if_any()
 
 
-@app.command()
+@app.command(epilog="Example: klarsim demo --out klarsim-demo --reps 2")
 def demo(
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("klarsim-demo"),
     reps: Annotated[
@@ -265,6 +271,8 @@ def demo(
         typer.echo(f"Effects of each change: {out / files.EFFECTS}")
     typer.echo(f"{len(result.plots)} plot files in {out / files.PLOTS}")
     typer.echo(f"Report: {result.report}")
+    if result.slides is not None:
+        typer.echo(f"Slides: {result.slides}")
     failures.exit_if_any()
 
 

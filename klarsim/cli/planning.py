@@ -32,7 +32,9 @@ from klarsim.cli.common import (
 )
 
 
-@app.command()
+@app.command(
+    epilog="Example: klarsim staff scenarios/examples/human_only.yaml --target service_level=0.8"
+)
 def staff(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     target: Annotated[

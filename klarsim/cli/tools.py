@@ -20,6 +20,7 @@ from klarsim.cli.common import (
     _fail,
     app,
     console,
+    plural,
 )
 
 MAX_AGENTS = 100_000
@@ -28,7 +29,7 @@ MAX_AGENTS = 100_000
 # --- Scenario files and analytic figures. ------------------------------------------------------
 
 
-@app.command()
+@app.command(epilog="Example: klarsim validate scenarios/examples/*.yaml")
 def validate(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
     set_: SetOption = None,
@@ -44,13 +45,14 @@ def validate(
             failed = True
             typer.echo("\n".join(str(problem) for problem in error.problems), err=True)
             continue
-        intents, pools = len(scenario.demand.intents), len(scenario.pools)
-        typer.echo(f"ok: {path} ({scenario.name}: {intents} intents, {pools} pools)")
+        intents = plural(len(scenario.demand.intents), "intent")
+        pools = plural(len(scenario.pools), "pool")
+        typer.echo(f"ok: {path} ({scenario.name}: {intents}, {pools})")
     if failed:
         raise typer.Exit(BAD_INPUT)
 
 
-@app.command()
+@app.command(epilog="Example: klarsim erlang --rate-per-min 10 --aht-min 5 --target-sl 0.8")
 def erlang(
     rate_per_min: Annotated[float, typer.Option(help="Arrivals per minute.")],
     aht_min: Annotated[float, typer.Option(help="Mean handle time, minutes.")],
@@ -162,7 +164,7 @@ def _folder_errors_exit() -> Iterator[None]:
         _fail(f"error: {error}")
 
 
-@app.command()
+@app.command(epilog="Example: klarsim plot results/hybrid")
 def plot(results_dir: ResultsDirArgument) -> None:
     """Draw every plot that fits a results folder into RESULTS_DIR/plots, as PNG and SVG."""
     from klarsim.plots.folder import write_plots  # noqa: PLC0415
@@ -190,6 +192,6 @@ def report(
     with _folder_errors_exit():
         path = write_report(results_dir)
         deck = write_deck(results_dir) if pptx else None
-    console.print(f"Report written to {path}", highlight=False)
+    console.print(f"Report written to {path}", highlight=False, soft_wrap=True)
     if deck is not None:
-        console.print(f"Slides written to {deck}", highlight=False)
+        console.print(f"Slides written to {deck}", highlight=False, soft_wrap=True)
