@@ -35,6 +35,12 @@ with open(out, "w") as file:
     json.dump(sorted(sys.modules), file)
 """
 
+COMPLETION = VERSION.replace(
+    'sys.argv = ["klarsim", "--version"]',
+    'import os; os.environ.update(_KLARSIM_COMPLETE="complete_bash", COMP_WORDS="klarsim r",'
+    ' COMP_CWORD="1"); sys.argv = ["klarsim"]',
+)
+
 
 def test_version_prints_the_installed_version() -> None:
     result = runner.invoke(app, ["--version"])
@@ -42,8 +48,10 @@ def test_version_prints_the_installed_version() -> None:
     assert result.stdout == f"klarsim {metadata.version('klarsim')}\n"
 
 
-def test_version_imports_no_heavy_library(tmp_path: Path) -> None:
-    modules = loaded(VERSION, tmp_path)
+@pytest.mark.parametrize("code", [VERSION, COMPLETION], ids=["version", "completion"])
+def test_version_and_completion_import_no_heavy_library(tmp_path: Path, code: str) -> None:
+    modules = loaded(code, tmp_path)
+    assert "klarsim.cli" in modules
     assert among(modules, HEAVY) == []
     assert among(modules, ENGINE) == []
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
@@ -41,7 +41,7 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def schema_accepts(validator: jsonschema.Draft202012Validator, data: dict[str, Any]) -> bool:
-    return validator.is_valid(data)
+    return bool(validator.is_valid(data))
 
 
 def loader_accepts(data: dict[str, Any]) -> bool:
