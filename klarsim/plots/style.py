@@ -90,6 +90,11 @@ def slide_style() -> Iterator[None]:
         _SLIDE.reset(token)
 
 
+def is_slide() -> bool:
+    """Within ``slide_style``: panels are shorter, so their axis labels are kept short."""
+    return _SLIDE.get()
+
+
 def figure_size(rows: int, panel_height_in: float) -> tuple[float, float]:
     """A report figure is slide-wide and as tall as its panels; a slide's is 16:9.
 

@@ -25,6 +25,7 @@ from klarsim.plots.style import (
     LineStyle,
     finish,
     format_money_axis,
+    is_slide,
     new_figure,
     ordered,
     remove_unused,
@@ -130,7 +131,7 @@ def _draw_measure(axes: Axes, bands: pd.DataFrame, column: str, scenarios: list[
         if _worked(rows, column):
             _line_with_band(axes, rows, column, colour=colours[scenario])
     axes.set_title(info.label)
-    axes.set_ylabel(info.axis_label)
+    axes.set_ylabel(info.unit if is_slide() else info.axis_label)  # the title names the KPI
     if info.unit.startswith("$"):
         format_money_axis(axes)
 
@@ -145,7 +146,7 @@ def _draw_pools(axes: Axes, bands: pd.DataFrame, pools: list[str], scenarios: li
                 _line_with_band(axes, rows, pool, colour=colours[scenario], style=styles[pool])
     name = "agents staffed" if pools[0].startswith("staffed") else "headcount"
     axes.set_title(f"{name} by pool" if pools != ["staffed_agents"] else "agents staffed")
-    axes.set_ylabel(f"{name} (agents)")
+    axes.set_ylabel("agents" if is_slide() else f"{name} (agents)")
     if len(pools) > 1:
         _style_legend(axes, {_pool_name(pool): styles[pool] for pool in pools}, title="pool")
 
@@ -159,7 +160,7 @@ def _draw_hours(axes: Axes, bands: pd.DataFrame, hours: list[str], scenarios: li
             if _worked(rows, column):
                 _line_with_band(axes, rows, column, colour=colours[scenario], style=styles[column])
     axes.set_title("human hours: employees vs gig agents")
-    axes.set_ylabel("hours per day (hours)")
+    axes.set_ylabel("hours per day" if is_slide() else "hours per day (hours)")
     _style_legend(axes, {measure(column).label: styles[column] for column in hours}, title=None)
 
 

@@ -17,6 +17,7 @@ from klarsim.metrics.confidence import t_interval
 from klarsim.plots.measures import MissingDataError, require
 from klarsim.plots.style import (
     EXTRA_COST_COLOUR,
+    LABEL_SIZE,
     NEUTRAL_COLOUR,
     SAVING_COLOUR,
     TICK_SIZE,
@@ -59,6 +60,11 @@ def cost_waterfall(
     for axes, target in zip(figure.axes, targets, strict=True):
         _bridge(axes, summary, steps=steps, suffix=suffix, baseline=baseline, target=target)
     scale = ", full scale" if suffix else ""
+    label = f"cost over the horizon{scale} ($)"
+    if len(targets) == 1:
+        figure.axes[0].set_ylabel(label)
+    else:  # one label for the stacked panels: a panel's own would run into its neighbours
+        figure.supylabel(label, fontsize=LABEL_SIZE)
     set_title(figure, f"Cumulative cost against {baseline}: what changes, over the horizon{scale}")
     return finish(figure)
 
@@ -103,7 +109,6 @@ def _bridge(
         range(len(labels) + 2),
         [wrap(f"{baseline} total"), *(wrap(label) for label in labels), wrap(f"{target} total")],
     )
-    axes.set_ylabel(f"cost over the horizon{', full scale' if suffix else ''} ($)")
     format_money_axis(axes)
     axes.set_title(_difference_title(summary, TOTAL + suffix, baseline, target))
 

@@ -254,6 +254,7 @@ def test_cost_waterfall_bridges_the_baseline_total_to_each_scenario_total() -> N
     figure = plots.cost_waterfall(summary, baseline=tables.BASELINE)
     axes = plotted_axes(figure)
     assert len(axes) == 2  # one per scenario other than the baseline
+    assert figure.get_supylabel() == "cost over the horizon, full scale ($)"
     means = summary.groupby("scenario")["cost_total_full_scale"].mean()
     for panel, scenario in zip(axes, ["gig-backed", "ai-first"], strict=True):
         bars = panel.containers[0].patches
@@ -271,7 +272,7 @@ def test_cost_waterfall_bridges_the_baseline_total_to_each_scenario_total() -> N
             "severance",
             "revenue lost to churn",
         ]
-        assert panel.get_ylabel() == "cost over the horizon, full scale ($)"
+        assert panel.get_ylabel() == ""  # one label for the panels, on the figure
         assert "paired 95% CI" in panel.get_title()
 
 
@@ -280,9 +281,10 @@ def test_cost_waterfall_of_an_old_folder_uses_human_cost() -> None:
         ["scenario", "replication", "cost_ai", "cost_human", "revenue_lost", "cost_total"]
     ]
     old = old.assign(cost_total=old["cost_ai"] + old["cost_human"] + old["revenue_lost"])
-    panel = plotted_axes(plots.cost_waterfall(old, baseline=tables.BASELINE))[0]
+    figure = plots.cost_waterfall(old, baseline=tables.BASELINE)
+    panel = plotted_axes(figure)[0]
     assert len(panel.containers[0].patches) == 5
-    assert panel.get_ylabel() == "cost over the horizon ($)"
+    assert figure.get_supylabel() == "cost over the horizon ($)"
     assert "human staff cost" in panel.get_xticklabels()[1].get_text().replace("\n", " ")
 
 

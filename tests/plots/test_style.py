@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.container import ErrorbarContainer
+from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from klarsim import plots
 from klarsim.plots.folder import figures_for
@@ -79,3 +83,37 @@ def test_every_caption_states_the_scale_and_the_replications(tmp_path: Path) -> 
         width, height = plot.figure.get_size_inches()
         assert width / height == pytest.approx(area_width / area_height)  # 16:9-like, always
         assert area_width <= width <= area_width * SLIDE_MOST_ENLARGED + 1e-9
+
+
+def _label_boxes(figure: Figure) -> list[tuple[Bbox, Bbox]]:
+    """Each panel's y-axis label and the panel, in pixels once the figure is laid out."""
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+    figure.draw_without_rendering()
+    return [
+        (axes.yaxis.label.get_window_extent(renderer), axes.get_window_extent(renderer))
+        for axes in figure.axes
+        if axes.get_ylabel()
+    ]
+
+
+def test_in_the_slide_variant_no_axis_label_runs_past_its_panel_or_into_another() -> None:
+    """The 16:9 panels are short: a label as long as 'customer trust (score 0-1)' ran into
+    the next panel's, and the waterfall's three labels across its panels (a figure label now)."""
+    summary = tables.summary()
+    fourth = summary[summary["scenario"] == "ai-first"].assign(scenario="phased")
+    with slide_style():
+        figures = [
+            plots.kpi_timeseries(tables.timeseries()),
+            plots.workforce(tables.timeseries()),
+            plots.cost_waterfall(pd.concat([summary, fourth]), baseline=tables.BASELINE),
+        ]
+    for figure in figures:
+        boxes = _label_boxes(figure)
+        for label, panel in boxes:
+            assert panel.y0 - 1 <= label.y0 and label.y1 <= panel.y1 + 1, figure.get_suptitle()
+        labels = [label for label, _ in boxes]
+        for index, first in enumerate(labels):
+            assert not any(first.overlaps(other) for other in labels[index + 1 :])
+    waterfall = figures[-1]
+    assert [axes.get_ylabel() for axes in waterfall.axes] == ["", "", ""]
+    assert waterfall.get_supylabel() == "cost over the horizon, full scale ($)"
