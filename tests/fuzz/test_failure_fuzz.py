@@ -3,7 +3,8 @@
 Some or all replications of ``run``, ``compare`` or ``sweep`` raise (an exception of the model,
 MemoryError, RecursionError, a full disk): the command writes what succeeded, lists each
 failure, exits 1 (0 when none failed) and never crashes building its tables; ``--resume``
-then runs the failed replications and completes the folder.
+then runs the failed replications and completes the folder with the tables of a run that never
+failed. Ctrl-C (KeyboardInterrupt) at a replication exits 130 and resumes the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -19,6 +21,7 @@ import pandas as pd
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from typer.testing import Result
 
 from klarsim.experiments import tasks
 from klarsim.experiments.tasks import Task
@@ -36,7 +39,8 @@ from tests.fuzz.contract import (
 pytestmark = [pytest.mark.fuzz]
 
 SCENARIO = tiny_scenario_text()
-ERRORS: list[Exception] = [
+ERRORS: list[BaseException] = [
+    KeyboardInterrupt(),
     ValueError("the model broke"),
     MemoryError(),
     RecursionError("maximum recursion depth exceeded"),
@@ -54,7 +58,7 @@ replication (scenarios or points)."""
 
 
 @contextlib.contextmanager
-def failing(flags: list[bool], error: Exception) -> Iterator[list[Task]]:
+def failing(flags: list[bool], error: BaseException) -> Iterator[list[Task]]:
     """Replications raise ``error`` where ``flags`` say, in the order they run (serially, in
     this process); the tasks that failed are listed in what this yields."""
     original = tasks.run_task
@@ -95,7 +99,7 @@ def _manifest(sandbox: Sandbox) -> dict[str, Any]:
     error=st.sampled_from(ERRORS),
 )
 def test_failed_replications_are_listed_and_resumed(
-    tmp_path: Path, command: str, reps: int, flags: list[bool], error: Exception
+    tmp_path: Path, command: str, reps: int, flags: list[bool], error: BaseException
 ) -> None:
     sandbox = new_sandbox(tmp_path)
     arguments = [*_arguments(sandbox, command, reps), "--out", str(sandbox.out)]
@@ -104,6 +108,31 @@ def test_failed_replications_are_listed_and_resumed(
     before = listing(sandbox)
     with failing(flags, error) as failed:
         result = invoke(sandbox, arguments)
+    if isinstance(error, KeyboardInterrupt) and failed:
+        _check_interrupted(sandbox, result)
+    else:
+        _check_failed(sandbox, before, result, failed, runs=runs, table=table)
+    event(f"{type(error).__name__}: {len(failed)} of {runs} failed")
+    resumed = invoke(sandbox, [*arguments, "--resume"])
+    check_contract(sandbox, before, resumed)
+    assert resumed.exit_code == 0, resumed.output[-2000:]
+    assert _manifest(sandbox)["status"] == "complete"
+    clean = replace(sandbox, out=sandbox.folder / "clean")
+    assert invoke(clean, [*arguments[:-1], str(clean.out)]).exit_code == 0
+    expected = pd.read_csv(clean.out / table.name)
+    pd.testing.assert_frame_equal(pd.read_csv(table), expected)
+
+
+def _check_failed(
+    sandbox: Sandbox,
+    before: set[Path],
+    result: Result,
+    failed: list[Task],
+    *,
+    runs: int,
+    table: Path,
+) -> None:
+    """Exit 1 with each failure listed and the finished runs in the table (0 if none failed)."""
     check_contract(sandbox, before, result)
     assert result.exit_code == (1 if failed else 0), result.output[-2000:]
     manifest = _manifest(sandbox)
@@ -115,9 +144,11 @@ def test_failed_replications_are_listed_and_resumed(
         assert manifest["status"] == "complete", manifest
         assert len(manifest["failed_runs"]) == len(failed), manifest
         assert len(pd.read_csv(table)) == runs - len(failed)
-    event(f"{len(failed)} of {runs} failed")
-    resumed = invoke(sandbox, [*arguments, "--resume"])
-    check_contract(sandbox, before, resumed)
-    assert resumed.exit_code == 0, resumed.output[-2000:]
-    assert _manifest(sandbox)["status"] == "complete"
-    assert len(pd.read_csv(table)) == runs
+
+
+def _check_interrupted(sandbox: Sandbox, result: Result) -> None:
+    """Ctrl-C: exit 130, the folder kept as interrupted, and the command to resume it."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result
+    assert result.exit_code == 130, result.output[-2000:]
+    assert "--resume" in result.stderr, result.stderr
+    assert _manifest(sandbox)["status"] == "interrupted"
