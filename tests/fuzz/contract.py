@@ -99,6 +99,19 @@ def tiny_hybrid_text() -> str:
     )
 
 
+def tiny_klarna_text() -> str:
+    """The Klarna reversal (timeline, gig pool, dated ramps) at 0.2 % with no warm-up; run it
+    with ``--days 1``, which drops the timeline past the first day."""
+    return _shrunk(
+        SCENARIOS / "klarna" / "2025_hybrid_gig.yaml",
+        {
+            "warmup_days: 28": "warmup_days: 0",
+            "replications: 3": "replications: 1",
+            "scale: 0.05 ": "scale: 0.002 ",
+        },
+    )
+
+
 def _shrunk(path: Path, changes: dict[str, str]) -> str:
     text = path.read_text(encoding="utf-8")
     for old, new in changes.items():

@@ -10,6 +10,7 @@ names are checked one by one as well, with the exit code they must give.
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from tests.fuzz.contract import (
     listing,
     new_sandbox,
     tiny_hybrid_text,
+    tiny_klarna_text,
     tiny_scenario_text,
 )
 
@@ -40,7 +42,7 @@ BASES = {"erlang-c": BASE_TEXT, "hybrid": tiny_hybrid_text()}
 """Scenarios to mutate: the Erlang C queue, and the hybrid centre (AI, customers, recontacts,
 profiles, anchors) for the sections the first one lacks."""
 KeyPath = tuple[str | int, ...]
-FUZZ = fuzz_settings(120)
+FUZZ = fuzz_settings(100)
 
 
 def _key_paths(node: Any, path: KeyPath = ()) -> list[KeyPath]:
@@ -122,6 +124,7 @@ def structure_mutations(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]
 
 
 LENGTHS = [64, 255, 300, 5000, 100_000]
+DAY_SHIFTS = [-4000, -400, -1, 1, 28, 400, 4000]
 SMALL_NUMBERS = [0, 1, 2, 3, 0.5, 0.999, 1e-9, 1.5]
 WORDS = [
     "chat",
@@ -146,6 +149,8 @@ def _tweaks(value: Any) -> st.SearchStrategy[Any]:
         return st.sampled_from(SMALL_NUMBERS)
     if isinstance(value, str):
         return st.sampled_from(WORDS)
+    if isinstance(value, datetime.date):
+        return st.sampled_from(DAY_SHIFTS).map(lambda days: value + datetime.timedelta(days))
     if isinstance(value, list):
         return st.one_of(st.permutations(value), st.just(value[:-1]), st.just(value[1:]))
     return st.just(value)
@@ -241,6 +246,28 @@ def test_a_hostile_scenario_keeps_the_contract(
     tmp_path: Path, content: str | bytes, days: list[str]
 ) -> None:
     _run(new_sandbox(tmp_path), content, *days)
+
+
+KLARNA: dict[str, Any] = yaml.safe_load(tiny_klarna_text())
+DAYS_1 = ["--days", "1"]
+
+
+@fuzz_settings(20)
+@given(data=structure_mutations(KLARNA))
+def test_a_hostile_timeline_keeps_the_contract(tmp_path: Path, data: dict[str, Any]) -> None:
+    """The Klarna reversal mutated (its dated timeline, gig pool and guardrails included), run
+    for a day: a file ``validate`` accepts is not refused by ``run --days 1``."""
+    sandbox = new_sandbox(tmp_path)
+    path = sandbox.write("scenario.yaml", yaml.safe_dump(data, sort_keys=False))
+    before = listing(sandbox)
+    checked = invoke(sandbox, ["validate", str(path)])
+    assert checked.exception is None or isinstance(checked.exception, SystemExit), checked
+    assert checked.exit_code in (0, 2), checked.output[-2000:]
+    result = invoke(sandbox, ["run", str(path), *TINY, *DAYS_1, "--out", str(sandbox.out)])
+    check_contract(sandbox, before, result)
+    if checked.exit_code == 0:
+        assert result.exit_code != 2, result.output[-2000:]
+    event(f"validate {checked.exit_code}, run {result.exit_code}")
 
 
 def _with(old: str, new: str) -> str:
