@@ -1,7 +1,8 @@
 """report.html as a person sees it: headless Chromium opens the file offline at 1366x768, the
 summary is the first section and fits the first screen, every plot loads, every table has rows,
 the screenshot shows them, and Chromium's print to PDF gives a page per section with an outline
-entry for each; the deck written beside it (``--pptx``) reopens with its summary.
+entry for each and no plot cut across pages; a staffing plan's report likewise; the deck
+written beside it (``--pptx``) reopens with its summary.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is skipped, unless
 ``KLARSIM_REQUIRE_BROWSER=1`` (set by CI), which makes a missing browser a failure.
@@ -26,6 +27,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from typer.testing import CliRunner
 
 from klarsim.cli import app
+from tests.report.test_planning_report import staff_folder
 from tests.support import ROOT
 from tests.support.devtools import (
     DevTools,
@@ -118,6 +120,7 @@ def test_report_renders_in_chromium(
     check_page(state, compare_report.parent)
     check_screenshot(screenshot, state["images"])
     check_pdf(pdf, state["sections"])
+    check_no_plot_cut(pdf, len(state["images"]))
     check_deck(compare_report.parent / "report.pptx", state["summary"]["text"])
 
 
@@ -151,6 +154,33 @@ def check_pdf(pdf: bytes, sections: list[str]) -> None:
     assert pages >= len(sections), "each section starts a new page"
 
 
+def images_by_page(pdf: bytes) -> list[list[int]]:
+    """Per page of the PDF, the image objects it draws (Chromium's PDFs are uncompressed
+    objects: each page's resources name its images; an image cut across pages is named by
+    every page it spills onto)."""
+    objects = {
+        int(match.group(1)): match.group(2)
+        for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)
+    }
+    images = {number for number, body in objects.items() if b"/Subtype /Image" in body}
+    pages = []
+    for body in objects.values():
+        if not re.search(rb"/Type\s*/Page\b", body):
+            continue
+        named = re.search(rb"/XObject\s*<<(.*?)>>", body, re.S)
+        found = [int(n) for n in re.findall(rb"(\d+) 0 R", named.group(1))] if named else []
+        pages.append([number for number in found if number in images])
+    return pages
+
+
+def check_no_plot_cut(pdf: bytes, plots: int) -> None:
+    """Every plot is printed whole on one page: each image on exactly one page."""
+    pages = images_by_page(pdf)
+    drawn = [image for page in pages for image in page]
+    assert len(set(drawn)) == plots, pages
+    assert len(drawn) == plots, f"a plot is cut across pages: images by page {pages}"
+
+
 def _pdf_text(raw: bytes) -> str:
     """A PDF string, literal or hexadecimal (UTF-16 with a byte order mark)."""
     if raw.startswith(b"<"):
@@ -162,7 +192,9 @@ def _pdf_text(raw: bytes) -> str:
 def check_deck(path: Path, summary_text: str) -> None:
     """The deck beside the report: 16:9, a picture per plot, the page's findings on slide 2."""
     deck = Presentation(str(path))
-    assert deck.slide_width * 9 == pytest.approx(deck.slide_height * 16, rel=0.01)
+    width, height = deck.slide_width, deck.slide_height
+    assert width is not None and height is not None
+    assert width * 9 == pytest.approx(height * 16, rel=0.01)
     slides = list(deck.slides)
     pictures = [
         sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
@@ -222,3 +254,40 @@ def check_screenshot(png: bytes, images: list[dict[str, Any]]) -> None:
         )
         spread = ImageStat.Stat(area.convert("L")).stddev[0]
         assert spread > 10, f"{image['figure']} looks blank on the screenshot"
+
+
+def test_the_cut_check_sees_an_image_taller_than_a_page(chromium_path: str, tmp_path: Path) -> None:
+    """The check above is no formality: a plain image three pages tall is named by each page."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 2600), (200, 30, 30)).save(buffer, format="PNG")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    page = tmp_path / "tall.html"
+    page.write_text(f'<p>text</p><img src="data:image/png;base64,{data}">', encoding="utf-8")
+    with chromium(chromium_path, tmp_path / "profile", tmp_path / "chromium.log") as browser:
+        session = open_page(browser, page.as_uri(), width=WIDTH, height=HEIGHT)
+        pdf = print_to_pdf(browser, session)
+    drawn = [image for images in images_by_page(pdf) for image in images]
+    assert len(set(drawn)) == 1 and len(drawn) >= 2
+    with pytest.raises(AssertionError, match="cut across pages"):
+        check_no_plot_cut(pdf, 1)
+
+
+def test_a_staffing_plans_report_reads_first_and_prints_whole(
+    chromium_path: str, tmp_path: Path
+) -> None:
+    """A plan's report (hand-made staff folder): findings on the first screen, plots whole."""
+    folder = staff_folder(tmp_path / "plan")
+    result = CliRunner().invoke(app, ["report", str(folder), "--pptx"])
+    assert result.exit_code == 0, result.output
+    report = folder / "report.html"
+    with chromium(chromium_path, tmp_path / "profile", tmp_path / "chromium.log") as browser:
+        session = open_page(browser, report.as_uri(), width=WIDTH, height=HEIGHT)
+        state = evaluate(browser, session, PAGE_STATE)
+        pdf = print_to_pdf(browser, session)
+    summary = state["summary"]
+    assert state["firstSection"] == "summary" and 0 <= summary["top"] < summary["bottom"] <= HEIGHT
+    assert "agents on duty at the peak" in summary["text"]
+    assert {image["figure"] for image in state["images"]} == {"plot-staffing", "plot-service_level"}
+    assert all(image["complete"] and image["naturalWidth"] > 300 for image in state["images"])
+    check_pdf(pdf, state["sections"])
+    check_no_plot_cut(pdf, 2)
