@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from typer.testing import CliRunner
 
 import klarsim
@@ -64,6 +66,15 @@ def test_demo_runs_the_comparison_plots_and_report(tmp_path: Path) -> None:
         path.name for path in (out / "plots").iterdir()
     }
     assert (out / "report.html").stat().st_size > 10_000
+    assert f"Slides: {out / 'report.pptx'}" in result.output
+    deck = Presentation(str(out / "report.pptx"))  # reopens: a deck, not just a file
+    slides = list(deck.slides)
+    assert slides[0].shapes.title.text.endswith("against human-centre-2023")
+    assert slides[1].shapes.title.text == "Summary"
+    pictures = sum(
+        shape.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in slides for shape in slide.shapes
+    )
+    assert pictures >= 3 and len(slides) == 5 + pictures  # and title, summary, KPIs, ...
     figures = klarna_figures(pd.read_csv(out / "summary.csv"), pd.read_csv(out / "timeseries.csv"))
     assert len(figures) == 7 and figures["scenarios"].str.len().min() > 10
     again = runner.invoke(app, arguments)
