@@ -33,9 +33,21 @@ def staffing_figure(staffing: pd.DataFrame) -> Figure:
     for axes, pool in zip(figure.axes, pools, strict=True):
         rows = _to_week_end(staffing[staffing["pool"] == pool])
         days = rows["minute_of_week"] / MINUTES_PER_DAY
-        axes.step(days, rows["required"], where="post", color=PALETTE[0], label="required")
-        axes.step(days, rows["rostered"], where="post", color=PALETTE[1], label="rostered")
-        axes.set_ylim(bottom=0.0)
+        # Rostered wide and pale beneath, required dashed on top: both show where they agree.
+        axes.step(
+            days,
+            rows["rostered"],
+            where="post",
+            color=PALETTE[1],
+            linewidth=3.0,
+            alpha=0.55,
+            label="rostered",
+        )
+        axes.step(
+            days, rows["required"], where="post", color=PALETTE[0], linestyle="--", label="required"
+        )
+        most = float(max(rows["required"].max(), rows["rostered"].max()))
+        axes.set_ylim(0.0, most * 1.15 + 0.5)  # room above the peak for its line and the legend
         axes.set_ylabel("agents on duty")
         axes.set_title(pool)
         _week_axis(axes)

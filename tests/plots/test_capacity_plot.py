@@ -1,4 +1,5 @@
-"""The capacity plot on a hand-made capacity table: a panel per pool, both lines, month labels."""
+"""The capacity plot on a hand-made capacity table: a panel per pool, both lines, month labels;
+the weekly staffing plot's steps."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.measures import MissingDataError
+from klarsim.plots.staffing import staffing_figure
 
 pytestmark = pytest.mark.unit
 
@@ -54,3 +56,22 @@ def test_a_panel_per_pool_with_required_fte_against_headcount() -> None:
 def test_a_table_without_the_columns_is_missing_data() -> None:
     with pytest.raises(MissingDataError, match=r"capacity\.csv"):
         capacity_figure(capacity_table().drop(columns="headcount"))
+
+
+def test_the_staffing_plot_reaches_the_weeks_end_and_shows_required_over_rostered() -> None:
+    """Steps drawn 'post' end where their last interval starts: a point at day 7 closes them."""
+    staffing = pd.DataFrame(
+        {
+            "pool": "staff",
+            "minute_of_week": [1440.0 * day for day in range(7)],
+            "required": [3, 3, 4, 3, 3, 2, 2],
+            "rostered": [3, 3, 4, 3, 3, 2, 2],
+        }
+    )
+    axes = staffing_figure(staffing).axes[0]
+    rostered, required = axes.get_lines()[:2]
+    assert [line.get_label() for line in (rostered, required)] == ["rostered", "required"]
+    assert rostered.get_xdata()[-1] == pytest.approx(7.0)  # type: ignore[index]
+    assert required.get_ydata()[-1] == 2  # type: ignore[index]
+    assert required.get_linestyle() == "--" and rostered.get_linewidth() > required.get_linewidth()
+    assert axes.get_ylim() == pytest.approx((0.0, 4 * 1.15 + 0.5))  # the peak not on the frame
