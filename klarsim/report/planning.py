@@ -195,8 +195,8 @@ def _ceiling_finding(pool: str, served: pd.DataFrame, kpi: str, target: float) -
     state = f"missed in {missed} of {len(served)} intervals" if missed else "met in every interval"
     text = (
         f"{pool}: the {name} target of {goal} is {state}; the worst, "
-        f"{time_of_week(float(worst['minute_of_week']))}, {worst_text} (no interval: one "
-        "value over the replications)."
+        f"{time_of_week(float(worst['minute_of_week']))}, {worst_text} (pooled over the "
+        "replications: no interval)."
     )
     return Finding(kpi, f"{pool}: {name} target {state}", text, missed == 0)
 

@@ -145,6 +145,26 @@ def test_a_missed_target_counts_the_intervals_below_it_beyond_noise(tmp_path: Pa
     assert service.headline == "staff misses the 80% service-level target in 1 interval"
 
 
+def test_ceiling_targets_name_the_worst_interval_without_an_interval(tmp_path: Path) -> None:
+    folder = staff_folder(tmp_path / "plan")
+    targets = ["asa_min=0.25", "abandonment_rate=0.05"]
+    _manifest(folder, "staff", days=7.0, targets=targets)
+    staffing = pd.read_csv(folder / files.STAFFING)
+    staffing.loc[3, "asa_min"] = 0.4  # Thursday waits longest
+    staffing.to_csv(folder / files.STAFFING, index=False)
+    summary = summary_of(read_folder(folder))
+    assert "average speed of answer at most 0.25 min and abandonment at most 5%" in (
+        summary.question
+    )
+    asa, abandonment = summary.findings[2:]
+    assert asa.text == (
+        "staff: the average speed of answer target of 0.25 min is missed in 1 of 7 intervals; "
+        "the worst, Thu, 0.4 min (pooled over the replications: no interval)."
+    )
+    assert not asa.detectable
+    assert abandonment.headline == "staff: abandonment target met in every interval"
+
+
 def test_a_capacity_plans_findings_give_the_fte_path_and_the_headcount_gap(
     tmp_path: Path,
 ) -> None:
