@@ -242,6 +242,9 @@ def _run(sandbox: Sandbox, content: str | bytes, *extra: str) -> None:
 @given(content=scenario_files(), days=st.sampled_from([[], ["--days", "1"]]))
 @example(content=b"\x00", days=[])  # found by this test: a control character in the file
 @example(content=BASE_TEXT.replace("name: erlang-c-check", "name: x\x07"), days=[])
+@example(  # found by this test: a long distribution tag echoed whole in the message
+    content=BASE_TEXT.replace("dist: exponential", "dist: '" + "-" * 100_000 + "'"), days=[]
+)
 def test_a_hostile_scenario_keeps_the_contract(
     tmp_path: Path, content: str | bytes, days: list[str]
 ) -> None:
