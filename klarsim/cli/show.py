@@ -46,34 +46,52 @@ def overview(folder: ResultsFolder) -> list[str]:
         ("scenarios", _scenarios(folder)),
         ("replications", _replications(manifest)),
         ("scale", number(folder.scale)),
-        ("seed", str(manifest.get("seed", "unknown"))),
+        ("seed", str(manifest.get("seed", _job(manifest).get("seed", "unknown")))),
         ("started", _when(manifest.get("started"))),
         ("finished", _when(manifest.get("finished"))),
         ("klarsim", str(manifest.get("klarsim_version", "unknown"))),
     ]
     if folder.kind == "sweep":
         rows.insert(4, ("points", str(manifest.get("points", "unknown"))))
+    if "converged" in manifest:
+        rows.insert(3, ("converged", _converged(manifest)))
     warnings = manifest.get("warnings") or []
     if warnings:
         rows.append(("warnings", f"{len(warnings)} (in manifest.json)"))
     return [f"{label.ljust(LABEL_WIDTH)}{value}" for label, value in rows]
 
 
+def _converged(manifest: dict[str, Any]) -> str:
+    """Whether a plan converged, after how many iterations (staff) or plans (capacity)."""
+    answer = "yes" if manifest["converged"] else "no"
+    for key in ("iterations", "plans"):
+        if isinstance(manifest.get(key), int):
+            return f"{answer}, {plural(manifest[key], key.removesuffix('s'))}"
+    return answer
+
+
 def _scenarios(folder: ResultsFolder) -> str:
-    """The scenario names as the manifest lists them, the baseline marked."""
-    listed = folder.manifest.get("scenarios", folder.manifest.get("scenario", []))
-    names = [str(name) for name in (listed if isinstance(listed, list) else [listed])]
+    """The scenario names as the manifest lists them (else its job does), the baseline marked."""
+    manifest = folder.manifest
+    listed = manifest.get("scenarios", manifest.get("scenario", _job(manifest).get("scenarios")))
+    listed = listed if isinstance(listed, list) else [] if listed is None else [listed]
+    names = [str(item["name"] if isinstance(item, dict) else item) for item in listed]
     baseline = folder.baseline
     return ", ".join(f"{name} (baseline)" if name == baseline else name for name in names)
 
 
 def _replications(manifest: dict[str, Any]) -> str:
-    """The replications' count: a list of indices (run, compare) or the job's number (sweep)."""
+    """The replications' count: a list of indices (run, compare) or the job's number."""
     listed = manifest.get("replications")
     if isinstance(listed, list):
         return str(len(listed))
+    return str(_job(manifest).get("replications", "unknown"))
+
+
+def _job(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the results depend on (scenarios, seed, replications), as the manifest records it."""
     job = manifest.get("job")
-    return str(job.get("replications", "unknown")) if isinstance(job, dict) else "unknown"
+    return job if isinstance(job, dict) else {}
 
 
 def _when(stamp: Any) -> str:
@@ -96,7 +114,52 @@ def headline(folder: ResultsFolder, width: int) -> list[str]:
         return _sweep_view(folder.sweep_summary)
     if folder.kind == "run":
         return _run_view(folder, width)
-    return [f"A {folder.kind} plan: klarsim report {folder.path} shows it."]
+    return _plan_view(folder, width)
+
+
+def _plan_view(folder: ResultsFolder, width: int) -> list[str]:
+    """A capacity plan month by month, or a staffing plan's figures per pool."""
+    from klarsim.metrics.text import capacity_view  # noqa: PLC0415
+
+    if folder.capacity is not None:
+        return capacity_view(folder.capacity, width=width)
+    if folder.staffing is None:
+        return [f"klarsim report {folder.path} shows what the folder holds."]
+    lines = ["Staffing plan per pool: agents on duty, and the plan's service level"]
+    header = ["pool", "peak required", "peak rostered", "service level", "worst interval"]
+    rows = [
+        header,
+        *(
+            _staffing_row(str(pool), plan)
+            for pool, plan in folder.staffing.groupby("pool", sort=False)
+        ),
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    for row in rows:
+        cells = [
+            row[0].ljust(widths[0]),
+            *(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)),
+        ]
+        lines.append(("  " + "   ".join(cells)).rstrip())
+    return lines
+
+
+def _staffing_row(pool: str, plan: pd.DataFrame) -> list[str]:
+    """Peak required and rostered agents, the service level over the week (weighted by the
+    contacts offered) and the worst interval's."""
+    from klarsim.metrics.text import number  # noqa: PLC0415
+
+    offered = plan["offered"].sum()
+    overall = (
+        (plan["service_level"] * plan["offered"]).sum() / offered if offered > 0 else float("nan")
+    )
+    return [
+        pool,
+        number(plan["required"].max()),
+        number(plan["rostered"].max()),
+        number(overall),
+        number(plan["service_level"].min()),
+    ]
 
 
 def _run_view(folder: ResultsFolder, width: int) -> list[str]:

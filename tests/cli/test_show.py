@@ -120,3 +120,43 @@ def test_show_refuses_what_is_not_a_results_folder(tmp_path: Path, make: str) ->
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A weekly staffing plan and a capacity plan, one short iteration each."""
+    root = tmp_path_factory.mktemp("plans")
+    plan = ["staff", str(ERLANG_C), "--target", "service_level=0.8", "--max-iterations", "1"]
+    plan += ["--days", "7", "--reps", "2", "--workers", "1", "--quiet"]
+    for kind, extra in {"staff": [], "capacity": ["--by", "month"]}.items():
+        result = runner.invoke(app, [*plan, *extra, "--out", str(root / kind)])
+        assert result.exit_code == 0, result.output
+    return {"staff": root / "staff", "capacity": root / "capacity"}
+
+
+def test_show_staffing_plan_gives_peaks_and_service_per_pool(plans: dict[str, Path]) -> None:
+    lines = shown(plans["staff"])
+    overview = fields(lines)
+    assert (overview["kind"], overview["scenarios"], overview["seed"]) == (
+        "staff",
+        "erlang-c-check",
+        "2024",
+    )
+    assert overview["converged"].endswith(", 1 iteration")
+    staffing = pd.read_csv(plans["staff"] / "staffing.csv")
+    weighted = (staffing["service_level"] * staffing["offered"]).sum() / staffing["offered"].sum()
+    row = next(line for line in lines if line.startswith("  staff "))
+    peak, rostered, level, worst = row.split()[1:]
+    assert int(peak) == staffing["required"].max()
+    assert float(rostered) == staffing["rostered"].max()
+    assert float(level) == pytest.approx(weighted, abs=5e-4)
+    assert float(worst) == pytest.approx(staffing["service_level"].min(), abs=5e-4)
+
+
+def test_show_capacity_plan_lists_months(plans: dict[str, Path]) -> None:
+    lines = shown(plans["capacity"])
+    assert fields(lines)["kind"] == "capacity"
+    capacity = pd.read_csv(plans["capacity"] / "capacity.csv")
+    months = [line.split()[0] for line in lines if line.startswith("  ") and "staff" in line]
+    assert months == [str(month) for month in capacity["month"]]
+    assert max(len(line) for line in lines) <= 80
