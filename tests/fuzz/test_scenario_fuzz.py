@@ -9,9 +9,6 @@ names are checked one by one as well, with the exit code they must give.
 
 from __future__ import annotations
 
-import copy
-import datetime
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -33,6 +30,7 @@ from tests.fuzz.contract import (
     tiny_klarna_text,
     tiny_scenario_text,
 )
+from tests.fuzz.mutations import KeyPath, key_paths, node_at, structure_mutations
 
 pytestmark = [pytest.mark.fuzz]
 
@@ -41,119 +39,7 @@ BASE: dict[str, Any] = yaml.safe_load(BASE_TEXT)
 BASES = {"erlang-c": BASE_TEXT, "hybrid": tiny_hybrid_text()}
 """Scenarios to mutate: the Erlang C queue, and the hybrid centre (AI, customers, recontacts,
 profiles, anchors) for the sections the first one lacks."""
-KeyPath = tuple[str | int, ...]
 FUZZ = fuzz_settings(100)
-
-
-def _key_paths(node: Any, path: KeyPath = ()) -> list[KeyPath]:
-    """Every key path in the scenario data, mapping keys and list indices."""
-    children: list[tuple[str | int, Any]] = []
-    if isinstance(node, dict):
-        children = list(node.items())
-    elif isinstance(node, list):
-        children = list(enumerate(node))
-    paths: list[KeyPath] = []
-    for part, child in children:
-        paths.append((*path, part))
-        paths.extend(_key_paths(child, (*path, part)))
-    return paths
-
-
-HOSTILE_SCALARS: list[Any] = [
-    None, True, False, "", "x", "1:2", "0x10", "yes", "~", "nan",
-    math.nan, math.inf, -math.inf, 1e300, -1e300, 1e-300, -1, 0, 10**30, -(10**30), 2**63,
-]  # fmt: skip
-scalars = st.one_of(
-    st.sampled_from(HOSTILE_SCALARS),
-    st.integers(-3, 50),
-    st.floats(-10, 10),
-    st.text(max_size=12),
-    st.booleans(),
-)
-"""Values of the wrong type, or numbers out of range; in-range numbers stay small, since a
-valid ten million contacts a day is a slow run, not a hostile one."""
-values = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=3),
-        st.dictionaries(st.text(max_size=8), children, max_size=3),
-    ),
-    max_leaves=6,
-)
-
-
-def _node(data: Any, path: KeyPath) -> Any:
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _delete(data: Any, path: KeyPath) -> None:
-    del _node(data, path[:-1])[path[-1]]
-
-
-def _replace(data: Any, path: KeyPath, value: Any) -> None:
-    _node(data, path[:-1])[path[-1]] = value
-
-
-def _mapping_paths(data: Any) -> list[KeyPath]:
-    return [()] + [path for path in _key_paths(data) if isinstance(_node(data, path), dict)]
-
-
-@st.composite
-def structure_mutations(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
-    """The base scenario with one to three keys deleted, replaced or added."""
-    data = copy.deepcopy(base)
-    for _ in range(draw(st.integers(1, 3))):
-        paths = _key_paths(data)
-        kind = draw(st.sampled_from(["delete", "replace", "unknown", "long", "tweak", "tweak"]))
-        if kind == "unknown" or not paths:
-            where = draw(st.sampled_from(_mapping_paths(data)))
-            _node(data, where)[draw(st.text(min_size=1, max_size=12))] = draw(values)
-            continue
-        path = draw(st.sampled_from(paths))
-        if kind == "delete":
-            _delete(data, path)
-        elif kind == "replace":
-            _replace(data, path, draw(values))
-        elif kind == "tweak":
-            _replace(data, path, draw(_tweaks(_node(data, path))))
-        else:
-            _replace(data, path, draw(st.sampled_from("xé_-")) * draw(st.sampled_from(LENGTHS)))
-    return data
-
-
-LENGTHS = [64, 255, 300, 5000, 100_000]
-DAY_SHIFTS = [-4000, -400, -1, 1, 28, 400, 4000]
-SMALL_NUMBERS = [0, 1, 2, 3, 0.5, 0.999, 1e-9, 1.5]
-WORDS = [
-    "chat",
-    "voice",
-    "flat",
-    "exponential",
-    "lognormal",
-    "employee",
-    "gig",
-    "always",
-    "general",
-]
-
-
-def _tweaks(value: Any) -> st.SearchStrategy[Any]:
-    """A value of the same kind, often still valid: another small number, another word of the
-    schema, a list shortened or reordered, a boolean flipped; what validation lets through
-    must then run (exit 0) or fail as a listed failure (exit 1)."""
-    if isinstance(value, bool):
-        return st.just(not value)
-    if isinstance(value, int | float):
-        return st.sampled_from(SMALL_NUMBERS)
-    if isinstance(value, str):
-        return st.sampled_from(WORDS)
-    if isinstance(value, datetime.date):
-        return st.sampled_from(DAY_SHIFTS).map(lambda days: value + datetime.timedelta(days))
-    if isinstance(value, list):
-        return st.one_of(st.permutations(value), st.just(value[:-1]), st.just(value[1:]))
-    return st.just(value)
 
 
 @st.composite
@@ -176,7 +62,7 @@ def scenario_files(draw: st.DrawFn) -> str | bytes:
                 _nested, st.just(base), st.sampled_from(["[", "{a: "]), st.integers(1, 20_000)
             ),
             st.builds(_alias_bomb, st.just(base), st.integers(1, 12), st.integers(2, 9)),
-            st.builds(_anchored, st.just(data), st.sampled_from(_key_paths(data))),
+            st.builds(_anchored, st.just(data), st.sampled_from(key_paths(data))),
             st.sampled_from(TEXTS),
         )
     )
@@ -202,7 +88,7 @@ def _alias_bomb(base: str, levels: int, width: int) -> str:
 def _anchored(data: dict[str, Any], path: KeyPath) -> str:
     """The scenario with the value at ``path`` anchored and reused under an unknown key."""
     text = yaml.safe_dump({**data, "extra": "ALIAS"}, sort_keys=False)
-    value = yaml.safe_dump(_node(data, path), default_flow_style=True).removesuffix("...\n")
+    value = yaml.safe_dump(node_at(data, path), default_flow_style=True).removesuffix("...\n")
     return text.replace("extra: ALIAS", f"extra: &x {value.strip()}\nagain: *x")
 
 

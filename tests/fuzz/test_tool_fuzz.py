@@ -13,7 +13,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.fuzz.contract import fuzz_settings, invoke, listing, new_sandbox, tiny_scenario_text
-from tests.fuzz.test_scenario_fuzz import BASE, structure_mutations
+from tests.fuzz.mutations import structure_mutations
 
 pytestmark = [pytest.mark.fuzz]
 
@@ -50,7 +50,7 @@ def test_new_writes_one_file_or_refuses(
 
 
 @fuzz_settings(20)
-@given(data=structure_mutations(BASE))
+@given(data=structure_mutations(yaml.safe_load(tiny_scenario_text())))
 def test_diff_answers_every_pair(tmp_path: Path, data: dict[str, Any]) -> None:
     sandbox = new_sandbox(tmp_path)
     first = sandbox.write("a.yaml", tiny_scenario_text())
