@@ -209,12 +209,19 @@ def _message(item: Any, path: Path_, data: Any) -> str:
     if kind == "missing":
         return "required key is missing"
     text = str(item["msg"]).removeprefix("Value error, ")
+    for value in (item.get("ctx") or {}).values():  # a union's tag is quoted in the message
+        if isinstance(value, str) and len(value) > SHOWN_LIMIT:
+            text = text.replace(value, value[: SHOWN_LIMIT - 3] + "...")
     if "input" in item and not isinstance(item["input"], dict | list):
         text += f", got {_shown(item['input'])}"
     return text
 
 
-def _shown(value: Any, limit: int = 80) -> str:
+SHOWN_LIMIT = 80
+"""The most characters of a given value quoted in a message, so one problem stays one line."""
+
+
+def _shown(value: Any, limit: int = SHOWN_LIMIT) -> str:
     """A value as it reads in a message, cut so that one problem stays one line."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -236,3 +236,16 @@ def test_a_300_letter_name_is_refused_in_one_short_line() -> None:
     assert problem.key == "name"
     assert problem.message == ("String should have at most 64 characters, got '" + "n" * 76 + "...")
     assert problem.source == "--set name=" + "n" * 86 + "..."
+
+
+def test_a_long_union_tag_is_cut_in_its_message(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "validation" / "erlang_c.yaml").read_text(encoding="utf-8")
+    tag = "-" * 100_000
+    path = tmp_path / "tag.yaml"
+    path.write_text(text.replace("dist: exponential, mean: 5.0", f"dist: '{tag}', mean: 5.0"))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    [problem] = caught.value.problems
+    message = str(problem)
+    assert len(message) < 400 and "-" * 77 + "..." in message
+    assert "expected tags: 'exponential', 'lognormal'" in message
