@@ -1,9 +1,11 @@
-"""The scenario tools against the same contract: ``klarsim new`` with generated names and
-folders, ``klarsim diff`` on mutated scenarios. Exit 0 (1 for ``diff``: the files differ) or 2,
-never a traceback; ``new`` writes NAME.yaml and nothing else, and nothing when it refuses."""
+"""The tools against the same contract: ``klarsim new`` with generated names and folders,
+``klarsim diff`` on mutated scenarios, ``show`` and ``report`` on a damaged results folder.
+Exit 0, 1 (``diff``: the files differ) or 2, never a traceback; ``new`` writes NAME.yaml and
+nothing else, and nothing when it refuses."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,14 @@ import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from tests.fuzz.contract import fuzz_settings, invoke, listing, new_sandbox, tiny_scenario_text
+from tests.fuzz.contract import (
+    TINY,
+    fuzz_settings,
+    invoke,
+    listing,
+    new_sandbox,
+    tiny_scenario_text,
+)
 from tests.fuzz.mutations import structure_mutations
 
 pytestmark = [pytest.mark.fuzz]
@@ -62,3 +71,47 @@ def test_diff_answers_every_pair(tmp_path: Path, data: dict[str, Any]) -> None:
     assert result.exit_code in (0, 1, 2), shown
     assert listing(sandbox) == before
     event(f"exit {result.exit_code}")
+
+
+DAMAGES = {
+    "summary-garbage": ("summary.csv", "garbage\n"),
+    "summary-empty": ("summary.csv", ""),
+    "summary-header-only": ("summary.csv", "scenario,replication\n"),
+    "timeseries-garbage": ("timeseries.csv", "a,b\n1\n"),
+    "manifest-not-json": ("manifest.json", "{"),
+    "manifest-a-list": ("manifest.json", "[]"),
+}
+"""A table or the manifest of a finished results folder, and what it is overwritten with."""
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The results folder of one tiny run, copied by each test that damages it."""
+    sandbox = new_sandbox(tmp_path_factory.mktemp("finished"))
+    scenario = sandbox.write("scenario.yaml", tiny_scenario_text())
+    assert invoke(sandbox, ["run", str(scenario), *TINY, "--out", str(sandbox.out)]).exit_code == 0
+    return sandbox.out
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+@pytest.mark.parametrize("command", ["show", "report"])
+def test_a_damaged_folder_is_read_without_a_traceback(
+    tmp_path: Path, finished: Path, damage: str, command: str
+) -> None:
+    """``show`` and ``report`` on a results folder with a damaged table: exit 0, 1 or 2."""
+    sandbox = new_sandbox(tmp_path)
+    folder = Path(shutil.copytree(finished, sandbox.out))
+    name, content = DAMAGES[damage]
+    (folder / name).write_text(content, encoding="utf-8")
+    result = invoke(sandbox, [command, str(folder)])
+    shown = f"exit {result.exit_code}, {result.exception!r}\n{result.output[-2000:]}"
+    assert result.exception is None or isinstance(result.exception, SystemExit), shown
+    assert result.exit_code in (0, 1, 2), shown
+
+
+def test_show_a_path_too_long(tmp_path: Path) -> None:
+    """``show`` on a 300-letter path: exit 2, no traceback."""
+    sandbox = new_sandbox(tmp_path)
+    result = invoke(sandbox, ["show", str(sandbox.folder / ("o" * 300))])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result
+    assert result.exit_code == 2, result.output[-2000:]
