@@ -131,8 +131,30 @@ class ResultsFolder:
         return list(dict.fromkeys(str(name) for name in self.summary["scenario"]))
 
 
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    files.SUMMARY: ("scenario", "replication", "seed"),
+    files.TIMESERIES: ("scenario", "replication", "interval", "time_days"),
+    files.COMPARISON: ("kpi", "scenario", "mean", "ci_low", "ci_high"),
+    files.SWEEP: ("point", "scenario", "replication", "seed"),
+    files.SWEEP_SUMMARY: ("point",),
+    files.STAFFING: ("pool",),
+    files.SHIFTS: ("pool",),
+    files.ITERATIONS: ("iteration", "pool"),
+    files.CAPACITY: ("month", "pool"),
+}
+"""The columns every reader of a table relies on: a damaged or hand-made table without them is
+refused with its name, not read into a traceback further on."""
+
+
 def folder_kind(path: Path) -> Kind:
     """Which command wrote ``path``; FolderError if none did."""
+    try:
+        return _kind(path)
+    except OSError as error:  # a name too long for the file system, say
+        raise FolderError(f"{path}: cannot be read: {error.strerror or error}") from None
+
+
+def _kind(path: Path) -> Kind:
     if not path.is_dir():
         raise FolderError(f"{path}: no such folder")
     if (path / files.STAFFING).is_file():
@@ -221,7 +243,11 @@ def _scenarios(path: Path) -> list[ScenarioText]:
 def _table(file: Path) -> pd.DataFrame:
     if not file.is_file():
         raise FolderError(f"{file.parent}: {file.name} is missing")
-    return pd.read_csv(file, engine="pyarrow")
+    table = pd.read_csv(file, engine="pyarrow")
+    missing = [column for column in REQUIRED_COLUMNS.get(file.name, ()) if column not in table]
+    if missing:
+        raise FolderError(f"{file}: not a klarsim table (no column {', '.join(missing)})")
+    return table
 
 
 def _optional_table(file: Path) -> pd.DataFrame | None:
