@@ -35,7 +35,7 @@ def overview(folder: ResultsFolder) -> list[str]:
     from klarsim.metrics.text import number  # noqa: PLC0415
 
     manifest = folder.manifest
-    failed = manifest.get("failed_runs") or []
+    failed = _listed(manifest.get("failed_runs"))
     status = str(manifest.get("status", "unknown"))
     if failed:
         status += f" ({plural(len(failed), 'failed run')})"
@@ -55,10 +55,16 @@ def overview(folder: ResultsFolder) -> list[str]:
         rows.insert(4, ("points", str(manifest.get("points", "unknown"))))
     if "converged" in manifest:
         rows.insert(3, ("converged", _converged(manifest)))
-    warnings = manifest.get("warnings") or []
+    warnings = _listed(manifest.get("warnings"))
     if warnings:
         rows.append(("warnings", f"{len(warnings)} (in manifest.json)"))
     return [f"{label.ljust(LABEL_WIDTH)}{value}" for label, value in rows]
+
+
+def _listed(value: Any) -> list[Any]:
+    """A manifest's list (failed runs, warnings); anything else, as a damaged file may hold,
+    is none."""
+    return value if isinstance(value, list) else []
 
 
 def _converged(manifest: dict[str, Any]) -> str:
@@ -75,7 +81,9 @@ def _scenarios(folder: ResultsFolder) -> str:
     manifest = folder.manifest
     listed = manifest.get("scenarios", manifest.get("scenario", _job(manifest).get("scenarios")))
     listed = listed if isinstance(listed, list) else [] if listed is None else [listed]
-    names = [str(item["name"] if isinstance(item, dict) else item) for item in listed]
+    names = [str(item.get("name", "?") if isinstance(item, dict) else item) for item in listed]
+    if not names and "scenario" in folder.summary.columns:
+        names = folder.scenario_names
     baseline = folder.baseline
     return ", ".join(f"{name} (baseline)" if name == baseline else name for name in names)
 

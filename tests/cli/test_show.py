@@ -160,3 +160,18 @@ def test_show_capacity_plan_lists_months(plans: dict[str, Path]) -> None:
     months = [line.split()[0] for line in lines if line.startswith("  ") and "staff" in line]
     assert months == [str(month) for month in capacity["month"]]
     assert max(len(line) for line in lines) <= 80
+
+
+def test_show_reads_a_manifest_with_wrong_types_without_a_traceback(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "summary.csv").write_bytes((folders["run"] / "summary.csv").read_bytes())
+    damaged = {"failed_runs": 5, "warnings": 3, "replications": "x", "job": 4, "started": 3}
+    (copy / "manifest.json").write_text(json.dumps(damaged), encoding="utf-8")
+    overview = fields(shown(copy))
+    assert overview["status"] == "unknown"
+    assert overview["scenarios"] == "erlang-a-check"  # from summary.csv
+    assert (overview["replications"], overview["started"]) == ("unknown", "-")
+    assert "warnings" not in overview
