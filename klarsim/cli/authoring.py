@@ -91,13 +91,13 @@ def new(
             f"got {name!r}"
         )
     path = directory / f"{name}.yaml"
-    if path.exists():
-        _fail(f"error: {path} exists; choose another NAME or remove it first")
     text = scaffold(name, template, path.name)
     try:
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
-    except OSError as error:
+    except FileExistsError:
+        _fail(f"error: {path} exists; choose another NAME or remove it first")
+    except OSError as error:  # no such folder, not a folder, a name too long, no permission
         _fail(f"error: cannot write {path}: {error.strerror or error}")
     typer.echo(f"Wrote {path} from the {template.value} template; next: klarsim validate {path}")
 

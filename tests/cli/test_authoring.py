@@ -148,3 +148,12 @@ def test_differing_walks_lists_and_pool_order() -> None:
         ("list.1", 2, 3),
         ("list.2", "(absent)", 4),
     ]
+
+
+@pytest.mark.parametrize("folder", ["missing/deeper", "o" * 300, "a-file"])
+def test_new_refuses_a_folder_it_cannot_write_into(tmp_path: Path, folder: str) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["new", "ok", "--dir", str(tmp_path / folder)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write ")
+    assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
