@@ -68,9 +68,8 @@ def schema(
         return
     try:
         out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        typer.echo(f"error: cannot write {out}: {error.strerror or error}", err=True)
-        raise typer.Exit(FAULT) from None
+    except OSError as error:  # like a results folder under a file: bad input
+        _fail(f"error: cannot write {out}: {error.strerror or error}")
     typer.echo(f"Schema written to {out}")
 
 

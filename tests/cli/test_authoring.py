@@ -157,3 +157,9 @@ def test_new_refuses_a_folder_it_cannot_write_into(tmp_path: Path, folder: str) 
     assert result.exit_code == 2
     assert result.stderr.startswith("error: cannot write ")
     assert [path.name for path in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_schema_into_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema", "--out", str(tmp_path / "missing" / "s.json")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write ")
