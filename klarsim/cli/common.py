@@ -209,7 +209,7 @@ def _overrides(set_: list[str] | None, days: float | None) -> list[str]:
 
             message = f"expected a positive, finite number of days, got {days}"
             raise ScenarioError([Problem("--days", "experiment.horizon_days", message)])
-        overrides.append(f"experiment.horizon_days={days!r}")
+        overrides.append(f"--days={days!r}")  # messages name --days (config.overrides)
     return overrides
 
 

@@ -23,7 +23,7 @@ from klarsim.config.checks import starting_checks
 from klarsim.config.checks_timeline import timeline_checks
 from klarsim.config.errors import Problem, ScenarioError, dotted
 from klarsim.config.horizon import HORIZON_KEY, HorizonCut, ScenarioWarning, cut_to_horizon
-from klarsim.config.overrides import Override, apply_overrides, override_source, parse_overrides
+from klarsim.config.overrides import Override, apply_overrides, parse_overrides
 from klarsim.config.schema import Scenario
 from klarsim.config.yaml_io import (
     MAX_DEPTH,
@@ -66,7 +66,7 @@ def parse_scenario(
 def _validated(
     data: Mapping[str, Any], source: str, lines: Mapping[Path_, int] | None, parsed: list[Override]
 ) -> Scenario:
-    merged = apply_overrides(data, parsed)
+    merged = apply_overrides(data, [(override.key, override.value) for override in parsed])
     locate = _Locator(source, lines or {}, parsed)
     try:
         scenario = Scenario.model_validate(merged)
@@ -78,7 +78,7 @@ def _validated(
 def _checked(scenario: Scenario, overrides: list[Override], locate: _Locator) -> Scenario:
     """The scenario after the cross-key checks, cut to a horizon given as an override (with a
     warning naming what was dropped); errors name keys as the scenario given numbers them."""
-    shortened = any(key == HORIZON_KEY for key, _ in overrides)
+    shortened = any(override.key == HORIZON_KEY for override in overrides)
     cut = cut_to_horizon(scenario) if shortened else HorizonCut(scenario)
     checks = [
         *starting_checks(cut.scenario),
@@ -131,9 +131,9 @@ class _Locator:
 
     def __call__(self, path: Path_, message: str) -> Problem:
         key = dotted(path)
-        for override_key, value in self.overrides:
-            if _related(key, override_key):
-                return Problem(override_source(override_key, value), key, message)
+        for override in self.overrides:
+            if _related(key, override.key):
+                return Problem(override.source, key, message)
         return Problem(self.source, key, message, self._line(path))
 
     def _line(self, path: Path_) -> int | None:

@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from klarsim.config.errors import Problem, ScenarioError
 from klarsim.config.yaml_io import MAX_DEPTH, load_value
 
-Override = tuple[str, Any]
-"""A dotted key and the value to put there."""
+
+class Override(NamedTuple):
+    """A dotted key, the value to put there, and how messages name it (the option given)."""
+
+    key: str
+    value: Any
+    source: str
+
+
+OPTION_KEYS = {"--days": "experiment.horizon_days"}
+"""Command-line options that set a scenario key. The CLI passes them among the overrides as
+``--days=VALUE``, so that a message about the value names the option the user typed."""
 
 
 def parse_override(text: str) -> Override:
     """Split ``key.path=value`` and parse the value as YAML (``5`` is an int, ``flat`` a string)."""
     key, separator, raw_value = text.partition("=")
     key = key.strip()
+    option = key if key in OPTION_KEYS else None
+    key = OPTION_KEYS.get(key, key)
     if not separator or not key:
         message = "expected KEY=VALUE, for example demand.contacts_per_day=5000"
         raise ScenarioError([Problem(source=f"--set {text}", key="", message=message)])
@@ -31,7 +43,8 @@ def parse_override(text: str) -> Override:
     except (yaml.YAMLError, ValueError) as error:  # ValueError: a limit, or a 5000-digit integer
         message = f"value is not valid YAML: {_first_line(error)}"
         raise ScenarioError([Problem(_shortened(f"--set {text}"), key, message)]) from None
-    return key, value
+    source = f"{option} {raw_value.strip()}" if option else override_source(key, value)
+    return Override(key, value, _shortened(source))
 
 
 def _shortened(text: str, limit: int = 100) -> str:
@@ -54,7 +67,7 @@ def parse_overrides(texts: Iterable[str] | Mapping[str, Any] | None) -> list[Ove
     if texts is None:
         return []
     if isinstance(texts, Mapping):
-        overrides = [(str(key), value) for key, value in texts.items()]
+        overrides = [Override(str(k), v, override_source(str(k), v)) for k, v in texts.items()]
     else:
         overrides = [parse_override(text) for text in texts]
     _refuse_overlaps(overrides)
@@ -64,24 +77,24 @@ def parse_overrides(texts: Iterable[str] | Mapping[str, Any] | None) -> list[Ove
 def _refuse_overlaps(overrides: list[Override]) -> None:
     """Two overrides of one key, or of a key and a key inside it: which wins would be a guess."""
     problems: list[Problem] = []
-    for index, (key, value) in enumerate(overrides):
-        for earlier, _ in overrides[:index]:
-            if earlier == key:
-                message = "given twice; give each key once"
-            elif key.startswith(earlier + ".") or earlier.startswith(key + "."):
-                message = f"overlaps --set {earlier}; set a key or the keys inside it, not both"
+    for index, (key, _, source) in enumerate(overrides):
+        for earlier in overrides[:index]:
+            if earlier.key == key:
+                message = f"given twice (also {earlier.source}); give each key once"
+            elif key.startswith(earlier.key + ".") or earlier.key.startswith(key + "."):
+                message = f"overlaps {earlier.source}; set a key or the keys inside it, not both"
             else:
                 continue
-            problems.append(Problem(override_source(key, value), key, message))
+            problems.append(Problem(source, key, message))
             break
     if problems:
         raise ScenarioError(problems)
 
 
-def apply_overrides(data: Mapping[str, Any], overrides: list[Override]) -> dict[str, Any]:
-    """Return a deep copy of ``data`` with every override set; the input is left untouched."""
+def apply_overrides(data: Mapping[str, Any], values: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Return a deep copy of ``data`` with each (dotted key, value) set; the input is untouched."""
     result: dict[str, Any] = copy.deepcopy(dict(data))
-    for key, value in overrides:
+    for key, value in values:
         _set(result, key, value)
     return result
 

@@ -154,22 +154,42 @@ def test_a_key_given_twice_on_set_is_refused() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_overrides(["pools.staff.headcount=40", "pools.staff.headcount=50"])
     assert str(caught.value) == (
-        "--set pools.staff.headcount=50: pools.staff.headcount: given twice; give each key once"
+        "--set pools.staff.headcount=50: pools.staff.headcount: given twice (also --set "
+        "pools.staff.headcount=40); give each key once"
     )
+
+
+def test_days_and_the_horizon_key_together_are_refused_naming_both() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_overrides(["experiment.horizon_days=30", "--days=7"])
+    assert str(caught.value) == (
+        "--days 7: experiment.horizon_days: given twice (also --set "
+        "experiment.horizon_days=30); give each key once"
+    )
+
+
+def test_a_bad_days_value_is_blamed_on_days(tmp_path: Path) -> None:
+    path = tmp_path / "erlang_a.yaml"
+    path.write_text(ERLANG_A, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, ["--days=1e9"])
+    [problem] = caught.value.problems
+    assert str(problem).startswith("--days 1e9: experiment.horizon_days: ")
 
 
 def test_a_key_and_one_of_its_own_keys_on_set_are_refused() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_overrides(["ai.handoff.priority=false", "ai.handoff={priority: true}"])
     assert str(caught.value) == (
-        "--set ai.handoff={priority: true}: ai.handoff: overlaps --set ai.handoff.priority; "
+        "--set ai.handoff={priority: true}: ai.handoff: overlaps --set ai.handoff.priority=false; "
         "set a key or the keys inside it, not both"
     )
 
 
 def test_distinct_keys_sharing_a_prefix_are_fine() -> None:
     overrides = parse_overrides(["ai.share=0.3", "ai.share_x=1", "pools.a.headcount=2"])
-    assert overrides == [("ai.share", 0.3), ("ai.share_x", 1), ("pools.a.headcount", 2)]
+    given = [(override.key, override.value) for override in overrides]
+    assert given == [("ai.share", 0.3), ("ai.share_x", 1), ("pools.a.headcount", 2)]
 
 
 def test_deep_data_built_in_python_is_refused_too() -> None:
