@@ -28,7 +28,7 @@ from klarsim.experiments.job import (
     seed_of,
 )
 from klarsim.experiments.tasks import Task
-from klarsim.metrics.columns import HEADLINE_KPIS
+from klarsim.metrics.columns import COMPARISON_COLUMNS, HEADLINE_KPIS
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.metrics.tables import events_table, summary_table, timeseries_table
 from klarsim.results import files
@@ -80,19 +80,6 @@ def compare(
     )
     return perform(job, executor, out)
 
-
-COMPARISON_COLUMNS = [
-    "kpi",
-    "scenario",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "difference",
-    "difference_ci_low",
-    "difference_ci_high",
-    "replications",
-]
-"""The columns of ``comparison.csv``."""
 
 SEEDING = "replication r of every scenario: streams seeded from (seed, r, stream name)"
 

@@ -7,6 +7,17 @@ results reader, the plots and the command line can name columns without importin
 from __future__ import annotations
 
 KEY_COLUMNS = ["scenario", "replication", "seed"]
+COMPARISON_VALUES = (
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+)
+"""The figures ``comparison.csv`` gives for each KPI and scenario."""
+COMPARISON_COLUMNS = ["kpi", "scenario", *COMPARISON_VALUES, "replications"]
+"""The columns of ``comparison.csv``."""
 EVENT_COLUMNS = [
     "scenario",
     "replication",

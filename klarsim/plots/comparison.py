@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from klarsim.metrics.columns import COMPARISON_VALUES
 from klarsim.plots.measures import MissingDataError, measure, require
 from klarsim.plots.style import (
     finish,
@@ -28,8 +29,6 @@ COMPARISON_KPIS = (
     "cost_per_contact",
     "cost_total",
 )
-COMPARISON_COLUMNS = ("kpi", "scenario", "mean", "ci_low", "ci_high", "difference")
-DIFFERENCE_COLUMNS = ("difference_ci_low", "difference_ci_high")
 
 
 def comparison_bars(
@@ -39,7 +38,7 @@ def comparison_bars(
 
     A KPI given at full scale (``cost_total_full_scale``, a scaled-down run) is shown as such.
     """
-    require(comparison, [*COMPARISON_COLUMNS, *DIFFERENCE_COLUMNS], plot="comparison")
+    require(comparison, ["kpi", "scenario", *COMPARISON_VALUES], plot="comparison")
     present = set(comparison.loc[comparison["mean"].notna(), "kpi"])
     shown = [name for kpi in kpis for name in (f"{kpi}_full_scale", kpi) if name in present]
     if not shown:

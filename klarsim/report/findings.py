@@ -129,7 +129,7 @@ def difference_finding(
 def comparison_findings(comparison: pd.DataFrame, baseline: str) -> list[Finding]:
     """Up to six findings from comparison.csv (full scale where given): the real ones first."""
     found = []
-    for kpi in _headline_kpis(set(comparison["kpi"].astype(str))):
+    for kpi in headline_kpis(set(comparison["kpi"].astype(str))):
         rows = comparison[(comparison["kpi"] == kpi) & (comparison["scenario"] != baseline)]
         for _, row in rows.iterrows():
             found.append(
@@ -169,7 +169,7 @@ def level_finding(kpi: str, scenario: str, mean: float, low: float, high: float)
 
 def run_findings(summary: pd.DataFrame) -> list[Finding]:
     """A run's headline KPIs, one finding each: every scenario's mean and 95% interval."""
-    kpis = _headline_kpis(set(summary.columns))
+    kpis = headline_kpis(set(summary.columns))
     kpis = [kpi for kpi in kpis if summary[kpi].notna().any()]
     wide = group_intervals(summary, "scenario", kpis)
     found = []
@@ -197,7 +197,7 @@ def sweep_findings(sweep_summary: pd.DataFrame) -> list[Finding]:
     """
     keys = swept_keys(sweep_summary)
     moves = []
-    for kpi in _headline_kpis({c.removesuffix("_mean") for c in sweep_summary.columns}):
+    for kpi in headline_kpis({c.removesuffix("_mean") for c in sweep_summary.columns}):
         column = f"{kpi}_mean"
         if sweep_summary[column].notna().sum() < 2:
             continue
@@ -243,7 +243,7 @@ def _point_text(row: pd.Series, keys: Sequence[str]) -> str:
     return settings or f"point {row['point']}"
 
 
-def _headline_kpis(available: set[str]) -> list[str]:
+def headline_kpis(available: set[str]) -> list[str]:
     """The headline KPIs present, each at full scale when the table gives it so."""
     chosen = []
     for kpi in FINDING_KPIS:

@@ -29,7 +29,7 @@ from klarsim.plots.measures import FULL_SCALE, has_values, measure
 from klarsim.plots.style import SLIDE_DPI, SLIDE_PICTURE_IN, SLIDE_SIZE_IN
 from klarsim.plots.sweeps import setting_text, swept_keys
 from klarsim.report.assumptions import parameter_rows
-from klarsim.report.findings import FINDING_KPIS, Finding
+from klarsim.report.findings import Finding, headline_kpis
 from klarsim.report.html import png_bytes
 from klarsim.report.kpi_tables import interval_text, value_text
 from klarsim.report.method import method_text
@@ -231,7 +231,7 @@ def kpi_rows(folder: ResultsFolder) -> tuple[list[str], list[list[str]]]:
 
 def _comparison_rows(comparison: pd.DataFrame, baseline: str) -> tuple[list[str], list[list[str]]]:
     scenarios = list(dict.fromkeys(str(name) for name in comparison["scenario"]))
-    kpis = _present(set(comparison["kpi"].astype(str)))
+    kpis = headline_kpis(set(comparison["kpi"].astype(str)))
     rows = []
     for kpi in kpis:
         by_scenario = {
@@ -258,7 +258,7 @@ def _comparison_cell(kpi: str, row: pd.Series, is_baseline: bool) -> str:
 
 def _run_rows(summary: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     scenarios = list(dict.fromkeys(str(name) for name in summary["scenario"]))
-    kpis = [kpi for kpi in _present(set(summary.columns)) if has_values(summary, kpi)]
+    kpis = [kpi for kpi in headline_kpis(set(summary.columns)) if has_values(summary, kpi)]
     wide = {
         str(row["scenario"]): row
         for _, row in group_intervals(summary, "scenario", kpis).iterrows()
@@ -274,7 +274,7 @@ def _level_cell(kpi: str, row: pd.Series) -> str:
 
 def _sweep_rows(sweep_summary: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     keys = swept_keys(sweep_summary)
-    kpis = _present({c.removesuffix("_mean") for c in sweep_summary.columns})
+    kpis = headline_kpis({c.removesuffix("_mean") for c in sweep_summary.columns})
     rows = [
         [
             ", ".join(f"{key.rsplit('.', 1)[-1]}={setting_text(row[key])}" for key in keys),
@@ -283,16 +283,6 @@ def _sweep_rows(sweep_summary: pd.DataFrame) -> tuple[list[str], list[list[str]]
         for _, row in sweep_summary.iterrows()
     ]
     return ["setting", *(_kpi_label(kpi) for kpi in kpis)], rows
-
-
-def _present(available: set[str]) -> list[str]:
-    chosen = []
-    for kpi in FINDING_KPIS:
-        if f"{kpi}{FULL_SCALE}" in available:
-            chosen.append(f"{kpi}{FULL_SCALE}")
-        elif kpi in available:
-            chosen.append(kpi)
-    return chosen
 
 
 def _kpi_label(kpi: str) -> str:

@@ -17,22 +17,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from klarsim.metrics.columns import EVENT_COLUMNS
+from klarsim.metrics.columns import COMPARISON_VALUES, EVENT_COLUMNS
 from klarsim.results import files
 
 Kind = Literal["run", "compare", "sweep", "staff", "capacity"]
 PLANNING_KINDS = frozenset({"staff", "capacity"})
 """Folders of ``klarsim staff``: plans, not replications of scenarios (no summary.csv)."""
-
-
-COMPARISON_VALUES = (
-    "mean",
-    "ci_low",
-    "ci_high",
-    "difference",
-    "difference_ci_low",
-    "difference_ci_high",
-)
 
 
 class FolderError(Exception):

@@ -132,7 +132,7 @@ def test_compare_bad_input_exits_2_and_writes_nothing(
 def test_tables_of_missing_runs_pair_only_finished_replications() -> None:
     """Failed runs leave holes: differences pair the replications both scenarios finished,
     a baseline with no run gives NaN differences, and no run at all gives empty tables."""
-    from klarsim.experiments.compare import COMPARISON_COLUMNS
+    from klarsim.metrics.columns import COMPARISON_COLUMNS
     from klarsim.metrics.tables import KPI_TABLE_COLUMNS, kpi_table
 
     summary = pd.DataFrame(
