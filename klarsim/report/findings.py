@@ -36,6 +36,9 @@ class Finding:
     merge: tuple[str, str, str] | None = None
     """For a difference not told from noise: (baseline, scenario, interval), to merge with
     the other scenarios' of the same KPI into one sentence."""
+    clause: str = ""
+    """A difference as one scenario's part of a sentence about several: '{scenario} 0.10
+    lower (paired 95% CI ...)'."""
 
 
 def decimals_for(half_width: float) -> int | None:
@@ -112,7 +115,8 @@ def difference_finding(
         text = f"{scenario} against {baseline}: {NO_DIFFERENCE} ({interval})"
         headline = f"{name}: no detectable difference between {scenario} and {baseline}"
         merge = (baseline, scenario, interval)
-        return Finding(kpi, headline, f"{name}: {text}.", detectable=False, merge=merge)
+        clause = f"{scenario}: {NO_DIFFERENCE} ({interval})"
+        return Finding(kpi, headline, f"{name}: {text}.", False, merge, clause)
     direction = "higher" if difference > 0 else "lower"
     near, far = sorted((abs(low), abs(high)))
     amount = amount_text(info, abs(difference), decimals, change=True)
@@ -123,28 +127,47 @@ def difference_finding(
     interval = f"{near_text} to {far_text} {direction}"
     headline = f"{name} {amount} {direction} in {scenario} than in {baseline}"
     text = f"{name}: {scenario} {amount} {direction} than {baseline} (paired 95% CI {interval})"
-    return Finding(kpi, headline, f"{text}.", detectable=True)
+    clause = f"{scenario} {amount} {direction} (paired 95% CI {interval})"
+    return Finding(kpi, headline, f"{text}.", detectable=True, clause=clause)
 
 
 def comparison_findings(comparison: pd.DataFrame, baseline: str) -> list[Finding]:
-    """Up to six findings from comparison.csv (full scale where given): the real ones first."""
+    """Up to six findings from comparison.csv (full scale where given): the real ones first.
+
+    A KPI on which some scenario differs detectably is one finding about every scenario, so
+    that six findings speak of six KPIs, each for all the alternatives.
+    """
     found = []
     for kpi in headline_kpis(set(comparison["kpi"].astype(str))):
         rows = comparison[(comparison["kpi"] == kpi) & (comparison["scenario"] != baseline)]
-        for _, row in rows.iterrows():
-            found.append(
-                difference_finding(
-                    kpi,
-                    str(row["scenario"]),
-                    baseline,
-                    (
-                        float(row["difference"]),
-                        float(row["difference_ci_low"]),
-                        float(row["difference_ci_high"]),
-                    ),
-                )
+        differences = [
+            difference_finding(
+                kpi,
+                str(row["scenario"]),
+                baseline,
+                (
+                    float(row["difference"]),
+                    float(row["difference_ci_low"]),
+                    float(row["difference_ci_high"]),
+                ),
             )
+            for _, row in rows.iterrows()
+        ]
+        if len(differences) > 1 and any(finding.detectable for finding in differences):
+            found.append(_joined(differences, baseline))
+        else:
+            found += differences
     return _first(found)
+
+
+def _joined(differences: list[Finding], baseline: str) -> Finding:
+    """One KPI's differences of several scenarios from the baseline, as one sentence."""
+    first = differences[0]
+    name = _label(_base_measure(first.kpi))
+    clauses = "; ".join(finding.clause for finding in differences)
+    text = f"{name} against {baseline}: {clauses}."
+    headline = next(finding.headline for finding in differences if finding.detectable)
+    return Finding(first.kpi, headline, text, detectable=True)
 
 
 def level_finding(kpi: str, scenario: str, mean: float, low: float, high: float) -> Finding:

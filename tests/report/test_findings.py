@@ -169,7 +169,7 @@ def test_sweep_findings_tell_points_apart_only_when_their_intervals_do_not_overl
     assert NO_DIFFERENCE in found[1].text and not found[1].detectable
 
 
-def test_six_findings_cover_as_many_kpis_as_they_can_and_noise_is_said_once_per_kpi() -> None:
+def test_each_kpi_is_one_finding_for_every_scenario_and_noise_is_said_once_per_kpi() -> None:
     rows = []
     for index, scenario in enumerate(("a", "b", "c")):
         rows.append(("csat_mean", scenario, 0.001, -0.01 * (index + 1), 0.012))
@@ -182,14 +182,20 @@ def test_six_findings_cover_as_many_kpis_as_they_can_and_noise_is_said_once_per_
     assert [finding.kpi for finding in found] == [
         "service_level",
         "cost_per_contact",
-        "service_level",
-        "cost_per_contact",
-        "service_level",
-        "cost_per_contact",
+        "csat_mean",
+        "trust_mean_end",
+        "abandonment_rate",
     ]
+    assert found[0].detectable and found[0].text == (
+        "Service level against base: a 5 percentage points higher (paired 95% CI 3 to 7 "
+        "percentage points higher); b 5 percentage points higher (paired 95% CI 3 to 7 "
+        "percentage points higher); c 5 percentage points higher (paired 95% CI 3 to 7 "
+        "percentage points higher)."
+    )
+    assert found[0].headline == "Service level 5 percentage points higher in a than in base"
     kept = [row for row in rows if row[1] != "c" and row[0] != "cost_per_contact"]
     fewer = comparison_findings(_comparison(kept), "base")
-    assert [finding.kpi for finding in fewer][2:] == [
+    assert [finding.kpi for finding in fewer][1:] == [
         "csat_mean",
         "trust_mean_end",
         "abandonment_rate",
@@ -216,3 +222,16 @@ def test_a_wide_interval_of_shares_stays_within_100_points_and_names_its_unit_on
     )
     waits = difference_finding("asa_min", "b", "a", (0.07, -0.0002, 0.1346))
     assert waits.text.endswith("(paired 95% CI 0.00 to +0.13 min).")  # no sign on zero
+
+
+def test_a_kpi_with_one_detectable_scenario_names_the_others_as_noise() -> None:
+    rows = [
+        ("csat_mean", "leap", -0.1, -0.13, -0.08),
+        ("csat_mean", "step", -0.001, -0.004, 0.002),
+    ]
+    [finding] = comparison_findings(_comparison(rows), "base")
+    assert finding.detectable
+    assert finding.text == (
+        "CSAT against base: leap 0.10 lower (paired 95% CI 0.08 to 0.13 lower); step: no "
+        "detectable difference at these settings (paired 95% CI -0.004 to +0.002)."
+    )
