@@ -133,8 +133,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     return pd.read_csv(out / "sweep.csv")
 
 
-def start_and_stop_a_sweep(out: Path, stop: signal.Signals) -> subprocess.Popen[bytes]:
-    """Start the sweep in a process of its own and send it ``stop`` after its first run file."""
+def start_and_stop_a_sweep(out: Path, stop: signal.Signals) -> subprocess.Popen[bytes] | None:
+    """Start the sweep in a process of its own and send it ``stop`` after its first run file;
+    None if it finished before the signal could be sent (a heavily loaded machine)."""
     arguments = [*SWEEP, "--out", str(out), "--workers", "1", *SHORT_OPTIONS]
     process = subprocess.Popen(
         arguments, cwd=out.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -144,9 +145,21 @@ def start_and_stop_a_sweep(out: Path, stop: signal.Signals) -> subprocess.Popen[
         assert process.poll() is None, process.communicate()[1].decode()
         assert time.monotonic() < deadline, "no run file within a minute"
         time.sleep(0.005)
+    if process.poll() is not None:
+        return None
     process.send_signal(stop)
     process.wait(timeout=60)
     return process
+
+
+def stopped_sweep(tmp_path: Path, stop: signal.Signals) -> tuple[Path, subprocess.Popen[bytes]]:
+    """A sweep stopped half-way, started again in a new folder if it finished first."""
+    for attempt in range(3):
+        out = tmp_path / f"sweep-{attempt}"
+        process = start_and_stop_a_sweep(out, stop)
+        if process is not None:
+            return out, process
+    pytest.fail("the sweep finished before it could be stopped, three times")
 
 
 def check_what_the_kill_left(out: Path) -> None:
@@ -173,8 +186,7 @@ def resume(out: Path) -> None:
 def test_a_sweep_killed_with_sigkill_resumes_to_the_same_table(
     tmp_path: Path, reference: pd.DataFrame
 ) -> None:
-    out = tmp_path / "sweep"
-    process = start_and_stop_a_sweep(out, signal.SIGKILL)
+    out, process = stopped_sweep(tmp_path, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     check_what_the_kill_left(out)
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
@@ -189,8 +201,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_same_table(
 def test_a_sweep_interrupted_with_sigint_says_how_to_resume(
     tmp_path: Path, reference: pd.DataFrame
 ) -> None:
-    out = tmp_path / "sweep"
-    process = start_and_stop_a_sweep(out, signal.SIGINT)
+    out, process = stopped_sweep(tmp_path, signal.SIGINT)
     stderr = process.communicate()[1].decode()
     assert process.returncode == 130, stderr
     assert "--resume" in stderr and "Traceback" not in stderr
