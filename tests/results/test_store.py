@@ -36,7 +36,17 @@ ERLANG_A = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 SHORT = {"experiment.horizon_days": 0.5, "experiment.warmup_days": 0.125}
 SHORT_OPTIONS = ["--days", "0.5", "--set", "experiment.warmup_days=0.125", "--quiet"]
 GRID = "pools.staff.headcount=46,50"
-SWEEP = [sys.executable, "-m", "klarsim", "sweep", str(ERLANG_A), "--grid", GRID, "--reps", "4"]
+AS_FROM_A_SHELL = (
+    "import runpy, signal; "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT]); "
+    "runpy.run_module('klarsim', run_name='__main__', alter_sys=True)"
+)
+"""``python -m klarsim`` with Ctrl-C handled and unblocked, as a shell starts a command: a test
+runner's worker may hand its children SIGINT ignored or blocked (both survive exec), and the
+sweep would then never see the Ctrl-C a test sends."""
+KLARSIM = [sys.executable, "-c", AS_FROM_A_SHELL]
+SWEEP = [*KLARSIM, "sweep", str(ERLANG_A), "--grid", GRID, "--reps", "4"]
 SWEEP_RUNS = 8
 runner = CliRunner()
 
