@@ -25,7 +25,8 @@ from klarsim.report.effects import effects_section, savings_section
 from klarsim.report.html import embedded_figure, paragraph, render, table
 from klarsim.report.kpi_tables import SWEEP_KPIS, comparison_table, run_table, sweep_table
 from klarsim.report.method import method_parts
-from klarsim.report.planning import planning_tables, planning_title
+from klarsim.report.planning import planning_title
+from klarsim.report.planning_tables import planning_tables
 from klarsim.report.summary import full_scale_points, run_details, summary_of
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder

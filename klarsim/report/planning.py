@@ -1,26 +1,22 @@
-"""The report of a plan (``klarsim staff``): findings and tables of a staffing or capacity plan.
+"""The report of a plan (``klarsim staff``): the findings of a staffing or capacity plan.
 
 A weekly staffing plan finds the agents needed at the peak, the paid hours and FTE they take,
 and whether each interval meets the service-level target with its 95% interval; a capacity plan
 (``--by month``) finds the months' FTE path against the scenario's own headcount. Shared by
-``report.html`` and ``report.pptx``.
+``report.html`` and ``report.pptx``; the plan's tables are in ``planning_tables``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from markupsafe import Markup
 
 from klarsim.plots.measures import measure
 from klarsim.plots.staffing import DAY_NAMES, MINUTES_PER_DAY
 from klarsim.report.findings import MOST_FINDINGS, Finding, amount_text, decimals_for
-from klarsim.report.html import paragraph, table
-from klarsim.results import files
 from klarsim.results.reader import ResultsFolder
 
 DEFAULT_CONTRACT_HOURS = 40.0
@@ -64,12 +60,12 @@ def planning_findings(folder: ResultsFolder) -> list[Finding]:
         return []
     found = []
     contract = float(folder.job.get("contract_hours_per_week", DEFAULT_CONTRACT_HOURS))
-    for pool in _pools(folder.staffing):
+    for pool in pools_of(folder.staffing):
         rows = folder.staffing[folder.staffing["pool"].astype(str) == pool]
         found.append(peak_finding(pool, rows))
         hours = paid_hours_per_week(folder.shifts, pool)
         if hours is not None:
-            found.append(hours_finding(pool, hours, contract, _people(folder, pool)))
+            found.append(hours_finding(pool, hours, contract, people_of(folder, pool)))
         found += target_findings(pool, rows, targets_of(folder))
     if folder.manifest.get("converged") is False:
         found.insert(0, _unconverged(folder))
@@ -143,7 +139,7 @@ def service_finding(pool: str, served: pd.DataFrame, target: float) -> Finding:
     """The service level over the week against its target, and the worst interval's interval."""
     info = measure("service_level")
     weekly = float(np.average(served["service_level"], weights=served["offered"]))
-    worst = _extreme_row(served, "service_level", highest=False)
+    worst = extreme_row(served, "service_level", highest=False)
     low, high = float(worst["service_level_ci_low"]), float(worst["service_level_ci_high"])
     decimals = decimals_for((high - low) / 2.0 * info.factor)
     goal = amount_text(info, target, None, change=False)
@@ -187,7 +183,7 @@ def _ceiling_finding(pool: str, served: pd.DataFrame, kpi: str, target: float) -
     info = measure(kpi)
     lower = kpi in LOWER_IS_BETTER
     values = served[kpi]
-    worst = _extreme_row(served, kpi, highest=lower)
+    worst = extreme_row(served, kpi, highest=lower)
     missed = int((values > target).sum() if lower else (values < target).sum())
     goal = amount_text(info, target, None, change=False)
     worst_text = amount_text(info, float(worst[kpi]), None, change=False)
@@ -204,7 +200,7 @@ def _ceiling_finding(pool: str, served: pd.DataFrame, kpi: str, target: float) -
 def capacity_findings(capacity: pd.DataFrame, targets: Mapping[str, float]) -> list[Finding]:
     """Per pool: the FTE path over the months, and how the scenario's headcount compares."""
     found = []
-    for pool in _pools(capacity):
+    for pool in pools_of(capacity):
         rows = capacity[capacity["pool"].astype(str) == pool]
         found.append(fte_path_finding(pool, rows))
         gap = headcount_finding(pool, rows)
@@ -300,138 +296,18 @@ def time_of_week(minute: float) -> str:
     return name if clock == 0 else f"{name} {clock // 60:02d}:{clock % 60:02d}"
 
 
-def planning_tables(folder: ResultsFolder) -> list[Markup]:
-    """The plan's tables: per pool the headline figures, the shifts and the iterations; or the
-    capacity plan month by month."""
-    if folder.kind == "capacity" and folder.capacity is not None:
-        intro = (
-            "Month by month and pool: the FTE the month's plan requires, the agent hours and "
-            "cost of its shifts, its service level, and the scenario's own mean headcount."
-        )
-        headers, rows = capacity_rows(folder.capacity)
-        return [paragraph(intro), table(headers, rows, table_id="capacity-table", text_columns=2)]
-    headers, rows = pool_rows(folder)
-    parts = [
-        paragraph("Per planned pool: the plan's headline figures."),
-        table(headers, rows, table_id="pools-table"),
-    ]
-    if folder.shifts is not None:
-        shifts = _frame_table(folder.shifts, "shifts-table")
-        parts += [paragraph("The shifts the plan starts each week."), shifts]
-    if folder.iterations is not None:
-        parts += [
-            paragraph("The plan's iterations (changed intervals 0: converged)."),
-            _frame_table(folder.iterations, "iterations-table"),
-        ]
-    parts.append(paragraph(f"Every interval's figures are in {files.STAFFING}."))
-    return parts
-
-
-def pool_rows(folder: ResultsFolder) -> tuple[list[str], list[list[str]]]:
-    """Per pool: peak agents, paid hours and FTE, people, service over the week and at worst."""
-    if folder.kind == "capacity" and folder.capacity is not None:
-        return capacity_rows(folder.capacity)
-    headers = [
-        "pool",
-        "agents at peak",
-        "paid hours per week",
-        "FTE",
-        "people",
-        "service level over the week",
-        "lowest interval (95% CI)",
-    ]
-    if folder.staffing is None:
-        return headers, []
-    contract = float(folder.job.get("contract_hours_per_week", DEFAULT_CONTRACT_HOURS))
-    rows = []
-    for pool in _pools(folder.staffing):
-        mine = folder.staffing[folder.staffing["pool"].astype(str) == pool]
-        served = mine[mine["offered"] > 0]
-        hours = paid_hours_per_week(folder.shifts, pool)
-        people = _people(folder, pool)
-        rows.append(
-            [
-                pool,
-                f"{int(mine['required'].max())}",
-                "-" if hours is None else f"{hours:,.0f}",
-                "-" if hours is None else f"{hours / contract:,.1f}",
-                "-" if people is None else str(people),
-                _weekly_service(served),
-                _worst_service(served),
-            ]
-        )
-    return headers, rows
-
-
-def capacity_rows(capacity: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """The capacity plan as table rows: month, pool, FTE, headcount, service level, cost."""
-    headers = ["month", "pool", "required FTE", "headcount", "agent hours", "service level"]
-    headers.append("cost")
-    rows = [
-        [
-            str(row["month"]),
-            str(row["pool"]),
-            f"{float(row['required_fte']):,.1f}",
-            "-" if pd.isna(row["headcount"]) else f"{float(row['headcount']):,.1f}",
-            f"{float(row['rostered_hours']):,.0f}",
-            "-" if pd.isna(row["service_level"]) else f"{100 * float(row['service_level']):.0f}%",
-            f"${float(row['cost']):,.0f}",
-        ]
-        for _, row in capacity.iterrows()
-    ]
-    return headers, rows
-
-
-def _weekly_service(served: pd.DataFrame) -> str:
-    if served.empty or "service_level" not in served.columns:
-        return "-"
-    return f"{100 * float(np.average(served['service_level'], weights=served['offered'])):.0f}%"
-
-
-def _worst_service(served: pd.DataFrame) -> str:
-    if served.empty or "service_level_ci_low" not in served.columns:
-        return "-"
-    worst = _extreme_row(served, "service_level", highest=False)
-    info = measure("service_level")
-    low, high = float(worst["service_level_ci_low"]), float(worst["service_level_ci_high"])
-    decimals = decimals_for((high - low) / 2.0 * info.factor)
-    value = amount_text(info, float(worst["service_level"]), decimals, change=False)
-    interval = (
-        f" ({amount_text(info, low, decimals, change=False)} to "
-        f"{amount_text(info, high, decimals, change=False)})"
-        if decimals is not None
-        else ""
-    )
-    return f"{time_of_week(float(worst['minute_of_week']))} {value}{interval}"
-
-
-def _extreme_row(frame: pd.DataFrame, column: str, *, highest: bool) -> pd.Series:
+def extreme_row(frame: pd.DataFrame, column: str, *, highest: bool) -> pd.Series:
     """The first row with the column's highest (or lowest) value."""
     values = frame[column].to_numpy(dtype=float)
     return frame.iloc[int(np.nanargmax(values) if highest else np.nanargmin(values))]
 
 
-def _frame_table(frame: pd.DataFrame, table_id: str) -> Markup:
-    text_columns = sum(1 for column in frame.columns if frame[column].dtype == object)
-    ordered = [c for c in frame.columns if frame[c].dtype == object]
-    ordered += [c for c in frame.columns if c not in ordered]
-    rows = [[_cell(value) for value in row] for row in frame[ordered].itertuples(index=False)]
-    return table([str(c) for c in ordered], rows, table_id=table_id, text_columns=text_columns)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-    return str(value)
-
-
-def _pools(table_: pd.DataFrame) -> list[str]:
+def pools_of(table_: pd.DataFrame) -> list[str]:
+    """The pools a plan's table lists, in their order."""
     return list(dict.fromkeys(str(pool) for pool in table_["pool"]))
 
 
-def _people(folder: ResultsFolder, pool: str) -> int | None:
+def people_of(folder: ResultsFolder, pool: str) -> int | None:
     """The planned scenario's headcount of ``pool`` (a staffing plan's scenario.yaml)."""
     for scenario in folder.scenarios:
         pools = scenario.values.get("pools")
@@ -466,13 +342,16 @@ def planning_title(folder: ResultsFolder) -> str:
 
 
 __all__ = [
+    "DEFAULT_CONTRACT_HOURS",
     "capacity_findings",
+    "extreme_row",
+    "paid_hours_per_week",
+    "people_of",
     "planning_findings",
     "planning_notes",
     "planning_question",
-    "planning_tables",
     "planning_title",
-    "pool_rows",
+    "pools_of",
     "targets_of",
     "time_of_week",
 ]

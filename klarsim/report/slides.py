@@ -33,7 +33,8 @@ from klarsim.report.findings import Finding, headline_kpis
 from klarsim.report.html import png_bytes
 from klarsim.report.kpi_tables import interval_text, value_text
 from klarsim.report.method import method_text
-from klarsim.report.planning import planning_title, pool_rows
+from klarsim.report.planning import planning_title
+from klarsim.report.planning_tables import pool_rows
 from klarsim.report.summary import (
     Summary,
     baseline_of,

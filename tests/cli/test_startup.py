@@ -20,10 +20,10 @@ pytestmark = pytest.mark.cli
 HEAVY = ("pandas", "numpy", "scipy", "simpy", "matplotlib", "dask", "distributed", "pyarrow")
 ENGINE = ("klarsim.sim", "klarsim.model", "klarsim.kernel", "klarsim.experiments", "simpy")
 
-HELP = """
+STARTUP = """
 import json, runpy, sys
 out = sys.argv[1]
-sys.argv = ["klarsim", "--help"]
+ARGUMENTS
 try:
     runpy.run_module("klarsim", run_name="__main__", alter_sys=True)
 except SystemExit as stop:
@@ -31,6 +31,16 @@ except SystemExit as stop:
 with open(out, "w") as file:
     json.dump(sorted(sys.modules), file)
 """
+"""Run klarsim as ``python -m klarsim`` after ``ARGUMENTS`` (code that sets ``sys.argv``), then
+list the modules loaded."""
+
+
+def startup(arguments: str) -> str:
+    """``STARTUP`` with the code that sets ``sys.argv`` for the command to start."""
+    return STARTUP.replace("ARGUMENTS", arguments)
+
+
+HELP = startup('sys.argv = ["klarsim", "--help"]')
 
 
 def loaded(code: str, tmp_path: Path) -> set[str]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from klarsim.cli import app
 from klarsim.cli.common import plural
-from tests.cli.test_startup import ENGINE, HEAVY, among, loaded
+from tests.cli.test_startup import ENGINE, HEAVY, among, loaded, startup
 from tests.support import ERLANG_A, ROOT
 
 pytestmark = pytest.mark.cli
@@ -23,22 +23,11 @@ runner = CliRunner()
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])(;[0-9;]*)?m")
 """An ANSI escape that sets a foreground colour (bold or italic alone are not colours)."""
 
-VERSION = """
-import json, runpy, sys
-out = sys.argv[1]
-sys.argv = ["klarsim", "--version"]
-try:
-    runpy.run_module("klarsim", run_name="__main__", alter_sys=True)
-except SystemExit as stop:
-    assert stop.code in (None, 0), stop.code
-with open(out, "w") as file:
-    json.dump(sorted(sys.modules), file)
-"""
+VERSION = startup('sys.argv = ["klarsim", "--version"]')
 
-COMPLETION = VERSION.replace(
-    'sys.argv = ["klarsim", "--version"]',
+COMPLETION = startup(
     'import os; os.environ.update(_KLARSIM_COMPLETE="complete_bash", COMP_WORDS="klarsim r",'
-    ' COMP_CWORD="1"); sys.argv = ["klarsim"]',
+    ' COMP_CWORD="1"); sys.argv = ["klarsim"]'
 )
 
 
