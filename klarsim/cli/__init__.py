@@ -6,7 +6,7 @@ Ctrl-C keeps the finished runs, prints how to ``--resume`` and exits with code 1
 codes are listed in docs/reliability.md; every command's ``--help`` ends with an example.
 """
 
-from klarsim.cli import authoring, experiments, planning, show, tools
+from klarsim.cli import authoring, experiments, fitting, planning, sensitivity, show, tools
 from klarsim.cli.common import app
 
 EXAMPLES = {"report": "Example: klarsim report results/hybrid --pptx"}
@@ -17,4 +17,13 @@ for _command in app.registered_commands:
     if _command.epilog is None and _name in EXAMPLES:
         _command.epilog = EXAMPLES[_name]
 
-__all__ = ["app", "authoring", "experiments", "planning", "show", "tools"]
+__all__ = [
+    "app",
+    "authoring",
+    "experiments",
+    "fitting",
+    "planning",
+    "sensitivity",
+    "show",
+    "tools",
+]
