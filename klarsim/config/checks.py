@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from klarsim.config.ai import DEFAULT_OUTCOME
 from klarsim.config.schema import Scenario
+from klarsim.config.uncertain import uncertain_checks
 from klarsim.units import MINUTES_PER_DAY
 
 SHARE_TOLERANCE = 1e-6
@@ -23,7 +24,18 @@ Finding = tuple[str, str]
 
 def starting_checks(scenario: Scenario) -> list[Finding]:
     """Every cross-key problem of a scenario's starting values (single keys already valid)."""
-    return [*_experiment(scenario), *_demand(scenario), *_pools(scenario), *_ai(scenario)]
+    return [
+        *_experiment(scenario),
+        *_demand(scenario),
+        *_pools(scenario),
+        *_ai(scenario),
+        *_uncertain(scenario),
+    ]
+
+
+def _uncertain(scenario: Scenario) -> Iterator[Finding]:
+    if scenario.uncertain:
+        yield from uncertain_checks(scenario.model_dump(mode="json"), scenario.uncertain)
 
 
 def _experiment(scenario: Scenario) -> Iterator[Finding]:

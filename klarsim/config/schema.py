@@ -34,6 +34,7 @@ from klarsim.config.types import (
     Probability,
     Weight,
 )
+from klarsim.config.uncertain import Uncertain
 from klarsim.config.workforce import EmployeePool, GigPool, PoolSpec, Routing
 from klarsim.limits import MAX_REPLICATIONS, MAX_SEED
 from klarsim.units import DAYS_PER_WEEK, HOURS_PER_DAY, MINUTES_PER_DAY, SECONDS_PER_MINUTE
@@ -139,6 +140,8 @@ class Scenario(Frozen):
     """Dated actions that change the scenario while it runs."""
     guardrails: list[Guardrail] = Field(default_factory=list)
     """Rules that watch a rolling metric and act when it crosses a threshold."""
+    uncertain: Uncertain = Field(default_factory=list)
+    """Assumption ranges for ``klarsim sensitivity`` and ``robustness``; they change no run."""
 
 
 __all__ = [
