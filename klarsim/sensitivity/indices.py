@@ -59,7 +59,9 @@ def design(ranges: Sequence[Range], settings: Settings) -> np.ndarray:
 
     spec = problem(ranges)
     if settings.method == "morris":
-        drawn = morris.sample(spec, settings.samples, num_levels=settings.levels, seed=settings.seed)
+        drawn = morris.sample(
+            spec, settings.samples, num_levels=settings.levels, seed=settings.seed
+        )
     else:
         drawn = sobol.sample(spec, settings.samples, calc_second_order=False, seed=settings.seed)
     return rounded(ranges, drawn)

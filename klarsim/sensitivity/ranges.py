@@ -42,7 +42,7 @@ class Range:
 
     def value(self, number: float) -> float | int:
         """``number`` as run: rounded to an integer for an integer key."""
-        return int(round(number)) if self.integer else float(number)
+        return round(float(number)) if self.integer else float(number)
 
 
 def collect_ranges(scenarios: Sequence[Scenario], specs: Sequence[str]) -> list[Range]:
@@ -57,7 +57,7 @@ def collect_ranges(scenarios: Sequence[Scenario], specs: Sequence[str]) -> list[
     if repeated:
         raise _error("--range", ", ".join(repeated), "given more than once")
     for assumption in given:
-        declared[assumption.key] = (assumption, f"--range {assumption.key}")
+        declared[assumption.key] = (assumption, "--range")
     if not declared:
         message = "expected at least one --range KEY=LOW:HIGH or an uncertain: section"
         raise _error("--range", "", message)
@@ -80,7 +80,7 @@ def point_for(ranges: Sequence[Range], row: Sequence[float], data: Mapping[str, 
         value = spread.value(number)
         point[spread.key] = value
         balanced = value_at(data, spread.balance) if spread.balance else None
-        if spread.balance and is_number(balanced):
+        if spread.balance and isinstance(balanced, int | float):
             point[spread.balance] = round(float(balanced) - (value - float(own)), 12)
     return point
 
