@@ -1,10 +1,10 @@
 """Engine speed and memory on the Erlang A validation scenario, against idiomatic SimPy.
 
 Prints contacts and events per second for klarsim's engine and for a plain SimPy M/M/c+M model
-written the idiomatic way (a process per customer, a ``Resource`` request raced against a
-patience timeout), their ratio (target: at least 4x), and the peak memory of klarsim at one
-and at two horizons (target: no growth with the horizon). Then, against the plain queue
-(target: at least half its contacts per second each): the hybrid example (AI tier,
+written the idiomatic way (``idiomatic.py``: a process per customer, a ``Resource`` request
+raced against a patience timeout), their ratio (target: at least 4x), and the peak memory of
+klarsim at one and at two horizons (target: no growth with the horizon). Then, against the
+plain queue (target: at least half its contacts per second each): the hybrid example (AI tier,
 recontacts, trust and churn) with a million customers, and a two-year workforce scenario
 (weekly roster, attrition and hiring, a gig pool, a timeline and two guardrails). The models
 are timed in rounds, each running every model once (in an order that rotates), and every
@@ -20,28 +20,25 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import random
 import resource
 import statistics
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+import idiomatic  # benchmarks/idiomatic.py, beside this script
 import numpy as np
-import simpy
 
 import klarsim
-from klarsim.config.schema import EmployeePool
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
 HYBRID = ROOT / "scenarios" / "examples" / "hybrid.yaml"
 WORKFORCE = ROOT / "benchmarks" / "scenarios" / "workforce_two_years.yaml"
 POPULATION = 1_000_000
-MINUTES_PER_DAY = 1440.0
 Measured = TypeVar("Measured")
 
 
@@ -86,42 +83,9 @@ def klarsim_speed(days: float | None, path: Path = SCENARIO) -> Speed:
 
 
 def idiomatic_speed(days: float, seed: int = 1) -> Speed:
-    """Time the idiomatic SimPy M/M/c+M model with the scenario's parameters over ``days``."""
-    scenario = klarsim.load_scenario(SCENARIO)
-    rate_per_min = scenario.demand.contacts_per_day / MINUTES_PER_DAY
-    aht_min = scenario.demand.intents["general"].handle_time_min.mean_value
-    patience_min = scenario.customers.patience_min["chat"].mean_value
-    pool = scenario.pools["staff"]
-    assert isinstance(pool, EmployeePool)
-    agents = pool.headcount
-    env = simpy.Environment()
-    staff = simpy.Resource(env, capacity=agents)
-    rng = random.Random(seed)  # SimPy's examples draw with the standard library, one at a time
-    counts = {"contacts": 0, "served": 0, "abandoned": 0}
-    waits: list[float] = [0.0]
-
-    def customer() -> Generator[simpy.Event, Any, None]:
-        counts["contacts"] += 1
-        arrived = env.now
-        with staff.request() as request:
-            outcome = yield request | env.timeout(rng.expovariate(1 / patience_min))
-            waits[0] += env.now - arrived
-            if request in outcome:
-                counts["served"] += 1
-                yield env.timeout(rng.expovariate(1 / aht_min))
-            else:
-                counts["abandoned"] += 1
-
-    def source() -> Generator[simpy.Event, Any, None]:
-        while True:
-            yield env.timeout(rng.expovariate(rate_per_min))
-            env.process(customer())
-
-    env.process(source())
-    start = time.perf_counter()
-    env.run(until=days * MINUTES_PER_DAY)
-    seconds = time.perf_counter() - start
-    return Speed(counts["contacts"], next(env._eid), seconds)
+    """Time the idiomatic SimPy M/M/c+M model (``idiomatic.py``) over ``days``."""
+    counts = idiomatic.simulate(days, seed)
+    return Speed(counts.contacts, counts.events, counts.seconds)
 
 
 def timed_rounds(repeats: int, measures: dict[str, Callable[[], Speed]]) -> dict[str, list[Speed]]:
