@@ -79,7 +79,8 @@ def totals(export: Export) -> pd.DataFrame:
         table["wait_seconds"] = ((table["answered"] + table["abandoned"]) * table["asa_s"]).fillna(
             0.0
         )
-        columns.append("wait_seconds")
+        table["answer_wait_seconds"] = (table["answered"] * table["asa_s"]).fillna(0.0)
+        columns += ["wait_seconds", "answer_wait_seconds"]
     if export.has_agents:
         columns.append("agents")
     return table.groupby("interval_start", sort=True)[columns].sum().reset_index()
