@@ -168,10 +168,17 @@ def robustness(
         typer.echo(
             f"{row.kpi} ({row.better} is better): P(alternative better) = "
             f"{row.probability_alternative_better:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}], "
-            f"median difference {row.median_difference:.4g}; hinges on {row.top_assumption}"
+            f"median difference {row.median_difference:.4g}; {_hinge(str(row.top_assumption))}"
         )
     typer.echo(f"{samples} samples x 2 plans x {count} replications written to {folder}")
     failures.exit_if_any()
+
+
+def _hinge(assumption: str) -> str:
+    """Which assumption the verdict hinges on, or that the difference did not vary with any."""
+    if assumption in {"", "nan"}:
+        return "no assumption moved the difference"
+    return f"hinges most on {assumption}"
 
 
 def _print_ranking(indices: object) -> None:
