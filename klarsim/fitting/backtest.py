@@ -13,7 +13,6 @@ import datetime
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,9 +22,6 @@ from klarsim.experiments.executors import ExecutorOptions
 from klarsim.experiments.run import run
 from klarsim.fitting.days import time_zero, totals
 from klarsim.fitting.export import Export, read_export
-
-if TYPE_CHECKING:
-    from pandas.core.groupby import SeriesGroupBy
 
 BACKTEST_FILE = "backtest.csv"
 SUMMARY_FILE = "backtest_summary.csv"
@@ -121,29 +117,28 @@ def _simulated(timeseries: pd.DataFrame, interval_min: float, confidence: float)
         agents=timeseries["employee_hours"] / (interval_min / MINUTES_PER_HOUR),
     )
     grouped = series.groupby("interval")
-    frame = pd.DataFrame({"interval": list(grouped.groups)})
+    frame = pd.DataFrame({"interval": grouped["agents"].mean().index})
     for measure in MEASURES:
-        mean, low, high = _band(grouped[measure], confidence)
-        frame[f"{measure}_sim"] = mean.to_numpy()
-        frame[f"{measure}_sim_low"] = low.to_numpy()
-        frame[f"{measure}_sim_high"] = high.to_numpy()
+        statistics = grouped[measure].agg(["mean", "std", "count"])
+        mean, low, high = _band(statistics, confidence)
+        frame[f"{measure}_sim"] = mean
+        frame[f"{measure}_sim_low"] = low
+        frame[f"{measure}_sim_high"] = high
     frame["agents_sim"] = grouped["agents"].mean().to_numpy()
     return frame
 
 
-def _band(
-    values: SeriesGroupBy[float, int], confidence: float
-) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _band(statistics: pd.DataFrame, confidence: float) -> tuple[np.ndarray, ...]:
     """Mean and prediction band mean +- t x sd x sqrt(1 + 1/n), floored at zero."""
     from scipy.stats import t as student  # noqa: PLC0415
 
-    mean, spread, count = values.mean(), values.std(ddof=1), values.count()
-    quantile = pd.Series(
-        np.where(count >= 2, student.ppf(0.5 + confidence / 2, np.maximum(count - 1, 1)), np.nan),
-        index=count.index,
-    )
-    half = quantile * spread * np.sqrt(1 + 1 / count.clip(lower=1))
-    return mean, (mean - half).clip(lower=0), mean + half
+    mean = statistics["mean"].to_numpy(dtype=float)
+    spread = statistics["std"].to_numpy(dtype=float)
+    count = statistics["count"].to_numpy(dtype=float)
+    degrees = np.maximum(count - 1, 1)
+    quantile = np.where(count >= 2, student.ppf(0.5 + confidence / 2, degrees), np.nan)
+    half = quantile * spread * np.sqrt(1 + 1 / np.maximum(count, 1))
+    return mean, np.maximum(mean - half, 0.0), mean + half
 
 
 def _summary(intervals: pd.DataFrame, reps: int) -> pd.DataFrame:
