@@ -32,7 +32,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 from klarsim.config import Problem, Scenario, ScenarioError, load_scenario, with_overrides
 from klarsim.config.caveats import scenario_caveats
 from klarsim.config.horizon import ScenarioWarning
-from klarsim.experiments.executors import SERIAL, EveryRunFailed, ExecutorOptions, Runner
+from klarsim.experiments.executors import (
+    SERIAL,
+    EveryRunFailed,
+    ExecutorOptions,
+    Runner,
+    WorkerPool,
+)
 from klarsim.experiments.tasks import Failure
 from klarsim.experiments.thin_staffing import ThinStaffing
 from klarsim.limits import MAX_RUNS
@@ -120,16 +126,24 @@ class Job(ABC, Generic[Result]):
 def perform(
     job: Job[Result], executor: ExecutorOptions | None = None, out: Output = None
 ) -> Result:
-    """Run ``job`` as ``executor`` says and, given a results folder ``out``, fill it as it goes."""
+    """Run ``job`` as ``executor`` says and, given a results folder ``out``, fill it as it goes.
+
+    Every batch of the job runs on one ``WorkerPool``, closed when the job ends, on an error
+    and on Ctrl-C too.
+    """
+    options = executor if executor is not None else SERIAL
+    with WorkerPool.of(options) as pool:
+        return _perform(job, options, out, pool)
+
+
+def _perform(job: Job[Result], executor: ExecutorOptions, out: Output, pool: WorkerPool) -> Result:
     thin = ThinStaffing()
-    options = (executor if executor is not None else SERIAL).observing(
-        lambda task, result: thin.observe(task.scenario, result)
-    )
+    options = executor.observing(lambda task, result: thin.observe(task.scenario, result))
     target = output_options(out)
     caveats = job_caveats(job)
     _warn(caveats)
     if target is None:
-        result = job.execute(Runner(options))
+        result = job.execute(Runner(options, pool=pool))
         _warn(thin.caveats())
         return result
     described = describe_job(
@@ -149,7 +163,7 @@ def perform(
     ) as folder:
         job.write_inputs(folder.path)
         try:
-            result = job.execute(Runner(options.recording(failures), folder.runs))
+            result = job.execute(Runner(options.recording(failures), folder.runs, pool))
         except EveryRunFailed:
             folder.update(failed_runs=[dataclasses.asdict(failure) for failure in failures])
             raise
@@ -170,7 +184,7 @@ def perform(
 def _warn(caveats: list[str]) -> None:
     """Issue each caveat as a ``ScenarioWarning`` (the CLI prints it once on stderr)."""
     for caveat in caveats:
-        warnings.warn(caveat, ScenarioWarning, stacklevel=4)
+        warnings.warn(caveat, ScenarioWarning, stacklevel=5)
 
 
 def check_runs(runs: int, option: str = "--reps") -> None:

@@ -26,6 +26,26 @@ class Task:
     """The sweep point the task belongs to; None outside sweeps."""
 
 
+@dataclass(frozen=True)
+class SlimTask:
+    """A task as it travels to a worker that holds its scenario already: the scenario's key
+    instead of the scenario, so a job's many tasks do not carry the same scenario each."""
+
+    scenario_key: str
+    replication: int
+    seed: int
+    record_contacts: bool = False
+
+    @classmethod
+    def of(cls, task: Task, scenario_key: str) -> SlimTask:
+        """``task`` with its scenario replaced by ``scenario_key``."""
+        return cls(scenario_key, task.replication, task.seed, task.record_contacts)
+
+    def task(self, scenario: Scenario) -> Task:
+        """The full task again, given the scenario its key names."""
+        return Task(scenario, self.replication, self.seed, self.record_contacts)
+
+
 def run_task(task: Task) -> ReplicationResult:
     """Run one task; the single entry point of every executor."""
     return simulate(
