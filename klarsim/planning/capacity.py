@@ -184,7 +184,7 @@ class MonthPlan(StaffJob):
     first_point: int = 0
 
     def execute(self, runner: Runner) -> StaffResult:
-        shifted = PointRunner(runner.options, runner.store, first_point=self.first_point)
+        shifted = PointRunner(runner.options, runner.store, runner.pool, self.first_point)
         return super().execute(shifted)
 
 
