@@ -37,7 +37,8 @@ def _demand(days: Days, chosen: np.ndarray) -> Estimates:
     variance beyond Poisson by the method of moments (NB2: var = mu + alpha mu^2, cv =
     sqrt(alpha)), with a degrees-of-freedom correction.
     """
-    import statsmodels.api as sm  # noqa: PLC0415
+    from statsmodels.genmod.families import Poisson  # noqa: PLC0415
+    from statsmodels.genmod.generalized_linear_model import GLM  # noqa: PLC0415
 
     totals = days.offered_by_hour[chosen].sum(axis=1)
     weekday = days.weekday[chosen]
@@ -46,7 +47,7 @@ def _demand(days: Days, chosen: np.ndarray) -> Estimates:
     design = _design(weekday, years if with_growth else None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = sm.GLM(totals, design, family=sm.families.Poisson()).fit()
+        fitted = GLM(totals, design, family=Poisson()).fit()
     coefficients = np.asarray(fitted.params, dtype=float)
     day_effects = np.exp(np.concatenate([[0.0], coefficients[1:DAYS_PER_WEEK]]))
     weights = day_effects / day_effects.mean()

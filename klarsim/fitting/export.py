@@ -25,7 +25,7 @@ MAX_ROWS = 1_000_000
 """Most rows read, and most intervals once the gaps are filled."""
 MINUTES_PER_HOUR = 60
 QUEUE = "queue"
-ALL_QUEUES = "all"
+ALL_QUEUES = "general"
 """The queue name when the export has no queue column."""
 
 
