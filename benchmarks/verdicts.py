@@ -71,8 +71,15 @@ class Verdict:
 
     target: str
     wanted: str
-    figure: str
+    value: str
+    """The figure judged, short: ``6.31x``, ``0.42 s``."""
+    detail: str
+    """What else to know about it: the rounds' range, contacts per second."""
     met: bool | None
+
+    @property
+    def figure(self) -> str:
+        return f"{self.value} ({self.detail})" if self.detail else self.value
 
     @property
     def word(self) -> str:
@@ -95,46 +102,44 @@ def speedup(target: str, runs: list[Timing], reference: list[Timing], at_least: 
     """Median of the rounds' speed ratios against the reference, at least ``at_least``."""
     wanted = f">= {at_least:g}x"
     if not runs or not reference:
-        return Verdict(target, wanted, "-", None)
+        return Verdict(target, wanted, "-", "", None)
     ratios = round_ratios(runs, reference)
     middle = statistics.median(ratios)
-    figure = f"{middle:.2f}x ({_spread(ratios, 'x')}; {_rate(runs)} contacts/s)"
-    return Verdict(target, wanted, figure, middle >= at_least)
+    detail = f"{_spread(ratios, 'x')}; {_rate(runs)} contacts/s"
+    return Verdict(target, wanted, f"{middle:.2f}x", detail, middle >= at_least)
 
 
 def at_most_seconds(target: str, runs: list[Timing], limit: float) -> Verdict:
     """Median wall time of the runs, at most ``limit`` seconds."""
     wanted = f"<= {limit:g} s"
     if not runs:
-        return Verdict(target, wanted, "-", None)
+        return Verdict(target, wanted, "-", "", None)
     seconds = [run.seconds for run in runs]
     middle = statistics.median(seconds)
-    figure = f"{middle:.2f} s" + (f" ({_spread(seconds, ' s')})" if len(seconds) > 1 else "")
-    return Verdict(target, wanted, figure, middle <= limit)
+    detail = _spread(seconds, " s") if len(seconds) > 1 else ""
+    return Verdict(target, wanted, f"{middle:.2f} s", detail, middle <= limit)
 
 
 def flat_memory(half: Timing | None, full: list[Timing], days: float) -> Verdict:
     """The plain run's peak memory at the full horizon within ``MEMORY_GROWTH`` of half of it."""
     target, wanted = "peak memory flat in the horizon", f"<= +{MEMORY_GROWTH:.0%}"
     if half is None or not full:
-        return Verdict(target, wanted, "-", None)
+        return Verdict(target, wanted, "-", "", None)
     longest = statistics.median(run.peak_rss_mib for run in full)
     growth = longest / half.peak_rss_mib - 1
-    figure = (
-        f"{half.peak_rss_mib:.0f} MiB at {days / 2:g} days, {longest:.0f} MiB at {days:g} days"
-        f" ({growth:+.1%})"
-    )
-    return Verdict(target, wanted, figure, growth <= MEMORY_GROWTH)
+    detail = f"{half.peak_rss_mib:.0f} MiB at {days / 2:g} days"
+    detail += f", {longest:.0f} MiB at {days:g} days"
+    return Verdict(target, wanted, f"{growth:+.1%}", detail, growth <= MEMORY_GROWTH)
 
 
 def many_runs_share(ratios: list[float]) -> Verdict:
     """Median share of the long run's throughput that the one-day runs reach."""
     target, wanted = "200 one-day runs vs one long run", f">= {MANY_RUNS_SHARE:.0%}"
     if not ratios:
-        return Verdict(target, wanted, "-", None)
+        return Verdict(target, wanted, "-", "", None)
     middle = statistics.median(ratios)
-    figure = f"{middle:.0%}" + (f" ({_spread(ratios, '')})" if len(ratios) > 1 else "")
-    return Verdict(target, wanted, figure, middle >= MANY_RUNS_SHARE)
+    detail = _spread(ratios, "") if len(ratios) > 1 else ""
+    return Verdict(target, wanted, f"{middle:.0%}", detail, middle >= MANY_RUNS_SHARE)
 
 
 def judge(measured: Measurements) -> list[Verdict]:
