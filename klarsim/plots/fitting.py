@@ -30,6 +30,7 @@ FITTED_COLOUR = PALETTE[0]
 OUTSIDE_COLOUR = PALETTE[1]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PNG_DPI = 110
+PLOTTED_DAYS = 14
 
 
 def profiles_figure(profiles: pd.DataFrame) -> Figure:
@@ -121,8 +122,18 @@ def daily_figure(daily: pd.DataFrame) -> Figure:
 
 
 def backtest_figure(intervals: pd.DataFrame) -> Figure:
-    """Each interval's actual offered, abandoned and ASA against the simulated band."""
+    """Each interval's actual offered, abandoned and ASA against the simulated band.
+
+    Only the first ``PLOTTED_DAYS`` days are drawn, so intervals stay apart; the title gives
+    the share of all intervals inside the band.
+    """
     require(intervals, ("interval_start", "offered_actual", "offered_sim"), plot="backtest")
+    every = pd.to_datetime(intervals["interval_start"])
+    inside = (intervals["offered_actual"] >= intervals["offered_sim_low"]) & (
+        intervals["offered_actual"] <= intervals["offered_sim_high"]
+    )
+    shown_until = every.min() + pd.Timedelta(days=PLOTTED_DAYS)
+    intervals = intervals[(every < shown_until).to_numpy()]
     measures = [
         (name, label)
         for name, label in (
@@ -156,7 +167,12 @@ def backtest_figure(intervals: pd.DataFrame) -> Figure:
         )
         axes.set_ylabel(label)
     figure.axes[0].legend(loc="upper left")
-    set_title(figure, "Backtest: the export against the scenario simulated over its calendar")
+    days = (every.max() - every.min()).days + 1
+    set_title(
+        figure,
+        f"Backtest, first {min(days, PLOTTED_DAYS)} of {days} days: offered inside the "
+        f"simulated band in {inside.mean():.0%} of all intervals",
+    )
     return finish(figure)
 
 
