@@ -89,7 +89,7 @@ def run(
                 executor=executor,
                 out=output,
             )
-    if result.summary.empty:
+    if result.tables.summary.empty:
         failures.exit_all_failed(folder)
     _print_kpis(result)
     typer.echo(f"Results written to {folder}")
@@ -279,8 +279,8 @@ def demo(
 def _print_kpis(result: RunResult) -> None:
     from klarsim.metrics.text import kpi_view  # noqa: PLC0415
 
-    kpis = result.kpis
-    replications = int(kpis["replications"].max()) if not kpis.empty else 0
+    kpis = result.tables.kpis
+    replications = int(max(kpis["replications"])) if not kpis.empty else 0
     title = f"{result.scenario.name}: {replications} replications, 95% CI"
     for line in kpi_view(kpis, title, width=_width()):
         typer.echo(line)

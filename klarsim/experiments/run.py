@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from klarsim.config import Problem, Scenario, ScenarioError
 from klarsim.experiments.executors import ExecutorOptions, Runner
@@ -28,30 +27,70 @@ from klarsim.experiments.job import (
 )
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.confidence import t_interval
+from klarsim.metrics.plain import Table
 from klarsim.metrics.tables import (
-    contacts_table,
-    events_table,
-    kpi_table,
-    summary_table,
-    timeseries_table,
+    contacts_columns,
+    events_columns,
+    kpi_columns,
+    summary_columns,
+    timeseries_columns,
 )
 from klarsim.results import files
 from klarsim.results.writer import write_table
 from klarsim.sim.kpis import kpi_names
 from klarsim.sim.records import ReplicationResult
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """A run's tables as plain columns: what the command line writes, without pandas."""
+
+    summary: Table
+    timeseries: Table
+    kpis: Table
+    contacts: Table | None = None
+    events: Table | None = None
+    """Timeline actions and guardrail firings; None or empty when the scenario has none."""
+
 
 @dataclass(frozen=True)
 class RunResult:
-    """The tables of a run: per replication, per interval, KPIs with CIs, contacts if logged."""
+    """The tables of a run: per replication, per interval, KPIs with CIs, contacts if logged.
+
+    The DataFrames are built from ``tables`` on first use, so a run that only writes its
+    folder never imports pandas.
+    """
 
     scenario: Scenario
-    summary: pd.DataFrame
-    timeseries: pd.DataFrame
-    kpis: pd.DataFrame
-    contacts: pd.DataFrame | None = None
-    events: pd.DataFrame | None = None
-    """Timeline actions and guardrail firings; None or empty when the scenario has none."""
+    tables: RunTables
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per replication."""
+        return self.tables.summary.to_pandas()
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """One row per replication and interval."""
+        return self.tables.timeseries.to_pandas()
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """Per KPI: the mean over the replications and its 95 % Student-t interval."""
+        return self.tables.kpis.to_pandas()
+
+    @cached_property
+    def contacts(self) -> pd.DataFrame | None:
+        """One row per contact, when the run logged them (``record_contacts``)."""
+        return self.tables.contacts.to_pandas() if self.tables.contacts is not None else None
+
+    @cached_property
+    def events(self) -> pd.DataFrame | None:
+        """Timeline actions and guardrail firings; None or empty when there are none."""
+        return self.tables.events.to_pandas() if self.tables.events is not None else None
 
 
 @dataclass(frozen=True)
@@ -148,10 +187,11 @@ class RunJob(Job[RunResult]):
         write_run(folder, result)
 
     def completion(self, result: RunResult) -> dict[str, Any]:
-        return {"replications": [int(value) for value in result.summary.get("replication", [])]}
+        replicated = result.tables.summary.columns.get("replication", [])
+        return {"replications": [int(value) for value in replicated]}
 
     def has_runs(self, result: RunResult) -> bool:
-        return not result.summary.empty
+        return not result.tables.summary.empty
 
 
 def _replicate(
@@ -181,22 +221,23 @@ def _replicate(
 
 
 def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
-    summary = summary_table(results)
-    return RunResult(
-        scenario=scenario,
+    summary = summary_columns(results)
+    tables = RunTables(
         summary=summary,
-        timeseries=timeseries_table(results),
-        kpis=kpi_table(summary),
-        contacts=contacts_table(results),
-        events=events_table(results),
+        timeseries=timeseries_columns(results),
+        kpis=kpi_columns(summary),
+        contacts=contacts_columns(results),
+        events=events_columns(results),
     )
+    return RunResult(scenario=scenario, tables=tables)
 
 
 def write_run(folder: Path, result: RunResult) -> None:
     """Write the tables of one run into ``folder``, each atomically."""
-    write_table(folder / files.SUMMARY, result.summary)
-    write_table(folder / files.TIMESERIES, result.timeseries)
-    if result.events is not None:
-        write_table(folder / files.EVENTS, result.events)
-    if result.contacts is not None:
-        write_table(folder / files.CONTACTS, result.contacts)
+    tables = result.tables
+    write_table(folder / files.SUMMARY, tables.summary)
+    write_table(folder / files.TIMESERIES, tables.timeseries)
+    if tables.events is not None:
+        write_table(folder / files.EVENTS, tables.events)
+    if tables.contacts is not None:
+        write_table(folder / files.CONTACTS, tables.contacts)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from klarsim.metrics.student_t import t_quantile
 
 DEFAULT_CONFIDENCE = 0.95
 
@@ -35,6 +36,6 @@ def t_interval(
     mean = float(sample.mean())
     if count == 1:
         return Interval(mean, math.nan, math.nan, math.nan, 1)
-    quantile = float(stats.t.ppf(0.5 + confidence / 2, count - 1))
+    quantile = t_quantile(0.5 + confidence / 2, count - 1)
     half_width = quantile * float(sample.std(ddof=1)) / math.sqrt(count)
     return Interval(mean, mean - half_width, mean + half_width, half_width, count)

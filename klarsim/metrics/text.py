@@ -9,10 +9,18 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+class Rows(Protocol):
+    """A table whose rows come as named tuples: a DataFrame or a plain ``Table``."""
+
+    def itertuples(self, index: bool = ...) -> Any:
+        """The rows, each a named tuple of the columns."""
+
 
 TERMINAL_KPIS = (
     "service_level",
@@ -42,7 +50,7 @@ def interval(mean: object, low: object, high: object) -> str:
     return f"{number(mean)} ± {number(half)}"
 
 
-def kpi_view(kpis: pd.DataFrame, title: str, width: int = 80) -> list[str]:
+def kpi_view(kpis: Rows, title: str, width: int = 80) -> list[str]:
     """A run's KPIs: name, mean ± 95% half-width, and the interval's ends."""
     rows = [
         [str(row.kpi), interval(row.mean, row.ci_low, row.ci_high), _ends(row.ci_low, row.ci_high)]

@@ -10,6 +10,10 @@ children are named by kind (``null``, ``bool``, ``int``, ``float``, ``str``, and
 for such integers as decimal text), so every value comes back with its own type.
 
 Reading accepts only these types; anything else is a ``ValueError``.
+
+A column of one kind is built from its numpy buffers (``pa.Array.from_buffers``), not with
+``pa.array``: that asks pyarrow's pandas shim about the values, which imports pandas, most of
+a second a run that writes its checkpoints would otherwise pay.
 """
 
 from __future__ import annotations
@@ -59,13 +63,58 @@ def to_arrow(values: Sequence[Any]) -> pa.Array:
     kinds.discard("null")
     if len(kinds) <= 1:
         kind = kinds.pop() if kinds else "null"
-        stored = TEXT if kind == "str" else KIND_TYPES[kind]
         try:
-            return pa.array(values, type=stored, from_pandas=False)
-        except (OverflowError, pa.ArrowInvalid):
+            return _single_kind(kind, values)
+        except OverflowError:  # an integer beyond 64 bits
             if kind != "int":
                 raise
     return _union(values)
+
+
+def _single_kind(kind: str, values: Sequence[Any]) -> pa.Array:
+    """A column of one kind of value (``None`` among them) from its buffers."""
+    count = len(values)
+    if kind == "null":
+        return pa.nulls(count)
+    present = [value is not None for value in values]
+    validity = None if all(present) else _bits(present)
+    if kind == "str":
+        return _text(values, validity)
+    filled = values if validity is None else [_filler(kind, value) for value in values]
+    if kind == "bool":
+        data = _bits([bool(value) for value in filled])
+    else:
+        data = pa.py_buffer(np.asarray(filled, dtype=np.int64 if kind == "int" else np.float64))
+    return pa.Array.from_buffers(KIND_TYPES[kind], count, [validity, data])
+
+
+def _filler(kind: str, value: Any) -> Any:
+    """``value``, or a stand-in of the column's kind where it is missing (masked out)."""
+    if value is not None:
+        return value
+    return False if kind == "bool" else 0
+
+
+def _bits(flags: Sequence[bool]) -> pa.Buffer:
+    """Arrow's bitmap of ``flags``: least significant bit first."""
+    return pa.py_buffer(np.packbits(np.asarray(flags, dtype=bool), bitorder="little"))
+
+
+def _text(values: Sequence[Any], validity: pa.Buffer | None) -> pa.Array:
+    """A dictionary-encoded text column: each distinct value stored once."""
+    names = list(dict.fromkeys(value for value in values if value is not None))
+    position = {name: index for index, name in enumerate(names)}
+    codes = np.asarray([position.get(value, 0) for value in values], dtype=np.int32)
+    indices = pa.Array.from_buffers(pa.int32(), len(values), [validity, pa.py_buffer(codes)])
+    encoded = [name.encode("utf-8") for name in names]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    dictionary = pa.Array.from_buffers(
+        pa.large_string(),
+        len(names),
+        [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))],
+    )
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def _union(values: Sequence[Any]) -> pa.Array:

@@ -22,16 +22,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from klarsim.config import Scenario, scenario_yaml
+from klarsim.metrics.plain import Table
 from klarsim.results import files
 from klarsim.results.atomic import remove_leftovers, write_atomically, write_json, write_text
 from klarsim.results.checkpoints import RunStore, scenario_digest
 from klarsim.results.errors import OutputError
 from klarsim.results.lock import Claim, claim_folder
+from klarsim.results.plain_csv import write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANIFEST = files.MANIFEST
 
@@ -190,12 +193,21 @@ def write_scenarios(folder: Path, scenarios: Sequence[Scenario]) -> None:
         write_text(folder / files.scenario_file(scenario.name), scenario_yaml(scenario))
 
 
-def write_table(path: Path, table: pd.DataFrame) -> None:
-    """Write ``table`` atomically, as Parquet or CSV by the file's suffix."""
+def write_table(path: Path, table: pd.DataFrame | Table) -> None:
+    """Write ``table`` atomically, as Parquet or CSV by the file's suffix.
+
+    A plain ``Table`` is written to CSV without pandas, in the same bytes.
+    """
+    if isinstance(table, Table):
+        plain = table
+        if path.suffix != ".parquet":
+            write_atomically(path, lambda temporary: write_csv(temporary, plain))
+            return
+    frame = table.to_pandas() if isinstance(table, Table) else table
     if path.suffix == ".parquet":
-        write_atomically(path, lambda temporary: table.to_parquet(temporary, index=False))
+        write_atomically(path, lambda temporary: frame.to_parquet(temporary, index=False))
     else:
-        write_atomically(path, lambda temporary: table.to_csv(temporary, index=False))
+        write_atomically(path, lambda temporary: frame.to_csv(temporary, index=False))
 
 
 def now_iso() -> str:

@@ -229,10 +229,10 @@ def test_out_of_memory_building_the_tables_is_one_line(
 ) -> None:
     from klarsim.experiments import run as run_module
 
-    def too_big(results: object) -> pd.DataFrame:
+    def too_big(results: object) -> object:
         raise MemoryError
 
-    monkeypatch.setattr(run_module, "timeseries_table", too_big)
+    monkeypatch.setattr(run_module, "timeseries_columns", too_big)
     out = tmp_path / "out"
     result = invoke([*COMMANDS["run"], *QUICK, "--out", str(out)])
     assert result.exit_code == 1, result.output
