@@ -27,6 +27,7 @@ from klarsim.report.kpi_tables import SWEEP_KPIS, comparison_table, run_table, s
 from klarsim.report.method import method_parts
 from klarsim.report.planning import planning_title
 from klarsim.report.planning_tables import planning_tables
+from klarsim.report.sensitivity import sensitivity_sections
 from klarsim.report.summary import full_scale_points, run_details, summary_of
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
@@ -64,6 +65,7 @@ def report_html(folder: ResultsFolder, drawn: list[Plot] | None = None) -> str:
         Section("plots", "Key plots", _plots(plots)),
         Section("results", "Results", _results(folder)),
         *_effects(folder),
+        *(Section(*parts) for parts in sensitivity_sections(folder.path)),
         Section("assumptions", "Assumptions", _assumptions(folder)),
     ]
     if not folder.events.empty:
