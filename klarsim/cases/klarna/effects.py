@@ -139,8 +139,9 @@ def _apply(scenario: Scenario, change: Change, leap: Data, hybrid: Data) -> Scen
         if target is not None
         else f"Klarna effects chain: {scenario.name} with the {change.label} added."
     )
+    ranges = {"uncertain": target["uncertain"]} if target is not None else {}  # its own
     return with_overrides(
-        scenario, {**overrides, "name": change.scenario, "description": description}
+        scenario, {**overrides, "name": change.scenario, "description": description, **ranges}
     )
 
 
