@@ -93,12 +93,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     base = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", overrides=SHORT)
     points = klarsim.design_points(grid=[f"{SWEPT}=0.5,0.6"])
     klarsim.sweep(base, points=points, out=out / "sweep")
+    _sensitivity_and_robustness(base, out)
     plan = klarsim.PlanOptions(["service_level=0.8"], days=7, max_iterations=1)
     klarsim.staff(EXAMPLES / "human_only.yaml", plan, reps=1, overrides=STAFF, out=out / "staff")
     human = EXAMPLES / "human_only.yaml"
     klarsim.capacity(human, plan, reps=1, overrides=CAPACITY, out=out / "capacity")
     tables: dict[str, list[str]] = defaultdict(list)
-    for folder in ("run", "compare", "sweep", "staff", "capacity"):
+    for folder in ("run", "compare", "sweep", "staff", "capacity", *SENSITIVITY_FOLDERS):
         for path in sorted((out / folder).iterdir()):
             if path.suffix == ".csv":
                 tables[path.name] += list(pd.read_csv(path, nrows=0).columns)
@@ -106,6 +107,26 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
                 tables[path.name] += list(pd.read_parquet(path).columns)
     pools = {str(name) for name in hybrid.pools}
     return dict(tables), pools
+
+
+SENSITIVITY_FOLDERS = ("morris", "sobol", "robustness")
+
+
+def _sensitivity_and_robustness(base: klarsim.Scenario, out: Path) -> None:
+    """The folders of klarsim sensitivity (both methods) and robustness, over the swept key."""
+    from klarsim.sensitivity.analysis import sensitivity
+    from klarsim.sensitivity.robustness import robustness
+
+    ranges = [f"{SWEPT}=0.4:0.7"]
+    for method in ("morris", "sobol"):
+        sensitivity(
+            base, kpis=["csat_mean"], ranges=ranges, method=method, samples=2, reps=1,
+            resamples=20, out=out / method,
+        )  # fmt: skip
+    other = klarsim.load_scenario(EXAMPLES / "ai_first.yaml", overrides=SHORT)
+    robustness(
+        base, other, kpis=["csat_mean"], ranges=ranges, samples=3, reps=1, out=out / "robustness"
+    )
 
 
 def expand(pattern: str, values: dict[str, set[str]]) -> set[str]:
