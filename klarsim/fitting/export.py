@@ -262,17 +262,19 @@ def _non_negative(table: pd.DataFrame, name: str, source: str, header: str) -> N
 
 
 def _interval(table: pd.DataFrame, source: str, given: int | None) -> int:
-    """The interval length in minutes: ``given``, else the shortest step between rows."""
+    """The interval length in minutes: ``given``, else the most common step between rows."""
     steps = []
     for _, rows in table.groupby(QUEUE, sort=False):
-        starts = rows["interval_start"].sort_values()
+        starts = rows["interval_start"].sort_values(kind="stable")
         duplicated = starts.duplicated()
         if duplicated.any():
             line = int(rows["line"].loc[duplicated[duplicated].index].iloc[0])
             raise ExportError(source, f"row {line}", "a second row for the same interval start")
         steps.append(starts.diff().dropna().dt.total_seconds() / 60)
     observed = pd.concat(steps) if steps else pd.Series(dtype=float)
-    step = float(given) if given is not None else (observed.min() if len(observed) else math.nan)
+    # the most common step: a stray row off the grid must not shrink the interval
+    common = observed.mode().min() if len(observed) else math.nan
+    step = float(given) if given is not None else common
     if not math.isfinite(step) or step < 1 or MINUTES_PER_HOUR % step != 0:
         where = "--interval-min" if given is not None else "column 'interval_start'"
         shown = f"{step:g} minutes" if math.isfinite(step) else "a single row"

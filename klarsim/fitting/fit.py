@@ -93,6 +93,8 @@ def fit(
     point = estimate(days, np.arange(days.count), method)
     samples = _bootstrap(days, method, options)
     bounds = _bounds(point, samples, options.confidence)
+    if days.count < MIN_DAYS_FOR_GROWTH:  # not estimated: 0 is an assumption, no interval
+        bounds["growth_per_year"] = (math.nan, math.nan)
     shape = weekday_shape_test(days)
     fitted = Fitted(
         export=export,

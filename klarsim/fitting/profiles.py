@@ -63,7 +63,7 @@ def roster_by_hour_of_week(export: Export) -> list[float]:
     """Mean staffed agents (summed over queues) in each of the 168 hours of the week."""
     table = export.table.groupby("interval_start")["agents"].sum()
     starts = pd.Series(table.index)
-    hour_of_week = (starts.dt.weekday * HOURS_PER_DAY + starts.dt.hour).to_numpy()
+    hour_of_week = (starts.dt.day_of_week * HOURS_PER_DAY + starts.dt.hour).to_numpy()
     means = pd.Series(table.to_numpy()).groupby(hour_of_week).mean()
     return [round(float(means.get(hour, 0.0)), 2) for hour in range(HOURS_PER_WEEK)]
 

@@ -1,0 +1,1 @@
+"""Tests of klarsim.fitting: the export reader, the estimators, fit and backtest."""
