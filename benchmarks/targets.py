@@ -142,20 +142,20 @@ def timed_rounds(rounds: int, measures: dict[str, Callable[[], Timing]]) -> dict
     return runs
 
 
-def many_runs(plan: Plan) -> list[float]:
+def many_runs(plan: Plan) -> dict[str, float]:
     """``many_runs.py``'s share of the long run's speed, if the script is there and finishes.
 
     The hook for the other benchmark: it runs as a subprocess, on one worker, and its printed
-    ``... one-day runs / long: 0.85 median ...`` lines are read.
+    ``... one-day runs (short) / long: 0.85 median ...`` lines are read.
     """
     if not MANY_RUNS.exists():
         print("  many_runs.py is not there yet: target not measured")
-        return []
+        return {}
     try:
         finished = run_timed([sys.executable, str(MANY_RUNS), *plan.many_runs_arguments])
     except ProcessError as error:
         print(f"  many_runs.py failed: {error}")
-        return []
+        return {}
     print("\n".join("  | " + line for line in finished.stdout.strip().splitlines()))
     return many_runs_ratios(finished.stdout)
 

@@ -22,7 +22,7 @@ def _measured(quick: str = "no", commit: str = "0123456789abcdef") -> Measuremen
         },
         days=1.0,
         memory_half=Timing(1.5, 6500, 90.5),
-        many_runs=[0.85],
+        many_runs={"short": 0.85},
         breakdown={"interpreter": 0.02, "imports": 0.6, "simulation": 0.01},
         profile=["largest top-level imports (cumulative):", "  0.600 s  klarsim.cli"],
         context={
