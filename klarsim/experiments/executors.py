@@ -100,6 +100,11 @@ class WorkerPool:
         else:
             yield from self._processes.results(tasks)
 
+    def worker_states(self) -> dict[int, int]:
+        """Each local worker process's id and how many scenarios it has loaded (none when
+        serial, on Dask, or before the first batch): shows that scenarios travel once."""
+        return self._processes.states() if self._processes is not None else {}
+
     def close(self) -> None:
         """Stop the worker processes or the Dask client, cancelling queued tasks."""
         try:

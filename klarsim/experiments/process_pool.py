@@ -36,6 +36,9 @@ PARENT_CHECK_SECONDS = 1.0
 KEPT_SCENARIOS = 8
 """Scenarios a worker keeps loaded; a sweep's tasks come point by point, so a few suffice."""
 
+PROBE_SECONDS = 0.05
+"""How long a probe of a worker's state keeps it busy, so that each worker gets some."""
+
 REMEMBERED_SCENARIOS = 64
 """Scenario objects the job's process remembers the key of, so it pickles each only once."""
 
@@ -113,6 +116,14 @@ class ProcessWorkers:
             if not healthy:
                 self._stop()
 
+    def states(self) -> dict[int, int]:
+        """Each worker process's id and how many scenarios it has loaded; empty before the
+        first batch. Every worker is asked (several probes that each take a moment)."""
+        if self._pool is None:
+            return {}
+        probes = [self._pool.submit(worker_state, PROBE_SECONDS) for _ in range(4 * self.workers)]
+        return dict(probe.result() for probe in probes)
+
     def close(self) -> None:
         """Stop the processes (cancelling queued tasks) and delete the shelved scenarios."""
         self._stop()
@@ -178,8 +189,10 @@ def _scenario(key: str) -> Scenario:
     return loaded
 
 
-def worker_state() -> tuple[int, int]:
-    """This worker's process id and how many scenarios it has loaded (for the tests)."""
+def worker_state(pause: float) -> tuple[int, int]:
+    """This worker's process id and how many scenarios it has loaded, after ``pause``
+    seconds (so that the other probes go to the other workers)."""
+    time.sleep(pause)
     return os.getpid(), scenarios_loaded
 
 
