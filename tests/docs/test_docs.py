@@ -98,8 +98,10 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
     klarsim.staff(EXAMPLES / "human_only.yaml", plan, reps=1, overrides=STAFF, out=out / "staff")
     human = EXAMPLES / "human_only.yaml"
     klarsim.capacity(human, plan, reps=1, overrides=CAPACITY, out=out / "capacity")
+    _fit_and_backtest(out)
     tables: dict[str, list[str]] = defaultdict(list)
-    for folder in ("run", "compare", "sweep", "staff", "capacity", *SENSITIVITY_FOLDERS):
+    folders = ("run", "compare", "sweep", "staff", "capacity", *SENSITIVITY_FOLDERS, "fit")
+    for folder in folders:
         for path in sorted((out / folder).iterdir()):
             if path.suffix == ".csv":
                 tables[path.name] += list(pd.read_csv(path, nrows=0).columns)
@@ -110,6 +112,20 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[st
 
 
 SENSITIVITY_FOLDERS = ("morris", "sobol", "robustness")
+
+
+def _fit_and_backtest(out: Path) -> None:
+    """klarsim fit and backtest on two weeks of a small synthetic export, into out/fit."""
+    from klarsim.fitting.backtest import backtest, write_backtest
+    from klarsim.fitting.fit import FitOptions, fit, write_fit
+    from tests.fitting.synthetic import Truth, synthetic_export
+
+    export = out / "export.csv"
+    synthetic_export(Truth(contacts_per_day=200.0), 14).to_csv(export, index=False)
+    (out / "fit").mkdir()
+    fitted = fit(export, options=FitOptions(resamples=20))
+    write_fit(out / "fit", fitted)
+    write_backtest(out / "fit", backtest(fitted.scenario, export, reps=2))
 
 
 def _sensitivity_and_robustness(base: klarsim.Scenario, out: Path) -> None:
