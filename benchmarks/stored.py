@@ -84,7 +84,7 @@ def _timing_metadata(name: str, timing: Timing, index: int) -> dict[str, Any]:
         "name": name,
         "unit": "second",
         "contacts": timing.contacts,
-        "peak_rss_mib": round(timing.peak_rss_mib, 1),
+        "peak_rss_mib": timing.peak_rss_mib,
         "round": index,
     }
 
