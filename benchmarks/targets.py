@@ -73,12 +73,12 @@ class Plan:
     many_runs_arguments: list[str]
 
 
-def plan_for(quick: bool, contacts: int, rounds: int) -> Plan:
+def plan_for(quick: bool, contacts: int, rounds: int, short_runs: int = 200) -> Plan:
     """Full size (about ``contacts`` contacts, the hybrid with a million customers) or smoke."""
     if quick:
         return Plan(1, 1.0, [], 7.0, 2.0, 0.01, ["--runs", "4", "--rounds", "1", "--workers", "1"])
     days = float(math.ceil(contacts / idiomatic.ARRIVALS_PER_DAY))
-    many = ["--rounds", str(rounds), "--workers", "1"]
+    many = ["--runs", str(short_runs), "--rounds", str(rounds), "--workers", "1"]
     return Plan(rounds, days, ["customers.population=1000000"], None, 365.0, 1.0, many)
 
 
@@ -222,12 +222,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--contacts", type=int, default=1_000_000, help="plain run's size")
+    parser.add_argument("--short-runs", type=int, default=200, help="many_runs.py's --runs")
     parser.add_argument("--klarna", action="store_true", help="also the Klarna year (long)")
     parser.add_argument("--quick", action="store_true", help="smoke sizes (not for figures)")
     parser.add_argument("--no-save", action="store_true", help="do not store the results")
     parser.add_argument("--results", type=Path, help="results folder (quick runs: none)")
     arguments = parser.parse_args()
-    plan = plan_for(arguments.quick, arguments.contacts, arguments.rounds)
+    plan = plan_for(arguments.quick, arguments.contacts, arguments.rounds, arguments.short_runs)
     started = context(arguments.quick)
     measured = measure(plan, arguments.klarna)
     measured.context = started
