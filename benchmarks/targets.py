@@ -40,8 +40,9 @@ HYBRID = ROOT / "scenarios" / "examples" / "hybrid.yaml"
 WORKFORCE = ROOT / "benchmarks" / "scenarios" / "workforce_two_years.yaml"
 KLARNA = ROOT / "scenarios" / "klarna" / "2025_hybrid_gig.yaml"
 MANY_RUNS = ROOT / "benchmarks" / "many_runs.py"
-KLARSIM = Path(sys.executable).with_name("klarsim")
-"""The console script installed beside this interpreter: what a user runs."""
+CONSOLE_SCRIPT = Path(sys.executable).with_name("klarsim")
+KLARSIM = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "klarsim"]
+"""The console script installed beside this interpreter, what a user runs (else -m klarsim)."""
 ONE_HOUR_DAYS = repr(1 / 24)
 """One simulated hour, as --days (an exact number of 60-minute intervals)."""
 KLARNA_HYBRID_YEAR = [
@@ -99,7 +100,7 @@ def klarsim_timing(scenario: Path, days: float | str | None, settings: list[str]
     """Time the whole ``klarsim run`` command and count the contacts it wrote."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out"
-        finished = run_timed([str(KLARSIM), *run_arguments(scenario, out, days, settings)])
+        finished = run_timed([*KLARSIM, *run_arguments(scenario, out, days, settings)])
         contacts = contacts_in((out / "summary.csv").read_text(encoding="utf-8"))
     return Timing(finished.seconds, contacts, finished.peak_rss_mib)
 
