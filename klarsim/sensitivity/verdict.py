@@ -3,7 +3,8 @@
 For one KPI, each sample's paired difference (alternative minus baseline, under common random
 numbers) says whether the alternative was better there. The share of samples where it was is
 the probability, with a Wilson 95 % interval. Which assumption the verdict hinges on is the
-one whose partial rank correlation (PRCC) with the difference is largest in size; where the
+one whose partial rank correlation (PRCC) with the difference is largest in size (the plain
+rank correlation when there are too few samples to remove the others); where the
 verdict flips is where a monotone (isotonic) fit of the difference against that assumption
 crosses zero, interpolated linearly between the two neighbouring values (NaN if it never does).
 """
@@ -77,11 +78,15 @@ def verdict(
 
 def partial_rank_correlations(assumptions: np.ndarray, outcome: np.ndarray) -> np.ndarray:
     """PRCC of the outcome with each column: the correlation of the ranks' residuals after a
-    linear fit on the other columns' ranks. NaN for a constant column or too few samples."""
+    linear fit on the other columns' ranks. With fewer than ``width + 3`` samples the other
+    columns cannot be removed, and the plain rank (Spearman) correlation stands in. NaN for a
+    constant column or fewer than three samples."""
     count, width = assumptions.shape
     result = np.full(width, np.nan)
-    if count < width + 3:
+    if count < 3:
         return result
+    if count < width + 3:
+        return np.array([_spearman(assumptions[:, column], outcome) for column in range(width)])
     ranks = np.column_stack([stats.rankdata(assumptions[:, j]) for j in range(width)])
     ranked_outcome = stats.rankdata(outcome)
     for column in range(width):
@@ -91,6 +96,12 @@ def partial_rank_correlations(assumptions: np.ndarray, outcome: np.ndarray) -> n
         if np.std(own) > 0 and np.std(rest) > 0:
             result[column] = float(np.corrcoef(own, rest)[0, 1])
     return result
+
+
+def _spearman(values: np.ndarray, outcome: np.ndarray) -> float:
+    if np.ptp(values) == 0 or np.ptp(outcome) == 0:
+        return float("nan")
+    return float(stats.spearmanr(values, outcome).statistic)
 
 
 def _residual(design: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -97,3 +97,10 @@ def test_every_direction_is_defined_once() -> None:
     assert better_direction("csat_mean") == "higher"
     assert better_direction("occupancy") is None
     assert "abandonment_rate" in ranked_kpis() and "trust_mean_end" in ranked_kpis()
+
+
+def test_with_fewer_samples_than_assumptions_the_rank_correlation_stands_in() -> None:
+    points = qmc.LatinHypercube(d=11, seed=1).random(8)
+    differences = points[:, 4] - 0.5
+    found = verdict(differences, points, [f"x{index}" for index in range(11)], "lower")
+    assert found.top_assumption == "x4" and found.partial_rank_correlation == pytest.approx(1.0)
