@@ -88,6 +88,8 @@ def fit(
             f"{len(kept)} whole day(s); expected at least {MIN_WHOLE_DAYS} (every weekday)",
         )
     first = build_days(export, None)
+    if first.offered_by_hour.sum() <= 0:
+        raise ExportError(export.source, "column 'offered'", "no offered contacts in whole days")
     days = build_days(export, handle_time_overall(first)) if export.has_agents else first
     method = patience_method(days)
     point = estimate(days, np.arange(days.count), method)

@@ -24,6 +24,7 @@ ASSUMED_PATIENCE_MIN = 3.0
 """Mean patience written when the export cannot tell it (assumption)."""
 REPLICATIONS = 5
 MINUTES_PER_HOUR = 60.0
+MAX_INTENT_NAME = 50
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,10 @@ class Fitted:
             yield f"demand.hourly_profile.{hour}", f"hourly_profile.{hour}", method
         cv = "method of moments: variance of daily totals beyond Poisson after weekday and trend"
         yield "demand.day_to_day_cv", "day_to_day_cv", cv
-        for queue in self.export.queues:
-            yield f"demand.intents.{queue}.share", f"share.{queue}", "offered share of the queue"
+        for queue, intent in intent_names(self.export.queues).items():
+            yield f"demand.intents.{intent}.share", f"share.{queue}", "offered share of the queue"
             yield (
-                f"demand.intents.{queue}.handle_time_min.mean",
+                f"demand.intents.{intent}.handle_time_min.mean",
                 f"handle_time_min.{queue}",
                 "answered-weighted mean of aht_s / 60",
             )
@@ -87,6 +88,20 @@ class Fitted:
                 "handle time; binomial likelihood of abandoned given offered, maximised"
             )
         return "P(abandon) = E[wait] / mean patience, E[wait] from asa_s (known-biased)"
+
+
+def intent_names(queues: tuple[str, ...]) -> dict[str, str]:
+    """An intent name per queue: letters, digits, - and _ only (others become _), unique."""
+    names: dict[str, str] = {}
+    for queue in queues:
+        base = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in queue)
+        base = (base.strip("_") or "queue")[:MAX_INTENT_NAME]
+        name, count = base, 1
+        while name in names.values():
+            count += 1
+            name = f"{base}_{count}"
+        names[queue] = name
+    return names
 
 
 def scenario_text(fitted: Fitted) -> tuple[str, Scenario, list[str]]:
@@ -184,6 +199,7 @@ def _intents(fitted: Fitted) -> list[str]:
     shares = [round(fitted.point[f"share.{queue}"], 6) for queue in fitted.export.queues]
     shares[-1] = round(1 - sum(shares[:-1]), 6)
     lines = []
+    names = intent_names(fitted.export.queues)
     for queue, share in zip(fitted.export.queues, shares, strict=True):
         key = f"handle_time_min.{queue}"
         mean = fitted.point[key]
@@ -194,7 +210,7 @@ def _intents(fitted: Fitted) -> list[str]:
             else "assumption: nothing answered in this queue"
         )
         lines += [
-            f"    {queue}:",
+            f"    {names[queue]}:  # queue {_quoted(queue)}",
             f"      share: {share}  # offered share, {_interval(fitted, f'share.{queue}')}",
             f"      channel: {fitted.channel}  # from --channel (the export does not say)",
             f"      handle_time_min: {{dist: exponential, mean: {shown}}}  # mean: {how}; "
@@ -228,7 +244,7 @@ def _customers(fitted: Fitted) -> list[str]:
 def _pools(fitted: Fitted) -> list[str]:
     roster, how = _roster(fitted)
     headcount = max(1, math.ceil(max(roster)))
-    skills = ", ".join(fitted.export.queues)
+    skills = ", ".join(intent_names(fitted.export.queues).values())
     rows = [
         ", ".join(f"{value:g}" for value in roster[day * HOURS_PER_DAY : (day + 1) * HOURS_PER_DAY])
         for day in range(DAYS_PER_WEEK)

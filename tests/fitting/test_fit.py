@@ -131,3 +131,24 @@ def test_the_bootstrap_is_seeded(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(first, again)
     assert np.isfinite(first["estimate"]).all()
     assert fit_module.MIN_WHOLE_DAYS == 7
+
+
+def test_queue_names_become_valid_unique_intent_names(tmp_path: Path) -> None:
+    from klarsim.fitting.scenario_text import intent_names
+
+    names = intent_names(("Billing Support", "Billing/Support", "sales-EU", "???"))
+    assert names == {
+        "Billing Support": "Billing_Support",
+        "Billing/Support": "Billing_Support_2",
+        "sales-EU": "sales-EU",
+        "???": "queue",
+    }
+    table = synthetic_export(TRUTH, 7, seed=9)
+    table["Skill"] = ["Billing Support" if index % 2 else "sales/EU" for index in range(len(table))]
+    path = tmp_path / "export.csv"
+    table.to_csv(path, index=False)
+    result = fit(path, queue_column="Skill", options=FitOptions(resamples=20))
+    assert set(result.scenario.demand.intents) == {"Billing_Support", "sales_EU"}
+    shares = [intent.share for intent in result.scenario.demand.intents.values()]
+    assert sum(shares) == pytest.approx(1.0)
+    assert '# queue "Billing Support"' in result.yaml_text
