@@ -281,7 +281,8 @@ def _interval(table: pd.DataFrame, source: str, given: int | None) -> int:
         raise ExportError(
             source,
             where,
-            f"expected intervals that divide an hour (15, 30 or 60 minutes), got {shown}",
+            f"expected intervals that divide an hour (15, 30 or 60 minutes), got {shown}"
+            + ("" if given is not None else " (rows far apart? give --interval-min)"),
         )
     return int(step)
 

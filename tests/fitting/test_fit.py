@@ -143,10 +143,10 @@ def test_queue_names_become_valid_unique_intent_names(tmp_path: Path) -> None:
         "sales-EU": "sales-EU",
         "???": "queue",
     }
-    table = synthetic_export(TRUTH, 7, seed=9)
-    table["Skill"] = ["Billing Support" if index % 2 else "sales/EU" for index in range(len(table))]
+    billing = synthetic_export(TRUTH, 7, seed=9).assign(Skill="Billing Support")
+    sales = synthetic_export(TRUTH, 7, seed=10).assign(Skill="sales/EU")
     path = tmp_path / "export.csv"
-    table.to_csv(path, index=False)
+    pd.concat([billing, sales]).to_csv(path, index=False)
     result = fit(path, queue_column="Skill", options=FitOptions(resamples=20))
     assert set(result.scenario.demand.intents) == {"Billing_Support", "sales_EU"}
     shares = [intent.share for intent in result.scenario.demand.intents.values()]
