@@ -49,7 +49,8 @@ METHOD = """\
 - Klarna year: `scenarios/klarna/2025_hybrid_gig.yaml` at scale 1.0 for 365 days, with its
   state from 5 May 2025 set from day 0 (the hybrid in force; `KLARNA_HYBRID_YEAR` in
   `benchmarks/targets.py`), on one core. Only with `--klarna`.
-- Many short runs: `benchmarks/many_runs.py` on one worker, run by `targets.py` when present.
+- Many short runs: `benchmarks/many_runs.py` on one worker, run by `targets.py` when present;
+  the best of the ways it runs them (separate tasks, batched) counts.
 """
 REPRODUCE = """\
 ## Reproduce
