@@ -103,11 +103,18 @@ def _read_raw(path: Path, source: str) -> pd.DataFrame:
         raise ExportError(source, "", f"{size} bytes; expected at most {MAX_BYTES} (split it)")
     try:
         raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1, skipinitialspace=True
+            path,
+            dtype=str,
+            keep_default_na=False,
+            nrows=MAX_ROWS + 1,
+            skipinitialspace=True,
+            encoding="utf-8-sig",  # spreadsheets often start a UTF-8 file with a BOM
         )
     except pd.errors.EmptyDataError:
         raise ExportError(source, "", "no header row; expected a CSV with a header") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+    except UnicodeDecodeError:
+        raise ExportError(source, "", "not UTF-8 text; expected a UTF-8 CSV file") from None
+    except (pd.errors.ParserError, ValueError) as error:
         reason = " ".join(str(error).split())[:200]
         raise ExportError(source, "", f"not a readable CSV: {reason}") from None
     if raw.empty:

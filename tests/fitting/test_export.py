@@ -132,3 +132,14 @@ def test_column_mappings_are_checked(table: pd.DataFrame, tmp_path: Path) -> Non
     expect_error(path, "'Calls'", "--column offered=Calls", columns={"offered": "Calls"})
     expect_error(path, "--queue-column", queue_column="Skill")
     expect_error(path, "--interval-min", interval_min=45)
+
+
+def test_a_byte_order_mark_is_read_and_other_encodings_are_named(
+    table: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + table.to_csv(index=False).encode())
+    assert read_export(path).interval_min == 30
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(table.to_csv(index=False).replace("offered", "angeb\xf6t").encode("latin-1"))
+    expect_error(latin, "UTF-8")
