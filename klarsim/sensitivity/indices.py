@@ -8,6 +8,7 @@ confidence intervals, so the same settings give the same table.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -116,7 +117,10 @@ def _salib(
         "seed": settings.seed,
     }
     if settings.method == "morris":
-        found = morris.analyze(spec, points, values, num_levels=settings.levels, **common)
+        with warnings.catch_warnings():  # one trajectory: sigma is NaN, numpy says so
+            if settings.samples < 2:
+                warnings.simplefilter("ignore", RuntimeWarning)
+            found = morris.analyze(spec, points, values, num_levels=settings.levels, **common)
         keys = ("mu_star", "mu_star_conf", "sigma", "mu")
     else:
         found = sobol.analyze(spec, values, calc_second_order=False, **common)
