@@ -87,7 +87,9 @@ def render(runs: list[Measurements]) -> str:
 
 def _latest(run: Measurements) -> str:
     """The targets table of one run, with where and when it was measured."""
-    lines = ["## Targets", "", f"Latest run: {_where(run)}.", ""]
+    rounds = len(run.rounds.get("plain", []))
+    sizes = f"{rounds} rounds; plain, idiomatic and hybrid over {run.days:g} days"
+    lines = ["## Targets", "", f"Latest run: {_where(run)}; {sizes}.", ""]
     if run.context.get("quick") == "yes":
         lines += [
             "!!! warning",
