@@ -49,6 +49,8 @@ METHOD = """\
 - Klarna year: `scenarios/klarna/2025_hybrid_gig.yaml` at scale 1.0 for 365 days, with its
   state from 5 May 2025 set from day 0 (the hybrid in force; `KLARNA_HYBRID_YEAR` in
   `benchmarks/targets.py`), on one core. Only with `--klarna`.
+- Load: the one-minute load average when the run started; above a fraction of the CPUs,
+  other work shared the machine and the figures are pessimistic and noisy.
 - Many short runs: `benchmarks/many_runs.py` on one worker, run by `targets.py` when present;
   the best of the ways it runs them (separate tasks, batched) counts.
 """
@@ -132,15 +134,16 @@ def _mark(verdict: Verdict) -> str:
 
 
 def _where(run: Measurements) -> str:
-    """``2026-12-01 03:06 UTC, commit 89916885+, machine vm (Python 3.11.9, 2 CPUs)``."""
+    """``2026-12-01 03:06 UTC, commit 89916885+, machine vm (Python 3.11.9, 2 CPUs, load 0.3)``."""
     context = run.context
     when = context.get("measured_at", "?")[:16].replace("T", " ") + " UTC"
     commit = context.get("commit", "?")
     commit = commit[:8] + ("+" if commit.endswith("+") else "")
+    load = f", load {context['load']}" if "load" in context else ""
     quick = ", quick" if context.get("quick") == "yes" else ""
     return (
         f"{when}, commit {commit}, machine {context.get('machine', '?')}"
-        f" (Python {context.get('python', '?')}, {context.get('cpus', '?')} CPUs{quick})"
+        f" (Python {context.get('python', '?')}, {context.get('cpus', '?')} CPUs{load}{quick})"
     )
 
 

@@ -181,7 +181,10 @@ def measure(plan: Plan, klarna: bool) -> Measurements:
 
 
 def context(quick: bool) -> dict[str, str]:
-    """Where and what was measured: commit (``+`` when the tree has edits), machine, time."""
+    """Where and what was measured: commit (``+``: the tree has edits), machine, time, load.
+
+    The load average at the start tells a figure measured on a busy machine from an idle one.
+    """
     commit = _git("rev-parse", "HEAD") or "unknown"
     edited = bool(_git("status", "--porcelain", "--untracked-files=no"))
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
@@ -191,6 +194,7 @@ def context(quick: bool) -> dict[str, str]:
         "measured_at": now.isoformat().replace("+00:00", "Z"),
         "python": platform.python_version(),
         "cpus": str(os.cpu_count()),
+        "load": f"{os.getloadavg()[0]:.1f}",
         "quick": "yes" if quick else "no",
     }
 
@@ -231,7 +235,10 @@ def main() -> None:
     arguments = parser.parse_args()
     plan = plan_for(arguments.quick, arguments.contacts, arguments.rounds, arguments.short_runs)
     started = context(arguments.quick)
-    measured = measure(plan, arguments.klarna)
+    try:
+        measured = measure(plan, arguments.klarna)
+    except ProcessError as error:
+        sys.exit(f"benchmark stopped: {error}")
     measured.context = started
     report(measured)
     folder = arguments.results or (None if arguments.quick else stored.RESULTS)

@@ -31,6 +31,7 @@ def _measured(quick: str = "no", commit: str = "0123456789abcdef") -> Measuremen
             "measured_at": "2026-12-01T03:06:09Z",
             "python": "3.11.7",
             "cpus": "2",
+            "load": "0.3",
             "quick": quick,
         },
     )
@@ -66,7 +67,8 @@ def test_the_latest_full_run_is_judged_and_every_run_is_history() -> None:
     quick.context["measured_at"] = "2026-12-02T00:00:00Z"
     page = performance_page.render([full, quick])
     targets = page.split("## Targets")[1].split("## ")[0]
-    assert "commit 01234567," in targets  # the full run, though the quick one is newer
+    assert "commit 01234567, machine box (Python 3.11.7, 2 CPUs, load 0.3)" in targets
+    # the full run above, though the quick one is newer
     assert "| plain M/M/c+M vs SimPy | >= 6x | 5.54x" in targets  # rounds 6.04x and 5.04x
     assert "| fixed cost of a small run | <= 0.5 s | 0.85 s" in targets
     history = page.split("## History")[1].split("## ")[0]
