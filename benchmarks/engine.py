@@ -11,7 +11,8 @@ are timed in rounds, each running every model once (in an order that rotates), a
 timing runs in a fresh process, so no model inherits the heap another one left behind.
 Speeds are the best of the rounds; a ratio between two models is the median of the ratios
 within each round: a shared machine drifts by a fifth and more between rounds, far less
-within one.
+within one. The engine runs in-process here; issue 21's targets, measured on whole
+``klarsim run`` processes, are ``targets.py``'s.
 
     python benchmarks/engine.py [--contacts 1000000] [--repeats 5]
 """
