@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from klarsim.config import load_scenario
-from klarsim.fitting import fit as fit_module
 from klarsim.fitting.export import ExportError
-from klarsim.fitting.fit import FitOptions, FitResult, fit, write_fit
+from klarsim.fitting.fit import MIN_WHOLE_DAYS, FitOptions, FitResult, fit, write_fit
 from tests.fitting.synthetic import Truth, synthetic_export
 
 pytestmark = pytest.mark.unit
@@ -130,7 +129,7 @@ def test_the_bootstrap_is_seeded(tmp_path: Path) -> None:
     again = fit(path, options=FitOptions(resamples=20, seed=1)).table
     pd.testing.assert_frame_equal(first, again)
     assert np.isfinite(first["estimate"]).all()
-    assert fit_module.MIN_WHOLE_DAYS == 7
+    assert MIN_WHOLE_DAYS == 7
 
 
 def test_queue_names_become_valid_unique_intent_names(tmp_path: Path) -> None:
@@ -152,3 +151,10 @@ def test_queue_names_become_valid_unique_intent_names(tmp_path: Path) -> None:
     shares = [intent.share for intent in result.scenario.demand.intents.values()]
     assert sum(shares) == pytest.approx(1.0)
     assert '# queue "Billing Support"' in result.yaml_text
+
+
+def test_the_package_offers_fit_and_backtest() -> None:
+    import klarsim.fitting
+
+    assert klarsim.fitting.fit is fit
+    assert callable(klarsim.fitting.backtest)
