@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from klarsim.config.horizon import ScenarioWarning
 from klarsim.sensitivity.names import MORRIS_COLUMNS, SOBOL_COLUMNS
 from klarsim.sensitivity.ranges import Range, rounded
 
@@ -64,8 +65,23 @@ def design(ranges: Sequence[Range], settings: Settings) -> np.ndarray:
             spec, settings.samples, num_levels=settings.levels, seed=settings.seed
         )
     else:
-        drawn = sobol.sample(spec, settings.samples, calc_second_order=False, seed=settings.seed)
+        _check_power_of_two(settings.samples)
+        with warnings.catch_warnings():  # said once above, in klarsim's words
+            warnings.simplefilter("ignore", UserWarning)
+            drawn = sobol.sample(
+                spec, settings.samples, calc_second_order=False, seed=settings.seed
+            )
     return rounded(ranges, drawn)
+
+
+def _check_power_of_two(samples: int) -> None:
+    """Sobol's sequence is balanced only for a power of two: say so (a warning, not an error)."""
+    if samples & (samples - 1):
+        message = (
+            f"--samples {samples} is not a power of two: the Sobol sequence is balanced only "
+            f"for 1, 2, 4, 8, ...; {1 << samples.bit_length()} would be"
+        )
+        warnings.warn(message, ScenarioWarning, stacklevel=3)
 
 
 def analyse(ranges: Sequence[Range], settings: Settings, evaluate: Evaluate) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from klarsim.config.horizon import ScenarioWarning
 from klarsim.sensitivity.indices import Settings, analyse, design
 from klarsim.sensitivity.ranges import Range
 
@@ -74,3 +75,8 @@ def test_a_kpi_missing_at_some_point_gives_nan_indices_not_an_error() -> None:
 
     table = analyse(around_pi(), Settings("morris", samples=4, seed=1, resamples=10), with_gap)
     assert table["mu_star"].isna().all()
+
+
+def test_a_sobol_sample_size_not_a_power_of_two_is_warned_about() -> None:
+    with pytest.warns(ScenarioWarning, match="not a power of two: .* 4 would be"):
+        design(around_pi(), Settings("sobol", samples=3, seed=1))
