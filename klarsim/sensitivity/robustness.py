@@ -139,6 +139,7 @@ class RobustnessJob(Job[RobustnessResult]):
             "baseline": self.scenarios[0].name,
             "alternative": self.scenarios[1].name,
             "samples": len(self.rows),
+            "points": len(self.points.points),
             "parameters": [spread.key for spread in self.ranges],
             "kpis": list(self.kpis),
             "seed": self.seed,
