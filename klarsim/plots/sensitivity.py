@@ -31,13 +31,16 @@ from klarsim.sensitivity.names import SAMPLES, SENSITIVITY
 
 FORMATS = ("png", "svg")
 PNG_DPI = 150
+MOST_LABELLED = 6
+"""The Morris chart names its six most influential assumptions (the rest crowd the origin)."""
 LOW_COLOUR = PALETTE[0]
 HIGH_COLOUR = EXTRA_COST_COLOUR
 CAPTIONS = {
     "sensitivity_morris": (
         "Morris screening, one panel per KPI: mu* (mean absolute elementary effect over the "
         "range, with its bootstrap 95% interval) against sigma (how much the effect varies "
-        "with the other assumptions). Right: influential; high: interacting or non-linear."
+        "with the other assumptions), the six largest named. Right: influential; high: "
+        "interacting or non-linear."
     ),
     "sensitivity_sobol": (
         "Sobol indices, one panel per KPI: each assumption's first-order share of the KPI's "
@@ -67,7 +70,7 @@ def morris_chart(indices: pd.DataFrame) -> Figure:
             rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o",
             color=PALETTE[0], ecolor=NEUTRAL_COLOUR, capsize=3,
         )  # fmt: skip
-        for row in rows.itertuples(index=False):
+        for row in rows.nlargest(MOST_LABELLED, "mu_star").itertuples(index=False):
             axes.annotate(short(str(row.parameter)), (row.mu_star, row.sigma), fontsize=10,
                           xytext=(4, 4), textcoords="offset points")  # fmt: skip
         axes.set_xlim(left=0)
