@@ -30,6 +30,19 @@ way a user waits for it; the reference is an idiomatic SimPy model of the same M
 (`benchmarks/idiomatic.py`: a process per customer, a `Resource` request raced against a
 patience timeout), also a whole process. Speed-ups compare contacts per second.
 """
+ENGINE = """\
+## The compiled engine
+
+`pip install -e '.[dev]'` (the README's install) compiles the twelve modules of the
+per-contact path (`klarsim.compiled.COMPILED`) with mypyc when a C compiler and Python's
+headers are present (`hatch_build.py`, a minute or two); without them, or if the build fails,
+it installs pure Python and says why. The compiled modules run the same float operations in
+the same order, so results are identical to the byte (the golden tests run on both). An edit
+to a compiled module's source is never hidden by its build: `klarsim/_compiled.json` records
+each source's SHA-256, and if one differs every compiled module is imported from its source
+until the next install. `KLARSIM_PURE_PYTHON=1` runs the sources anyway (and, at install
+time, skips the build); each results folder's `manifest.json` records which ran (`engine`).
+"""
 METHOD = """\
 ## How the figures are made
 
@@ -73,7 +86,7 @@ the results file and the regenerated page together.
 
 def render(runs: list[Measurements]) -> str:
     """The whole page for the stored runs, oldest first."""
-    sections = [INTRODUCTION]
+    sections = [INTRODUCTION, ENGINE]
     full = [run for run in runs if run.context.get("quick") != "yes"]
     latest = full[-1] if full else (runs[-1] if runs else None)
     if latest is None:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from klarsim import compiled
+
+compiled.choose()  # before any engine module: a stale compiled build falls back to the sources
+
 if TYPE_CHECKING:
     from klarsim.config import Scenario, ScenarioError, load_scenario, with_overrides
     from klarsim.experiments.compare import ComparisonResult, compare

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from klarsim import compiled
 from klarsim.config import Scenario, scenario_yaml
 from klarsim.metrics.plain import Table
 from klarsim.results import files
@@ -222,6 +223,7 @@ def manifest(**fields: Any) -> dict[str, Any]:
         "klarsim_version": versions.pop("klarsim"),
         **fields,
         "python": sys.version.split()[0],
+        "engine": compiled.status(),
         "platform": platform.platform(),
         "libraries": versions,
     }
