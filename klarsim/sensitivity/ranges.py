@@ -46,8 +46,9 @@ class Range:
 
 
 def collect_ranges(scenarios: Sequence[Scenario], specs: Sequence[str]) -> list[Range]:
-    """The scenarios' ``uncertain:`` entries (the first's win), replaced or extended by
-    ``--range KEY=LOW:HIGH`` specs; each key checked against the scenarios' values."""
+    """The scenarios' ``uncertain:`` entries (the first's win), extended by ``--range
+    KEY=LOW:HIGH`` specs or given a new range by them (keeping the entry's distribution and
+    balance); each key checked against the scenarios' values."""
     declared: dict[str, tuple[Assumption, str]] = {}
     for scenario in scenarios:
         for index, assumption in enumerate(scenario.uncertain):
@@ -57,7 +58,11 @@ def collect_ranges(scenarios: Sequence[Scenario], specs: Sequence[str]) -> list[
     if repeated:
         raise _error("--range", ", ".join(repeated), "given more than once")
     for assumption in given:
-        declared[assumption.key] = (assumption, "--range")
+        earlier = declared.get(assumption.key)
+        declared[assumption.key] = (
+            _kept(assumption, earlier[0]) if earlier else assumption,
+            "--range",
+        )
     if not declared:
         message = "expected at least one --range KEY=LOW:HIGH or an uncertain: section"
         raise _error("--range", "", message)
@@ -136,6 +141,20 @@ def _resolved(assumption: Assumption, source: str, data: Sequence[Mapping[str, A
         peak=assumption.mode,
         balance=assumption.balance,
         source=source,
+    )
+
+
+def _kept(given: Assumption, declared: Assumption) -> Assumption:
+    """A ``--range`` over a declared key: the new range with the entry's distribution and
+    balance (its triangular mode only when the new range holds it)."""
+    inside = declared.mode is not None and given.low <= declared.mode <= given.high
+    return Assumption(
+        key=given.key,
+        low=given.low,
+        high=given.high,
+        distribution=declared.distribution,
+        mode=declared.mode if inside else None,
+        balance=declared.balance,
     )
 
 

@@ -31,7 +31,7 @@ def test_the_section_is_read_and_a_range_option_replaces_or_adds() -> None:
     headcount = by_key["pools.staff.headcount"]
     assert headcount.integer and (headcount.low, headcount.high, headcount.base) == (40, 56, 48)
     patience = by_key["customers.patience_min.chat.mean"]
-    assert (patience.low, patience.high, patience.distribution) == (1, 5, "uniform")
+    assert (patience.low, patience.high, patience.distribution) == (1, 5, "triangular")
     assert not by_key["demand.contacts_per_day"].integer
 
 
@@ -119,3 +119,16 @@ def test_the_section_changes_no_simulated_number() -> None:
     second = klarsim.simulate(declared, replication=0)
     assert first.summary["contacts"] > 0
     assert first.summary == second.summary
+
+
+def test_a_range_option_over_a_declared_key_keeps_its_distribution_and_balance() -> None:
+    section = (
+        "uncertain=[{key: ai.outcomes.default.false_resolve, low: 0.0, high: 0.1,"
+        " distribution: triangular, mode: 0.05, balance: ai.outcomes.default.resolve}]"
+    )
+    scenario = klarsim.load_scenario(EXAMPLES / "hybrid.yaml", [section])
+    (inside,) = collect_ranges([scenario], ["ai.outcomes.default.false_resolve=0.02:0.2"])
+    assert (inside.low, inside.high, inside.distribution) == (0.02, 0.2, "triangular")
+    assert inside.peak == 0.05 and inside.balance == "ai.outcomes.default.resolve"
+    (outside,) = collect_ranges([scenario], ["ai.outcomes.default.false_resolve=0.06:0.2"])
+    assert outside.peak is None and outside.balance == "ai.outcomes.default.resolve"
