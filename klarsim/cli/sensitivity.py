@@ -28,7 +28,7 @@ RangeOption = Annotated[
     list[str] | None,
     typer.Option(
         "--range",
-        help="KEY=LOW:HIGH: an assumption's range; adds to or replaces the scenario's uncertain:.",
+        help="KEY=LOW:HIGH: adds an assumption, or a new range for one the scenario lists.",
     ),
 ]
 KpiOption = Annotated[
