@@ -88,6 +88,7 @@ PositiveContacts = Annotated[int, NOT_BOOLEAN, Field(ge=1, le=MAX_CONTACTS)]
 
 class Frozen(BaseModel):
     """Base of every scenario model: immutable and strict about keys. Each field's docstring
-    is its description in the JSON Schema editors read (``klarsim schema``)."""
+    is its description in the JSON Schema editors read (``klarsim schema`` reads them then:
+    pydantic's ``use_attribute_docstrings`` would parse every model's source on every run)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
