@@ -104,6 +104,9 @@ def test_robustness_writes_one_row_per_sample_and_a_verdict_per_kpi(tmp_path: Pa
     assert tuple(summary.columns) == SUMMARY_COLUMNS
     assert list(summary["better"]) == ["lower", "higher"]
     assert summary["probability_alternative_better"].between(0, 1).all()
+    cost = summary.set_index("kpi").loc["cost_total"]
+    assert cost["probability_alternative_better"] == 1.0  # a smaller paid roster, a cheap AI
+    assert cost["median_difference"] < 0 and cost["ci_low"] > 0.4
     assert (out / files.PLOTS / "robustness_histogram.png").is_file()
     assert (out / files.SCENARIOS / "human-only.yaml").is_file()
     assert "P(alternative better)" in stdout
