@@ -22,32 +22,44 @@ if TYPE_CHECKING:
     from klarsim.experiments.run import Precision, RunResult, run
     from klarsim.experiments.sweep import SweepResult, design_points, sweep
     from klarsim.experiments.tasks import Failure
+    from klarsim.fitting.backtest import BacktestResult, backtest
+    from klarsim.fitting.fit import FitResult, fit
     from klarsim.planning.capacity import CapacityResult, capacity
     from klarsim.planning.staff import PlanOptions, StaffResult, staff
+    from klarsim.sensitivity.analysis import SensitivityResult, sensitivity
+    from klarsim.sensitivity.robustness import RobustnessResult, robustness
     from klarsim.sim.records import ReplicationResult
     from klarsim.sim.replication import simulate
 
 __version__ = "0.1.0"
 
 _HOMES = {
+    "BacktestResult": "klarsim.fitting.backtest",
     "CapacityResult": "klarsim.planning.capacity",
     "ComparisonResult": "klarsim.experiments.compare",
     "ExecutorOptions": "klarsim.experiments.executors",
     "Failure": "klarsim.experiments.tasks",
+    "FitResult": "klarsim.fitting.fit",
     "OutputOptions": "klarsim.experiments.job",
     "PlanOptions": "klarsim.planning.staff",
     "Precision": "klarsim.experiments.run",
     "ReplicationResult": "klarsim.sim.records",
+    "RobustnessResult": "klarsim.sensitivity.robustness",
     "RunResult": "klarsim.experiments.run",
     "Scenario": "klarsim.config",
     "ScenarioError": "klarsim.config",
+    "SensitivityResult": "klarsim.sensitivity.analysis",
     "StaffResult": "klarsim.planning.staff",
     "SweepResult": "klarsim.experiments.sweep",
+    "backtest": "klarsim.fitting.backtest",
     "capacity": "klarsim.planning.capacity",
     "compare": "klarsim.experiments.compare",
     "design_points": "klarsim.experiments.sweep",
+    "fit": "klarsim.fitting.fit",
     "load_scenario": "klarsim.config",
+    "robustness": "klarsim.sensitivity.robustness",
     "run": "klarsim.experiments.run",
+    "sensitivity": "klarsim.sensitivity.analysis",
     "simulate": "klarsim.sim.replication",
     "staff": "klarsim.planning.staff",
     "sweep": "klarsim.experiments.sweep",
@@ -56,25 +68,33 @@ _HOMES = {
 """Where each public name lives; imported from there on first use."""
 
 __all__ = [
+    "BacktestResult",
     "CapacityResult",
     "ComparisonResult",
     "ExecutorOptions",
     "Failure",
+    "FitResult",
     "OutputOptions",
     "PlanOptions",
     "Precision",
     "ReplicationResult",
+    "RobustnessResult",
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "StaffResult",
     "SweepResult",
     "__version__",
+    "backtest",
     "capacity",
     "compare",
     "design_points",
+    "fit",
     "load_scenario",
+    "robustness",
     "run",
+    "sensitivity",
     "simulate",
     "staff",
     "sweep",
