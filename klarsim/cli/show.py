@@ -41,7 +41,7 @@ def overview(folder: ResultsFolder) -> list[str]:
         status += f" ({plural(len(failed), 'failed run')})"
     rows = [
         ("folder", str(folder.path)),
-        ("kind", folder.kind),
+        ("kind", str(manifest.get("kind") or folder.kind)),
         ("status", status),
         ("scenarios", _scenarios(folder)),
         ("replications", _replications(manifest)),

@@ -82,6 +82,11 @@ def _title(folder: ResultsFolder) -> str:
     names = folder.scenario_names
     if folder.kind == "compare":
         return f"klarsim comparison: {', '.join(names)}"
+    analysis = folder.manifest.get("kind")
+    if analysis == "sensitivity":
+        return f"klarsim sensitivity analysis of {names[0] if names else folder.path.name}"
+    if analysis == "robustness":
+        return f"klarsim robustness: {' against '.join(names) or folder.path.name}"
     if folder.kind == "sweep":
         return f"klarsim sweep of {names[0] if names else folder.path.name}"
     return f"klarsim run: {', '.join(names)}"
