@@ -198,12 +198,15 @@ def worker_state(pause: float) -> tuple[int, int]:
 
 def exit_with_parent() -> None:
     """In a worker process: exit as soon as the job's process is gone (killed with SIGKILL,
-    say), instead of running on as an orphan that holds memory and a core."""
+    say), instead of running on as an orphan that holds memory and a core, and remove the
+    job's scenario shelf on the way out."""
     parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_CHECK_SECONDS)
+        if _shelf_folder is not None:  # the job could not remove it: killed outright
+            shutil.rmtree(_shelf_folder, ignore_errors=True)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

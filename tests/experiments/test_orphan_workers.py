@@ -1,4 +1,5 @@
-"""A job killed with SIGKILL takes its local worker processes with it (no orphans left running)."""
+"""A job killed with SIGKILL takes its local worker processes with it (no orphans left running),
+and they remove the temporary folder of the job's scenarios."""
 
 from __future__ import annotations
 
@@ -48,7 +49,12 @@ def alive(pid: int) -> bool:
 def test_local_workers_exit_when_the_job_is_killed(tmp_path: Path) -> None:
     arguments = [sys.executable, "-m", "klarsim", "run", str(ERLANG_A), "--reps", "8"]
     options = ["--workers", "2", "--days", "20", "--quiet", "--out", str(tmp_path / "run")]
-    job = subprocess.Popen([*arguments, *options], cwd=tmp_path, stderr=subprocess.PIPE)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    job = subprocess.Popen(
+        [*arguments, *options], cwd=tmp_path, stderr=subprocess.PIPE, env=environment
+    )
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while len(workers) < 2:
@@ -62,3 +68,4 @@ def test_local_workers_exit_when_the_job_is_killed(tmp_path: Path) -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if alive(pid)], "workers outlived the killed job"
+    assert not list(scratch.glob("klarsim-scenarios-*")), "the scenario shelf outlived the job"
