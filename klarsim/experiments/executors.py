@@ -84,7 +84,8 @@ class WorkerPool:
         self.workers = workers
         self.scheduler = scheduler
         self._dask = DaskWorkers(workers, scheduler) if scheduler is not None else None
-        self._processes = ProcessWorkers(workers) if workers > 1 else None
+        local = scheduler is None and workers > 1
+        self._processes = ProcessWorkers(workers) if local else None
 
     @classmethod
     def of(cls, options: ExecutorOptions) -> WorkerPool:
