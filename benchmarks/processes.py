@@ -3,6 +3,8 @@
 A benchmark of ``klarsim run`` counts what a user waits for: the interpreter starting, the
 imports, reading and checking the scenario, the simulation and writing the results. The peak
 resident memory is the child's own (``os.wait4``), not the largest of all children so far.
+Linux starts a child's peak at its parent's peak when it execs, so the measuring process must
+stay smaller than what it measures (``targets.py`` imports nothing heavy).
 """
 
 from __future__ import annotations

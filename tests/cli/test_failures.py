@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from klarsim.cli import app
-from klarsim.experiments import executors
+from klarsim.experiments import dask_pool
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.tasks import Task
 from klarsim.sim.records import ReplicationResult
@@ -274,7 +274,7 @@ def test_a_scheduler_that_never_answers_times_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A port that accepts connections but never speaks: Dask alone would wait for ever."""
-    monkeypatch.setattr(executors, "CONNECT_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(dask_pool, "CONNECT_TIMEOUT_S", 0.5)
     out = tmp_path / "out"
     with socket.create_server(("127.0.0.1", 0)) as silent:
         address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"

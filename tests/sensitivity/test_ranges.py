@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import klarsim
@@ -118,7 +120,17 @@ def test_the_section_changes_no_simulated_number() -> None:
     first = klarsim.simulate(plain, replication=0)
     second = klarsim.simulate(declared, replication=0)
     assert first.summary["contacts"] > 0
-    assert first.summary == second.summary
+    assert first.summary.keys() == second.summary.keys()
+    # NaN equals NaN here: a compiled engine's NaNs are not one shared object
+    differing = [
+        kpi for kpi, value in first.summary.items() if not _same(value, second.summary[kpi])
+    ]
+    assert differing == []
+
+
+def _same(first: object, second: object) -> bool:
+    both_nan = all(isinstance(value, float) and math.isnan(value) for value in (first, second))
+    return both_nan or first == second
 
 
 def test_a_range_option_over_a_declared_key_keeps_its_distribution_and_balance() -> None:
