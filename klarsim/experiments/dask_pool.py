@@ -60,7 +60,7 @@ class DaskWorkers:
         index = {future.key: position for position, future in enumerate(futures)}
         finished = False
         try:
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            for future in as_completed(futures):
                 yield index[future.key], _dask_outcome(future)
             finished = True
         finally:
@@ -74,7 +74,7 @@ class DaskWorkers:
         self._scattered.clear()
         try:
             if client is not None:
-                client.close()  # type: ignore[no-untyped-call]
+                client.close()
         finally:
             if cluster is not None:
                 cluster.close()
@@ -84,7 +84,7 @@ class DaskWorkers:
 
         if self._client is None:
             if self.scheduler == "local" and self._cluster is None:
-                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                self._cluster = LocalCluster(
                     n_workers=max(1, self.workers),
                     threads_per_worker=1,
                     processes=True,
@@ -102,7 +102,7 @@ class DaskWorkers:
             self._scattered.move_to_end(id(scenario))
             return known[1]
         # In a list: a pydantic model is iterable, and scatter would split it.
-        scattered = client.scatter([scenario], broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+        scattered = client.scatter([scenario], broadcast=True, hash=False)
         future: DaskFuture[Scenario] = scattered[0]
         self._scattered[id(scenario)] = (scenario, future)  # held, so the id stays its own
         if len(self._scattered) > REMEMBERED_SCENARIOS:
