@@ -65,7 +65,8 @@ METHOD = """\
 - Load: the one-minute load average when the run started; above a fraction of the CPUs,
   other work shared the machine and the figures are pessimistic and noisy.
 - Many short runs: `benchmarks/many_runs.py` on one worker, run by `targets.py` when present;
-  the best of the ways it runs them (separate tasks, batched) counts.
+  the 200 runs as one job of separate tasks count (batched runs, the planner's pattern, are
+  shown beside them).
 """
 REPRODUCE = """\
 ## Reproduce
