@@ -69,8 +69,10 @@ def _demand(scenario: Scenario) -> Iterator[Finding]:
     total = math.fsum(intent.share for intent in demand.intents.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
         yield "demand.intents", f"expected intent shares that sum to 1, got {total:.6g}"
-    for key in ("hourly_profile", "weekly_profile"):
-        profile = getattr(demand, key)
+    profiles = {key: getattr(demand, key) for key in ("hourly_profile", "weekly_profile")}
+    for weekday, shape in demand.hourly_profile_by_weekday.items():
+        profiles[f"hourly_profile_by_weekday.{weekday}"] = shape
+    for key, profile in profiles.items():
         if profile != "flat" and math.fsum(profile) <= 0:
             yield f"demand.{key}", "expected at least one positive weight, got all zeros"
 

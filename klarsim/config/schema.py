@@ -75,6 +75,9 @@ HourlyProfile = (
     Literal["flat"]
     | Annotated[list[Weight], Field(min_length=HOURS_PER_DAY, max_length=HOURS_PER_DAY)]
 )
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""The weekdays in order, Monday (day 0 of the week) first."""
 WeeklyProfile = (
     Literal["flat"]
     | Annotated[list[Weight], Field(min_length=DAYS_PER_WEEK, max_length=DAYS_PER_WEEK)]
@@ -97,6 +100,9 @@ class Demand(Frozen):
     contacts_per_day: ContactsPerDay
     hourly_profile: HourlyProfile = "flat"
     """Relative weights of the 24 hours (Monday 00:00 is time zero); ``flat`` spreads evenly."""
+    hourly_profile_by_weekday: dict[Weekday, HourlyProfile] = Field(default_factory=dict)
+    """A weekday's own 24-hour shape (``mon`` to ``sun``), where it differs from
+    ``hourly_profile``; a weekday not listed uses ``hourly_profile``."""
     weekly_profile: WeeklyProfile = "flat"
     """Relative weights of the 7 days, Monday first; ``contacts_per_day`` is the mean day."""
     growth_per_year: Growth = 0.0
@@ -146,6 +152,7 @@ class Scenario(Frozen):
 
 __all__ = [
     "DAYS_PER_WEEK",
+    "WEEKDAYS",
     "HOURS_PER_DAY",
     "Demand",
     "EmployeePool",

@@ -1,6 +1,7 @@
 """What the export shows beside the estimates: weekday shapes, the roster, the daily band.
 
-The weekday test asks whether one hourly profile fits every weekday (the schema has one);
+The weekday test asks whether one hourly profile fits every weekday (when it does not, each
+weekday's own shape goes into ``hourly_profile_by_weekday``);
 the roster is the staffed agents by hour of the week; the daily band is the fitted
 negative-binomial spread of daily totals that the plots draw around the data.
 """
@@ -57,6 +58,17 @@ def weekday_shape_test(days: Days) -> ShapeTest:
     statistic, p_value, dof = float(result[0]), float(result[1]), int(result[2])
     cramers_v = math.sqrt(statistic / (table.sum() * (min(table.shape) - 1)))
     return ShapeTest(statistic, dof, p_value, cramers_v)
+
+
+def weekday_shapes(days: Days) -> dict[str, list[float]]:
+    """Each weekday's offered contacts by hour, as weights with mean 1 (weekdays with data)."""
+    shapes = {}
+    for weekday, name in enumerate(WEEKDAY_NAMES):
+        counts = days.offered_by_hour[days.weekday == weekday].sum(axis=0)
+        total = float(counts.sum())
+        if total > 0:
+            shapes[name] = [round(float(count) * HOURS_PER_DAY / total, 4) for count in counts]
+    return shapes
 
 
 def roster_by_hour_of_week(export: Export) -> list[float]:

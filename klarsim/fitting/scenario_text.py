@@ -17,7 +17,7 @@ from klarsim.config import Scenario, parse_scenario
 from klarsim.fitting.days import DAYS_PER_WEEK, HOURS_PER_DAY, Days
 from klarsim.fitting.estimators import MIN_DAYS_FOR_GROWTH, Estimates
 from klarsim.fitting.export import Export
-from klarsim.fitting.profiles import WEEKDAY_NAMES, ShapeTest
+from klarsim.fitting.profiles import WEEKDAY_NAMES, ShapeTest, weekday_shapes
 
 POOL = "staff"
 ASSUMED_PATIENCE_MIN = 3.0
@@ -126,8 +126,8 @@ def _notes(fitted: Fitted) -> list[str]:
     if fitted.shape.differs:
         notes.append(
             "weekdays have clearly different hourly shapes (chi-square p = "
-            f"{fitted.shape.p_value:.2g}, Cramer's V = {fitted.shape.cramers_v:.3f}); the "
-            "schema has one hourly_profile, so it is the average shape: see fit_profiles.csv"
+            f"{fitted.shape.p_value:.2g}, Cramer's V = {fitted.shape.cramers_v:.3f}): each "
+            "weekday's own shape is in hourly_profile_by_weekday (see fit_profiles.csv)"
         )
     if fitted.export.filled:
         notes.append(
@@ -188,11 +188,23 @@ def _demand(fitted: Fitted) -> list[str]:
         f"  # offered by hour over {count} whole days, mean 1 (one shape for every weekday"
         + (": weekdays DIFFER, see fit.csv)" if fitted.shape.differs else ", as tested)"),
         f"  hourly_profile: {hourly}",
+        *_weekday_shapes(fitted),
         f"  day_to_day_cv: {point['day_to_day_cv']:.4f}  # gamma day multiplier: variance of "
         f"daily totals beyond Poisson (method of moments), {_interval(fitted, 'day_to_day_cv')}",
         "  intents:",
         *_intents(fitted),
     ]
+
+
+def _weekday_shapes(fitted: Fitted) -> list[str]:
+    """Each weekday's own hourly shape, when the weekdays clearly differ (none otherwise)."""
+    if not fitted.shape.differs:
+        return []
+    lines = [
+        "  # weekdays differ: each weekday's offered by hour over its whole days, mean 1",
+        "  hourly_profile_by_weekday:",
+    ]
+    return lines + [f"    {day}: {shape}" for day, shape in weekday_shapes(fitted.days).items()]
 
 
 def _intents(fitted: Fitted) -> list[str]:

@@ -89,6 +89,14 @@ def test_different_weekday_shapes_are_flagged(tmp_path: Path) -> None:
     assert result.shape.differs and result.shape.p_value < 1e-6
     assert any("different hourly shapes" in note for note in result.notes)
     assert "weekdays DIFFER" in result.yaml_text
+    (tmp_path / "scenario.yaml").write_text(result.yaml_text)
+    shapes = load_scenario(tmp_path / "scenario.yaml").demand.hourly_profile_by_weekday
+    assert set(shapes) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+    for weekday, own in ((0, shapes["mon"]), (5, shapes["sat"]), (6, shapes["sun"])):
+        true_shape = np.asarray(truth.hourly_by_weekday.get(weekday, TRUTH.hourly), dtype=float)
+        true_shape = true_shape * 24 / true_shape.sum()
+        busy = true_shape > 0.5  # enough contacts in three weeks to compare hour by hour
+        np.testing.assert_allclose(np.asarray(own)[busy], true_shape[busy], rtol=0.35)
 
 
 def test_without_agents_patience_comes_from_waits(tmp_path: Path) -> None:

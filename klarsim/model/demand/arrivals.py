@@ -1,7 +1,7 @@
 """Contact arrivals: a non-homogeneous Poisson process with a piecewise-constant hourly rate.
 
 The expected count of each hour is the daily volume (weekday weight, yearly trend, a random
-daily multiplier) times the hour's weight. Given its count, an hour's arrivals are uniform in
+daily multiplier) times the hour's weight (the weekday's own hourly shape where one is given). Given its count, an hour's arrivals are uniform in
 the hour, which is exactly a Poisson process with that hour's rate. Days are generated one at
 a time, so memory does not grow with the horizon.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from klarsim.config.schema import Demand
+from klarsim.config.schema import WEEKDAYS, Demand
 from klarsim.units import (
     DAYS_PER_WEEK,
     DAYS_PER_YEAR,
@@ -44,7 +44,12 @@ class Arrivals:
         self.horizon_min = horizon_min
         self._volume = volume
         self._timing = timing
-        self._hour_shares = _weights(demand.hourly_profile, HOURS_PER_DAY) / HOURS_PER_DAY
+        shapes = demand.hourly_profile_by_weekday
+        self._hour_shares = [
+            _weights(shapes.get(weekday, demand.hourly_profile), HOURS_PER_DAY) / HOURS_PER_DAY
+            for weekday in WEEKDAYS
+        ]
+        """Each weekday's share of its day's contacts by hour (its own shape, or the common)."""
         self._day_weights = _weights(demand.weekly_profile, DAYS_PER_WEEK)
         hour_middles = (np.arange(HOURS_PER_DAY) + 0.5) / HOURS_PER_DAY
         self._hour_middles_days = hour_middles
@@ -53,7 +58,7 @@ class Arrivals:
     def expected_per_hour(self, day: int) -> np.ndarray:
         """Expected arrivals in each hour of ``day`` before the random daily multiplier."""
         base = self.demand.contacts_per_day * self._day_weights[day % DAYS_PER_WEEK]
-        expected: np.ndarray = base * self._hour_shares
+        expected: np.ndarray = base * self._hour_shares[day % DAYS_PER_WEEK]
         if self.demand.growth_per_year:
             years = (day + self._hour_middles_days) / DAYS_PER_YEAR
             expected = expected * (1.0 + self.demand.growth_per_year) ** years
