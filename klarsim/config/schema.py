@@ -152,8 +152,8 @@ class Scenario(Frozen):
 
 __all__ = [
     "DAYS_PER_WEEK",
-    "WEEKDAYS",
     "HOURS_PER_DAY",
+    "WEEKDAYS",
     "Demand",
     "EmployeePool",
     "Experiment",

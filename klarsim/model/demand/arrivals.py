@@ -1,9 +1,10 @@
 """Contact arrivals: a non-homogeneous Poisson process with a piecewise-constant hourly rate.
 
 The expected count of each hour is the daily volume (weekday weight, yearly trend, a random
-daily multiplier) times the hour's weight (the weekday's own hourly shape where one is given). Given its count, an hour's arrivals are uniform in
-the hour, which is exactly a Poisson process with that hour's rate. Days are generated one at
-a time, so memory does not grow with the horizon.
+daily multiplier) times the hour's weight (the weekday's own hourly shape where one is
+given). Given its count, an hour's arrivals are uniform in the hour, which is exactly a
+Poisson process with that hour's rate. Days are generated one at a time, so memory does not
+grow with the horizon.
 """
 
 from __future__ import annotations
