@@ -131,12 +131,12 @@ def write_manifest(root: Path) -> None:
 
 
 def built_files(root: Path) -> list[Path]:
-    """The extension modules and the manifest a build leaves in the checkout."""
+    """The extension modules (any in the package: an older build may have compiled others),
+    the group's shared library and the manifest a build leaves in the checkout."""
     modules = [
-        extension
-        for source in COMPILED
-        for suffix in EXTENSION_SUFFIXES
-        for extension in (root / source).parent.glob(Path(source).stem + suffix)
+        path
+        for path in (root / "klarsim").rglob("*")
+        if any(path.name.endswith(suffix) for suffix in EXTENSION_SUFFIXES)
     ]
     shared = [
         found for suffix in EXTENSION_SUFFIXES for found in root.glob(f"{GROUP}__mypyc{suffix}")

@@ -69,35 +69,45 @@ def status() -> str:
 def choose() -> None:
     """Import the compiled modules only if every one is current and none is refused."""
     global _status  # noqa: PLW0603  # decided once, at the package's import
-    _status = decide(_read_manifest(), PACKAGE.parent, refused=bool(os.environ.get(PURE_PYTHON)))
+    root = PACKAGE.parent
+    _status = decide(_read_manifest(), root, refused=bool(os.environ.get(PURE_PYTHON)))
     if _status not in {COMPILED_STATUS, NOT_BUILT}:
-        sources = {_module_name(path): PACKAGE.parent / path for path in COMPILED}
+        paths = {*COMPILED, *built_sources(root)}
+        sources = {_module_name(path): root / path for path in paths if (root / path).is_file()}
         sys.meta_path.insert(0, SourcesFirst(sources))
 
 
 def decide(build: dict[str, str] | None, root: Path, *, refused: bool) -> str:
     """The engine's status from the build record (source path to SHA-256) under ``root``."""
+    built = built_sources(root)
     if build is None:
-        if any(extension_modules(path, root) for path in COMPILED):
+        if built:
             return "interpreted: extension modules without a build record (reinstall)"
         return NOT_BUILT
     if refused:
         return f"interpreted: {PURE_PYTHON} is set"
     edited = [path for path, digest in build.items() if _digest(root / path) != digest]
     missing = [path for path in COMPILED if path not in build]
+    stray = [path for path in built if path not in build]
     if edited or missing:
         return f"interpreted: {(edited + missing)[0]} changed since the build (reinstall)"
+    if stray:
+        return f"interpreted: {stray[0]} has an extension module the build did not record"
     return COMPILED_STATUS
 
 
-def extension_modules(source: str, root: Path = PACKAGE.parent) -> list[Path]:
-    """The extension modules built from ``source`` (a path like ``klarsim/sim/recorder.py``)."""
-    path = root / source
-    return [
-        found
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES
-        for found in path.parent.glob(path.stem + suffix)
-    ]
+def built_sources(root: Path = PACKAGE.parent) -> list[str]:
+    """The sources (``klarsim/...py``) that have an extension module beside them."""
+    suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+    found = set()
+    for folder, subfolders, names in os.walk(root / PACKAGE.name):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        place = Path(folder).relative_to(root).as_posix()
+        for name in names:
+            suffix = next((suffix for suffix in suffixes if name.endswith(suffix)), None)
+            if suffix is not None:
+                found.add(f"{place}/{name.removesuffix(suffix)}.py")
+    return sorted(found)
 
 
 def _read_manifest() -> dict[str, str] | None:
