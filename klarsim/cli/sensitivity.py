@@ -80,7 +80,7 @@ def sensitivity(
     """Rank assumptions by their effect on KPIs: Morris screening or Sobol indices (SALib)."""
     from klarsim.config import load_scenario  # noqa: PLC0415
     from klarsim.sensitivity.analysis import sensitivity as analyse  # noqa: PLC0415
-    from klarsim.sensitivity.indices import METHODS  # noqa: PLC0415
+    from klarsim.sensitivity.indices import METHODS, Method, Settings  # noqa: PLC0415
     from klarsim.sensitivity.ranges import collect_ranges  # noqa: PLC0415
 
     if method not in METHODS:
@@ -92,13 +92,14 @@ def sensitivity(
         base = load_scenario(scenario, _overrides(set_, days))
         count = reps if reps is not None else base.experiment.replications
         parameters = len(collect_ranges([base], range_ or []))
-        points = samples * (parameters + (1 if method == "morris" else 2)) + 2 * parameters + 1
+        chosen: Method = "sobol" if method == "sobol" else "morris"
+        points = Settings(chosen, samples).run_points(parameters)
         with flags.options(folder, count * points, failures) as (executor, output):
             result = analyse(
                 base,
                 kpis=kpi,
                 ranges=range_ or [],
-                method="sobol" if method == "sobol" else "morris",
+                method=chosen,
                 samples=samples,
                 reps=count,
                 seed=seed,

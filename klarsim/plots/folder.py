@@ -18,14 +18,12 @@ from matplotlib.figure import Figure
 from klarsim import plots
 from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.effects import effects_waterfall
+from klarsim.plots.saving import FORMATS, PNG_DPI, metadata, save_figures
 from klarsim.plots.staffing import service_figure, staffing_figure, staffing_plots
 from klarsim.plots.style import colour_order, slide_style
 from klarsim.plots.sweeps import setting_text
 from klarsim.results import files
 from klarsim.results.reader import ResultsFolder, read_folder
-
-FORMATS = ("png", "svg")
-PNG_DPI = 150
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def write_plots(
         return write_staffing_plots(results_dir, formats=formats, dpi=dpi)
     if (results_dir / files.CAPACITY).is_file():
         figures = {"capacity": capacity_figure(pd.read_csv(results_dir / files.CAPACITY))}
-        return _save(figures, results_dir, formats, dpi)
+        return save_figures(figures, results_dir, formats, dpi)
     folder = read_folder(results_dir)
     target = results_dir / files.PLOTS
     target.mkdir(exist_ok=True)
@@ -87,7 +85,7 @@ def write_plots(
     for plot in figures_for(folder):
         for extension in formats:
             path = target / f"{plot.name}.{extension}"
-            plot.figure.savefig(path, dpi=dpi, metadata=_metadata(extension))
+            plot.figure.savefig(path, dpi=dpi, metadata=metadata(extension))
             plot.figure.set_layout_engine("none")  # keep the layout found, don't redo it
             written.append(path)
     return written
@@ -99,22 +97,7 @@ def write_staffing_plots(
     """The plots of a staffing plan (``klarsim staff``) into ``results_dir/plots``."""
     staffing = pd.read_csv(results_dir / files.STAFFING)
     figures = staffing_plots(staffing, _service_target(results_dir))
-    return _save(figures, results_dir, formats, dpi)
-
-
-def _save(
-    figures: dict[str, Figure], results_dir: Path, formats: Sequence[str], dpi: int
-) -> list[Path]:
-    """Save figures by file stem into ``results_dir/plots`` in every format."""
-    target = results_dir / files.PLOTS
-    target.mkdir(exist_ok=True)
-    written = []
-    for name, figure in figures.items():
-        for extension in formats:
-            path = target / f"{name}.{extension}"
-            figure.savefig(path, dpi=dpi, metadata=_metadata(extension))
-            written.append(path)
-    return written
+    return save_figures(figures, results_dir, formats, dpi)
 
 
 def _service_target(results_dir: Path) -> float | None:
@@ -129,13 +112,6 @@ def _service_target(results_dir: Path) -> float | None:
         if kpi == "service_level":
             return float(value)
     return None
-
-
-def _metadata(extension: str) -> dict[str, str | None]:
-    """No creation date in the files, so the same results give the same bytes."""
-    if extension == "svg":
-        return {"Date": None}
-    return {"Software": "klarsim"} if extension == "png" else {}
 
 
 def _drawings(folder: ResultsFolder) -> list[Drawing]:

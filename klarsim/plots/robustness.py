@@ -17,7 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from klarsim.plots.measures import MissingDataError, require
-from klarsim.plots.sensitivity import save_figures, short
+from klarsim.plots.saving import save_figures
+from klarsim.plots.sensitivity import short
 from klarsim.plots.style import (
     NEUTRAL_COLOUR,
     PALETTE,

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from klarsim.plots.measures import MissingDataError, require
+from klarsim.plots.saving import save_figures
 from klarsim.plots.style import (
     EXTRA_COST_COLOUR,
     NEUTRAL_COLOUR,
@@ -29,8 +30,6 @@ from klarsim.plots.style import (
 )
 from klarsim.sensitivity.names import SAMPLES, SENSITIVITY
 
-FORMATS = ("png", "svg")
-PNG_DPI = 150
 MOST_LABELLED = 6
 """The Morris chart names its six most influential assumptions (the rest crowd the origin)."""
 LOW_COLOUR = PALETTE[0]
@@ -156,17 +155,3 @@ def sensitivity_figures(folder: Path) -> dict[str, Figure]:
 def write_sensitivity_plots(folder: Path) -> list[Path]:
     """The sensitivity plots into ``folder/plots`` as PNG and SVG; return the files."""
     return save_figures(sensitivity_figures(folder), folder)
-
-
-def save_figures(figures: dict[str, Figure], folder: Path) -> list[Path]:
-    """Save each figure by its stem into ``folder/plots`` in every format (no dates inside)."""
-    target = folder / "plots"
-    target.mkdir(exist_ok=True)
-    written = []
-    for name, figure in figures.items():
-        for extension in FORMATS:
-            path = target / f"{name}.{extension}"
-            metadata = {"Date": None} if extension == "svg" else {"Software": "klarsim"}
-            figure.savefig(path, dpi=PNG_DPI, metadata=metadata)
-            written.append(path)
-    return written

@@ -75,7 +75,7 @@ def sensitivity(
     run_seed = seed_of(seed, base)
     settings = Settings(method, samples, run_seed, resamples=resamples)
     count = replications(reps, base)
-    check_size([settings.point_count(len(spreads)) + 2 * len(spreads) + 1], "--samples")
+    check_size([settings.run_points(len(spreads))], "--samples")
     rows, roles = _rows(spreads, settings)
     check_runs(count * len(rows))
     data = scenario_data(base)

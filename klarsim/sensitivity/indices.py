@@ -45,6 +45,11 @@ class Settings:
         per_sample = parameters + 1 if self.method == "morris" else parameters + 2
         return self.samples * per_sample
 
+    def run_points(self, parameters: int) -> int:
+        """The design's points, then the base and each assumption at its low and high end
+        (the tornado): every point a sensitivity analysis runs."""
+        return self.point_count(parameters) + 1 + 2 * parameters
+
 
 def problem(ranges: Sequence[Range]) -> dict[str, Any]:
     """SALib's problem: the assumptions' names and uniform bounds."""
