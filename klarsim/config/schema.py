@@ -20,6 +20,7 @@ from pydantic import (
 from klarsim.config.ai import AI
 from klarsim.config.customers import Customers
 from klarsim.config.distributions import Distribution
+from klarsim.config.personas import Labour
 from klarsim.config.timeline import Guardrail, TimelineAction
 from klarsim.config.types import (
     MAX_CONTACTS,
@@ -146,6 +147,8 @@ class Scenario(Frozen):
     """Dated actions that change the scenario while it runs."""
     guardrails: list[Guardrail] = Field(default_factory=list)
     """Rules that watch a rolling metric and act when it crosses a threshold."""
+    labour: Labour = Field(default_factory=Labour)
+    """Yardsticks for the labour outcomes: a full-time week and a reference wage."""
     uncertain: Uncertain = Field(default_factory=list)
     """Assumption ranges for ``klarsim sensitivity`` and ``robustness``; they change no run."""
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from klarsim.config.distributions import Distribution, Exponential
+from klarsim.config.personas import Persona
 from klarsim.config.types import (
     MAX_PEOPLE,
     NOT_BOOLEAN,
@@ -228,6 +229,12 @@ class EmployeePool(PoolBase):
     hiring: Hiring = Field(default_factory=Hiring)
     severance_per_head: NonNegativeFloat = 0.0
     """Paid to each employee laid off (assumption)."""
+    wage_per_hour: NonNegativeFloat = 19.08
+    """What an employee earns per paid hour, before benefits (``labour.csv`` only; costs use
+    ``cost_per_hour``): US customer service representatives' median, May 2023 (BLS OEWS)."""
+    benefits_load: NonNegativeFactor = 0.30
+    """Benefits carried on wages (paid leave, insurance, retirement): about 30 % of wages
+    (docs/calibration.md, loaded cost)."""
     shift_templates: Annotated[list[ShiftTemplate], Field(min_length=1)] = Field(
         default_factory=_default_shift_templates
     )
@@ -286,6 +293,23 @@ class GigPool(PoolBase):
     onboarding_days: Days = 0.0
     """From registering to the first block online: certification about 4 weeks, often
     unpaid (globalworksolution.com, propublica.org)."""
+    personas: dict[Name, Persona] = Field(default_factory=dict)
+    """Kinds of people registered, each with a share of registrations; absent: one persona
+    with the pool's settings."""
+
+    @model_validator(mode="after")
+    def _personas_fit(self) -> GigPool:
+        shares = sum(persona.share for persona in self.personas.values())
+        if self.personas and abs(shares - 1.0) > 1e-6:
+            raise ValueError(f"expected persona shares summing to 1, got {shares:g}")
+        for name, persona in self.personas.items():
+            session = persona.session_mean_min
+            if session is not None and session < self.block_min:
+                raise ValueError(
+                    f"personas.{name}.session_mean_min: expected at least block_min "
+                    f"({self.block_min:g}), got {session:g}"
+                )
+        return self
 
 
 def _pool_kind(value: Any) -> str:

@@ -23,3 +23,6 @@ class ReplicationResult:
     """Simulation events scheduled, for the benchmarks."""
     event_log: Columns | None = None
     """Timeline actions and guardrail firings with their times (``events.csv``); None: none."""
+    labour: Columns | None = None
+    """Per pool: people, hours, earnings and their spread (``labour.csv``, columns
+    ``klarsim.sim.labour_columns.LABOUR_COLUMNS``); None: not measured."""
