@@ -29,6 +29,29 @@ EVENT_COLUMNS = [
     "detail",
 ]
 """Columns of ``events.csv``: when, timeline or guardrail, what was done, to what, the detail."""
+LABOUR_COLUMNS = [
+    "scenario",
+    "replication",
+    "pool",
+    "kind",
+    "people",
+    "fte",
+    "hours_per_person_week_p10",
+    "hours_per_person_week_median",
+    "hours_per_person_week_p90",
+    "earnings_per_person_week_p10",
+    "earnings_per_person_week_median",
+    "earnings_per_person_week_p90",
+    "earnings_week_cv_median",
+    "online_unpaid_share",
+    "earnings_per_online_hour",
+    "earnings_per_online_hour_below_reference_share",
+    "earnings_total",
+    "benefits_per_person_week",
+    "training_per_person_week",
+]
+"""Columns of ``labour.csv``: the keys, then a replication's per-pool labour table (the
+engine's ``klarsim.sim.labour_columns.LABOUR_COLUMNS``, spelled out so readers need no engine)."""
 HEADLINE_KPIS = (
     "contacts",
     "abandonment_rate",

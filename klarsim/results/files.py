@@ -8,6 +8,8 @@ A results folder written by ``klarsim run``, ``compare`` or ``sweep`` (and read 
 - ``.klarsim.lock``: held by the one job writing the folder (``klarsim.results.lock``);
 - ``runs/``: one checkpoint per finished replication, for ``--resume``;
 - ``summary.csv``, ``timeseries.csv``, ``events.csv``, ``contacts.parquet`` (run, compare);
+- ``labour.csv``: per scenario, replication and pool, what its people work and earn (run,
+  compare, sweep; written when the engine measured it);
 - ``comparison.csv`` (compare);
 - ``sweep.csv``, ``sweep.parquet``, ``sweep_summary.csv`` (sweep);
 - ``staffing.csv``, ``shifts.csv``, ``iterations.csv`` and the planned ``scenario.yaml`` (staff);
@@ -38,6 +40,8 @@ LOCK = ".klarsim.lock"
 SUMMARY = "summary.csv"
 TIMESERIES = "timeseries.csv"
 EVENTS = "events.csv"
+LABOUR = "labour.csv"
+"""Per scenario, replication (and sweep point) and pool: people, hours, earnings, their spread."""
 CONTACTS = "contacts.parquet"
 COMPARISON = "comparison.csv"
 SWEEP = "sweep.csv"
@@ -76,6 +80,7 @@ __all__ = [
     "EVENTS",
     "FOLLOWING",
     "ITERATIONS",
+    "LABOUR",
     "LEGACY_RUN_SUFFIX",
     "LOCK",
     "MANIFEST",

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from klarsim.metrics.columns import COMPARISON_VALUES, EVENT_COLUMNS
+from klarsim.metrics.columns import COMPARISON_VALUES, EVENT_COLUMNS, LABOUR_COLUMNS
 from klarsim.results import files
 
 Kind = Literal["run", "compare", "sweep", "staff", "capacity"]
@@ -53,6 +53,9 @@ class ResultsFolder:
     comparison: pd.DataFrame | None = None
     sweep_summary: pd.DataFrame | None = None
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    labour: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LABOUR_COLUMNS))
+    """Per scenario, replication and pool (a sweep's: per point too): what people work and
+    earn (``files.LABOUR``); empty with its columns when the folder has none."""
     staffing: pd.DataFrame | None = None
     shifts: pd.DataFrame | None = None
     iterations: pd.DataFrame | None = None
@@ -127,6 +130,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     files.COMPARISON: ("kpi", "scenario", "mean", "ci_low", "ci_high"),
     files.SWEEP: ("point", "scenario", "replication", "seed"),
     files.SWEEP_SUMMARY: ("point",),
+    files.LABOUR: ("scenario", "replication", "pool"),
     files.STAFFING: ("pool",),
     files.SHIFTS: ("pool",),
     files.ITERATIONS: ("iteration", "pool"),
@@ -195,6 +199,7 @@ def _read(path: Path, kind: Kind) -> ResultsFolder:
             scenarios=_scenarios(path),
             summary=_table(path / files.SWEEP),
             sweep_summary=_table(path / files.SWEEP_SUMMARY),
+            labour=_labour(path),
         )
     return ResultsFolder(
         path=path,
@@ -205,6 +210,7 @@ def _read(path: Path, kind: Kind) -> ResultsFolder:
         timeseries=_optional_table(path / files.TIMESERIES),
         comparison=_optional_table(path / files.COMPARISON),
         events=_events(path),
+        labour=_labour(path),
     )
 
 
@@ -233,7 +239,11 @@ def _scenarios(path: Path) -> list[ScenarioText]:
 def _table(file: Path) -> pd.DataFrame:
     if not file.is_file():
         raise FolderError(f"{file.parent}: {file.name} is missing")
-    table = pd.read_csv(file, engine="pyarrow")
+    return _checked(file, pd.read_csv(file, engine="pyarrow"))
+
+
+def _checked(file: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` if it has the columns its readers rely on; FolderError naming them if not."""
     missing = [column for column in REQUIRED_COLUMNS.get(file.name, ()) if column not in table]
     if missing:
         raise FolderError(f"{file}: not a klarsim table (no column {', '.join(missing)})")
@@ -249,3 +259,12 @@ def _events(path: Path) -> pd.DataFrame:
     if not file.is_file() or file.stat().st_size == 0:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     return pd.read_csv(file)
+
+
+def _labour(path: Path) -> pd.DataFrame:
+    """``labour.csv``, names kept as text (a pool called ``NA`` is not missing)."""
+    file = path / files.LABOUR
+    if not file.is_file() or file.stat().st_size == 0:
+        return pd.DataFrame(columns=LABOUR_COLUMNS)
+    text = {"scenario": str, "pool": str, "kind": str}
+    return _checked(file, pd.read_csv(file, dtype=text, keep_default_na=False, na_values=[""]))
