@@ -30,7 +30,13 @@ from klarsim.experiments.job import (
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.columns import COMPARISON_COLUMNS, HEADLINE_KPIS
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
-from klarsim.metrics.tables import events_table, summary_table, timeseries_table
+from klarsim.metrics.tables import (
+    events_table,
+    labour_table,
+    measured_labour,
+    summary_table,
+    timeseries_table,
+)
 from klarsim.results import files
 from klarsim.results.writer import write_scenarios, write_table
 from klarsim.sim.records import ReplicationResult
@@ -47,6 +53,8 @@ class ComparisonResult:
     comparison: pd.DataFrame
     events: pd.DataFrame | None = None
     """Timeline actions and guardrail firings of every scenario and replication."""
+    labour: pd.DataFrame | None = None
+    """Per scenario, replication and pool, what people work and earn; None: not measured."""
 
 
 def compare(
@@ -119,6 +127,8 @@ class CompareJob(Job[ComparisonResult]):
         write_table(folder / files.COMPARISON, result.comparison)
         if result.events is not None:
             write_table(folder / files.EVENTS, result.events)
+        if result.labour is not None:
+            write_table(folder / files.LABOUR, result.labour)
 
     def completion(self, result: ComparisonResult) -> dict[str, Any]:
         return {"replications": sorted({int(r) for r in result.summary.get("replication", [])})}
@@ -153,6 +163,7 @@ def _result(
         timeseries=timeseries_table(results),
         comparison=comparison_table(summary, baseline, with_full_scale(kpis, summary)),
         events=events_table(results),
+        labour=labour_table(results) if measured_labour(results) else None,
     )
 
 

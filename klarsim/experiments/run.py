@@ -32,6 +32,8 @@ from klarsim.metrics.tables import (
     contacts_columns,
     events_columns,
     kpi_columns,
+    labour_columns,
+    measured_labour,
     summary_columns,
     timeseries_columns,
 )
@@ -54,6 +56,8 @@ class RunTables:
     contacts: Table | None = None
     events: Table | None = None
     """Timeline actions and guardrail firings; None or empty when the scenario has none."""
+    labour: Table | None = None
+    """Per replication and pool, what people work and earn; None when none was measured."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,11 @@ class RunResult:
     def events(self) -> pd.DataFrame | None:
         """Timeline actions and guardrail firings; None or empty when there are none."""
         return self.tables.events.to_pandas() if self.tables.events is not None else None
+
+    @cached_property
+    def labour(self) -> pd.DataFrame | None:
+        """Per replication and pool: people, hours, earnings; None when none was measured."""
+        return self.tables.labour.to_pandas() if self.tables.labour is not None else None
 
 
 @dataclass(frozen=True)
@@ -228,6 +237,7 @@ def _tables(scenario: Scenario, results: list[ReplicationResult]) -> RunResult:
         kpis=kpi_columns(summary),
         contacts=contacts_columns(results),
         events=events_columns(results),
+        labour=labour_columns(results) if measured_labour(results) else None,
     )
     return RunResult(scenario=scenario, tables=tables)
 
@@ -241,3 +251,5 @@ def write_run(folder: Path, result: RunResult) -> None:
         write_table(folder / files.EVENTS, tables.events)
     if tables.contacts is not None:
         write_table(folder / files.CONTACTS, tables.contacts)
+    if tables.labour is not None:
+        write_table(folder / files.LABOUR, tables.labour)

@@ -29,7 +29,8 @@ from klarsim.experiments.job import (
 from klarsim.experiments.tasks import Task
 from klarsim.metrics.columns import HEADLINE_KPIS
 from klarsim.metrics.confidence import t_interval
-from klarsim.metrics.tables import summary_table
+from klarsim.metrics.plain import Table
+from klarsim.metrics.tables import labour_table, measured_labour, summary_table
 from klarsim.results import files
 from klarsim.results.writer import write_table
 from klarsim.sim.records import ReplicationResult
@@ -43,6 +44,9 @@ class SweepResult:
     points: pd.DataFrame
     runs: pd.DataFrame
     summary: pd.DataFrame
+    labour: pd.DataFrame | None = None
+    """Per point, replication and pool (led by the point's columns, as ``runs``), what people
+    work and earn; None when no run measured it."""
 
 
 def design_points(
@@ -136,6 +140,8 @@ class SweepJob(Job[SweepResult]):
         write_table(folder / files.SWEEP, result.runs)
         write_table(folder / files.SWEEP_PARQUET, result.runs)
         write_table(folder / files.SWEEP_SUMMARY, result.summary)
+        if result.labour is not None:
+            write_table(folder / files.LABOUR, result.labour)
 
 
 def _variant(base: Scenario, index: int, point: Point) -> Scenario:
@@ -166,8 +172,26 @@ def _result(
     runs.insert(0, "point", pd.Series([task.point for task, _ in finished], dtype="int64"))
     runs = table.merge(runs, on="point")
     return SweepResult(
-        scenario=base, points=table, runs=runs, summary=_per_point(runs, table, kpis)
+        scenario=base,
+        points=table,
+        runs=runs,
+        summary=_per_point(runs, table, kpis),
+        labour=_labour(table, finished),
     )
+
+
+def _labour(
+    points: pd.DataFrame, finished: list[tuple[Task, ReplicationResult]]
+) -> pd.DataFrame | None:
+    """Every run's labour rows led by its point's columns, as the runs table; None: none."""
+    results = [result for _, result in finished]
+    if not measured_labour(results):
+        return None
+    labour = labour_table(results)
+    run_points = pd.Series([task.point for task, _ in finished], dtype="int64")
+    rows = [len(Table(result.labour or {})) for result in results]
+    labour.insert(0, "point", run_points.repeat(rows).to_numpy())
+    return points.merge(labour, on="point")
 
 
 def _per_point(runs: pd.DataFrame, points: pd.DataFrame, kpis: Sequence[str]) -> pd.DataFrame:

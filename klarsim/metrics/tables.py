@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from klarsim.metrics.columns import EVENT_COLUMNS, HEADLINE_KPIS, KEY_COLUMNS
+from klarsim.metrics.columns import EVENT_COLUMNS, HEADLINE_KPIS, KEY_COLUMNS, LABOUR_COLUMNS
 from klarsim.metrics.confidence import DEFAULT_CONFIDENCE, t_interval
 from klarsim.metrics.plain import Table, stacked
 from klarsim.sim.records import Columns, ReplicationResult
@@ -22,12 +22,16 @@ __all__ = [
     "HEADLINE_KPIS",
     "KEY_COLUMNS",
     "KPI_TABLE_COLUMNS",
+    "LABOUR_COLUMNS",
     "contacts_columns",
     "contacts_table",
     "events_columns",
     "events_table",
     "kpi_columns",
     "kpi_table",
+    "labour_columns",
+    "labour_table",
+    "measured_labour",
     "summary_columns",
     "summary_table",
     "timeseries_columns",
@@ -61,6 +65,17 @@ def events_columns(results: Sequence[ReplicationResult]) -> Table:
     """One row per timeline action or guardrail firing of every replication (maybe empty)."""
     table = _stacked(results, [result.event_log or {} for result in results])
     return table if not table.empty else Table.empty_with(EVENT_COLUMNS)
+
+
+def measured_labour(results: Sequence[ReplicationResult]) -> bool:
+    """Whether any replication measured its labour (then ``labour.csv`` is written)."""
+    return any(result.labour is not None for result in results)
+
+
+def labour_columns(results: Sequence[ReplicationResult]) -> Table:
+    """One row per scenario, replication and pool; empty with its columns when none measured."""
+    table = _stacked(results, [result.labour or {} for result in results])
+    return table if not table.empty else Table.empty_with(LABOUR_COLUMNS)
 
 
 def _stacked(results: Sequence[ReplicationResult], columns: Sequence[Columns]) -> Table:
@@ -119,6 +134,11 @@ def contacts_table(results: Sequence[ReplicationResult]) -> pd.DataFrame | None:
 def events_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
     """``events_columns`` as a DataFrame."""
     return events_columns(results).to_pandas()
+
+
+def labour_table(results: Sequence[ReplicationResult]) -> pd.DataFrame:
+    """``labour_columns`` as a DataFrame."""
+    return labour_columns(results).to_pandas()
 
 
 def kpi_table(

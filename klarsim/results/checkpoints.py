@@ -6,17 +6,18 @@ A run file (``runs/NAME/rep-0004.zip``) is a ZIP archive, stored uncompressed, o
   of its resolved YAML, seed, replication, sweep point, contact log or not), the result's
   scalar fields (scenario, replication, seed, events) and, for each table, its file, row
   count, column names and SHA-256;
-- ``summary.arrow`` (one row), ``timeseries.arrow`` and, when recorded, ``contacts.arrow``
-  and ``event_log.arrow``: Arrow IPC files whose columns keep every value exactly, NaN
-  payloads, infinities, -0.0 and the int, bool, str and None types included
+- ``summary.arrow`` (one row), ``timeseries.arrow`` and, when recorded, ``contacts.arrow``,
+  ``event_log.arrow`` and ``labour.arrow``: Arrow IPC files whose columns keep every value
+  exactly, NaN payloads, infinities, -0.0 and the int, bool, str and None types included
   (``klarsim.results.encoding``).
 
 Loading parses JSON and Arrow and never runs code. Every file is checked when loaded: the
 archive and its checksums, the format, the schema and row counts, the task it holds, and
 that the result is whole (the summary's keys, one timeseries row per interval after the
-warm-up, the contact log's columns). A file that fails any check is run again, with a
-``CheckpointWarning`` naming it; a checkpoint of the older pickle format is never opened,
-only named, run again and replaced.
+warm-up, the columns of the contact log, event log and labour table). A file that fails any
+check is run again, with a ``CheckpointWarning`` naming it; a checkpoint of the older pickle
+format is never opened, only named, run again and replaced. A file written before the
+labour table (no ``labour`` entry) loads with none.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from klarsim.results.encoding import columns, table
 from klarsim.sim.contact_log import COLUMNS as CONTACT_COLUMNS
 from klarsim.sim.event_log import EVENT_LOG_COLUMNS
 from klarsim.sim.kpis import kpi_names
+from klarsim.sim.labour_columns import LABOUR_COLUMNS
 from klarsim.sim.records import Columns, ReplicationResult
 from klarsim.units import MINUTES_PER_DAY
 
@@ -50,8 +52,10 @@ RUNS_FOLDER = files.RUNS
 SUFFIX = files.RUN_SUFFIX
 LEGACY_SUFFIX = files.LEGACY_RUN_SUFFIX
 METADATA = "run.json"
-TABLES = ("summary", "timeseries", "contacts", "event_log")
-"""The result's tables, each an ``NAME.arrow`` member (``contacts``, ``event_log``: optional)."""
+TABLES = ("summary", "timeseries", "contacts", "event_log", "labour")
+"""The result's tables, each an ``NAME.arrow`` member (all but the first two: optional)."""
+EARLIER_TABLES = TABLES[:-1]
+"""The tables of a run file written before the labour table: it loads with ``labour`` None."""
 SCALARS = {"scenario": str, "replication": int, "seed": int, "events": int}
 """The result's other fields, kept in ``run.json``."""
 METADATA_LIMIT = 1 << 20
@@ -147,7 +151,7 @@ def load(source: Path | IO[bytes]) -> tuple[dict[str, Any], ReplicationResult]:
 
 def _tables(result: ReplicationResult) -> dict[str, pa.Table | None]:
     summary = table({name: [value] for name, value in result.summary.items()})
-    optional = {"contacts": result.contacts, "event_log": result.event_log}
+    optional = {name: getattr(result, name) for name in TABLES[2:]}
     return {
         "summary": summary,
         "timeseries": table(result.timeseries),
@@ -202,6 +206,7 @@ def _read(archive: zipfile.ZipFile) -> tuple[dict[str, Any], ReplicationResult]:
         timeseries=timeseries,
         contacts=tables["contacts"],
         event_log=tables["event_log"],
+        labour=tables.get("labour"),
     )
     return metadata["task"], result
 
@@ -221,7 +226,7 @@ def _metadata(archive: zipfile.ZipFile) -> dict[str, Any]:
         value = scalars.get(name)
         if type(value) is not kind:
             raise CheckpointError(f"{METADATA}: result.{name} is {value!r}, not {kind.__name__}")
-    if not isinstance(described, dict) or list(described) != list(TABLES):
+    if not isinstance(described, dict) or tuple(described) not in (TABLES, EARLIER_TABLES):
         raise CheckpointError(f"{METADATA}: tables are not {', '.join(TABLES)}")
     for name, entry in described.items():
         if entry is not None and not _entry_is_valid(name, entry):
@@ -280,6 +285,8 @@ def problems(task: Task, result: ReplicationResult) -> list[str]:
         found.append("it has a contact log the task did not ask for")
     if result.event_log is not None and list(result.event_log) != list(EVENT_LOG_COLUMNS):
         found.append("the event log has other columns")
+    if result.labour is not None and tuple(result.labour) != LABOUR_COLUMNS:
+        found.append("the labour table has other columns")
     return found
 
 
