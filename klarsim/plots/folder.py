@@ -18,6 +18,9 @@ from matplotlib.figure import Figure
 from klarsim import plots
 from klarsim.plots.capacity import capacity_figure
 from klarsim.plots.effects import effects_waterfall
+from klarsim.plots.labour import CAPTION as LABOUR_CAPTION
+from klarsim.plots.labour import NAME as LABOUR
+from klarsim.plots.labour import has_labour_columns, labour_figure
 from klarsim.plots.saving import FORMATS, PNG_DPI, metadata, save_figures
 from klarsim.plots.staffing import service_figure, staffing_figure, staffing_plots
 from klarsim.plots.style import colour_order, slide_style
@@ -126,6 +129,8 @@ def _drawings(folder: ResultsFolder) -> list[Drawing]:
             ("kpi_timeseries", CAPTIONS["kpi_timeseries"], lambda: plots.kpi_timeseries(series)),
             ("workforce", CAPTIONS["workforce"], lambda: plots.workforce(series)),
         ]
+    if folder.timeseries is not None and has_labour_columns(folder.timeseries):
+        drawings.append(_labour_drawing(folder, folder.timeseries))
     if folder.kind == "compare":
         drawings += _compare_drawings(folder)
     effects = folder.path / files.EFFECTS
@@ -133,6 +138,12 @@ def _drawings(folder: ResultsFolder) -> list[Drawing]:
         drawing = lambda: effects_waterfall(pd.read_csv(effects))  # noqa: E731
         drawings.append(("effects", CAPTIONS["effects"], drawing))
     return drawings
+
+
+def _labour_drawing(folder: ResultsFolder, series: pd.DataFrame) -> Drawing:
+    """FTE and gig people over time, the unwind cost against the saving (labour columns)."""
+    first = folder.baseline or next(iter(folder.scenario_names), None)
+    return (LABOUR, CAPTIONS[LABOUR], lambda: labour_figure(series, baseline=first))
 
 
 def _compare_drawings(folder: ResultsFolder) -> list[Drawing]:
@@ -202,6 +213,7 @@ CAPTIONS = {
         "Workforce over time: employee hours against gig agents' hours online and engaged, "
         "gig earnings per online hour, the gig share of human work and employee headcount."
     ),
+    LABOUR: LABOUR_CAPTION,
     "comparison": (
         "Each KPI's mean with its 95% confidence interval (left), and the paired difference "
         "from the baseline with its 95% interval under common random numbers (right)."
