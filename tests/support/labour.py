@@ -19,8 +19,8 @@ POOLS = (("staff", "employee"), ("gig", "gig"))
 def labour_of(replication: int, pools: tuple[tuple[str, str], ...] = POOLS) -> Columns:
     """One row per pool; each number tells its replication, pool and column apart.
 
-    Column ``c`` of pool ``p`` in replication ``r`` holds ``r * 1000 + p * 100 + c`` (people,
-    an integer), except the gig pool's ``earnings_week_cv_median`` and the employees'
+    The ``c``-th number (from 0: ``people``, an integer) of the ``p``-th pool in replication
+    ``r`` is ``r * 1000 + p * 100 + c``, except the gig pool's ``earnings_week_cv_median`` and the employees'
     ``earnings_per_online_hour_below_reference_share``, which are NaN.
     """
     numbers = LABOUR_COLUMNS[2:]
