@@ -13,17 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from klarsim.plots import swept_keys
 from klarsim.plots.folder import Plot, figures_for
+from klarsim.plots.labour import NAME as LABOUR_PLOT
 from klarsim.plots.measures import FULL_SCALE
 from klarsim.report.assumptions import assumptions
 from klarsim.report.effects import effects_section, savings_section
 from klarsim.report.html import embedded_figure, paragraph, render, table
 from klarsim.report.kpi_tables import SWEEP_KPIS, comparison_table, run_table, sweep_table
+from klarsim.report.labour import ANCHOR as LABOUR_ANCHOR
+from klarsim.report.labour import DEFAULT_REFERENCE_WAGE, labour_section
+from klarsim.report.labour import TITLE as LABOUR_TITLE
 from klarsim.report.method import method_parts
 from klarsim.report.planning import planning_title
 from klarsim.report.planning_tables import planning_tables
@@ -61,10 +66,12 @@ def report_html(folder: ResultsFolder, drawn: list[Plot] | None = None) -> str:
     ``drawn`` are the folder's plots when the caller has drawn them already (the deck).
     """
     plots = figures_for(folder) if drawn is None else drawn
+    key_plots = [plot for plot in plots if plot.name != LABOUR_PLOT or folder.labour.empty]
     sections = [
-        Section("plots", "Key plots", _plots(plots)),
+        Section("plots", "Key plots", _plots(key_plots)),
         Section("results", "Results", _results(folder)),
         *_effects(folder),
+        *_labour(folder, [plot for plot in plots if plot not in key_plots]),
         *(Section(*parts) for parts in sensitivity_sections(folder.path)),
         Section("assumptions", "Assumptions", _assumptions(folder)),
     ]
@@ -135,6 +142,29 @@ def _effects(folder: ResultsFolder) -> list[Section]:
         parts = savings_section(pd.read_csv(savings), baseline)
         found.append(Section("savings", "Savings by year", parts))
     return found
+
+
+def _labour(folder: ResultsFolder, drawn: list[Plot]) -> list[Section]:
+    """Per pool, what its people work and earn, with the labour plot (when labour.csv is)."""
+    if folder.labour.empty:
+        return []
+    parts = labour_section(
+        folder.labour,
+        timeseries=folder.timeseries,
+        reference_wages={
+            scenario.name: _reference_wage(scenario.values) for scenario in folder.scenarios
+        },
+        scale=folder.scale,
+    )
+    parts += [embedded_figure(plot.figure, name=plot.name, caption=plot.caption) for plot in drawn]
+    return [Section(LABOUR_ANCHOR, LABOUR_TITLE, parts)]
+
+
+def _reference_wage(values: dict[str, Any]) -> float:
+    """The scenario's ``labour.reference_wage_per_hour`` (its default when not written)."""
+    labour = values.get("labour")
+    wage = labour.get("reference_wage_per_hour") if isinstance(labour, dict) else None
+    return float(wage) if isinstance(wage, int | float) else DEFAULT_REFERENCE_WAGE
 
 
 def _plots(drawn: list[Plot]) -> list[Markup]:
