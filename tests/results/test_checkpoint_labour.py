@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 import klarsim
-from klarsim.experiments import tasks as experiment
 from klarsim.experiments.job import OutputOptions
 from klarsim.results.checkpoints import CheckpointError, CheckpointWarning, dumps, loads
 from tests.support import ERLANG_A
-from tests.support.labour import labour_of, result_with_labour, with_labour
+from tests.support.labour import labour_of, patch_engine, result_with_labour
 
 pytestmark = pytest.mark.unit
 
@@ -136,15 +135,7 @@ def test_a_damaged_labour_member_is_refused_with_a_clear_error(
 @pytest.fixture
 def labour_measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every simulated task's result carries the hand-made labour table; lists the replications."""
-    simulated: list[int] = []
-    real = experiment.run_task
-
-    def measuring(task: experiment.Task) -> klarsim.ReplicationResult:
-        simulated.append(task.replication)
-        return with_labour(real(task))
-
-    monkeypatch.setattr(experiment, "run_task", measuring)
-    return simulated
+    return patch_engine(monkeypatch)
 
 
 def test_a_run_file_with_a_wrongly_shaped_labour_table_is_run_again(
