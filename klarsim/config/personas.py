@@ -18,9 +18,7 @@ from klarsim.units import HOURS_PER_DAY, HOURS_PER_WEEK
 
 MAX_AVAILABILITY = 100.0
 """A persona's weight on the pool's online chance: at most a hundredfold."""
-Availability = Annotated[
-    float, NOT_BOOLEAN, Field(ge=0, le=MAX_AVAILABILITY, allow_inf_nan=False)
-]
+Availability = Annotated[float, NOT_BOOLEAN, Field(ge=0, le=MAX_AVAILABILITY, allow_inf_nan=False)]
 AvailabilityByHour = Annotated[
     list[Availability], Field(min_length=HOURS_PER_DAY, max_length=HOURS_PER_WEEK)
 ]
@@ -64,7 +62,7 @@ class Persona(Frozen):
 
 
 class Labour(Frozen):
-    """Yardsticks for the labour outcomes (``labour.csv``): a full-time week and a reference wage."""
+    """Yardsticks of the labour outcomes (``labour.csv``): a full-time week, a reference wage."""
 
     hours_per_fte_week: Annotated[float, NOT_BOOLEAN, Field(gt=0, le=168, allow_inf_nan=False)] = (
         40.0

@@ -302,6 +302,12 @@ class GigPool(PoolBase):
         shares = sum(persona.share for persona in self.personas.values())
         if self.personas and abs(shares - 1.0) > 1e-6:
             raise ValueError(f"expected persona shares summing to 1, got {shares:g}")
+        hourly = any(isinstance(p.availability, list) for p in self.personas.values())
+        if hourly and 60.0 % self.block_min:
+            raise ValueError(
+                f"expected block_min dividing an hour when personas have hourly availability, "
+                f"got {self.block_min:g}"
+            )
         for name, persona in self.personas.items():
             session = persona.session_mean_min
             if session is not None and session < self.block_min:

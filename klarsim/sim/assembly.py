@@ -29,6 +29,7 @@ from klarsim.model.service.journey import Journey
 from klarsim.model.service.queues import Queues
 from klarsim.model.service.routing import CallUp, Router
 from klarsim.model.workforce.gig import GigPayroll
+from klarsim.model.workforce.people import Weeks
 from klarsim.model.workforce.pools import Agent, AgentPool
 from klarsim.model.workforce.staff import Workforce
 from klarsim.sim.recorder import Recorder
@@ -148,13 +149,16 @@ def _pools(
 ) -> list[AgentPool]:
     """The human pools in declared order, gig pools with their payroll."""
     index = {name: position for position, name in enumerate(intent_names)}
+    weeks = Weeks(recorder.warmup_min)
     return [
         AgentPool(
             name,
             spec,
             tuple(index[skill] for skill in spec.skills),
             on_available=on_available,
-            payroll=GigPayroll(spec.pay, recorder.book_at) if isinstance(spec, GigPool) else None,
+            payroll=GigPayroll(spec.pay, recorder.book_at, weeks)
+            if isinstance(spec, GigPool)
+            else None,
         )
         for name, spec in scenario.pools.items()
     ]

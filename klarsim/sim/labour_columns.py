@@ -1,4 +1,4 @@
-"""The columns of ``labour.csv``: one row per pool and replication, what its people work and earn."""
+"""The columns of ``labour.csv``: one row per pool and replication, what its people work, earn."""
 
 from __future__ import annotations
 

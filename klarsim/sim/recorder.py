@@ -90,7 +90,9 @@ END_VALUES = (
 
 ALL_SUMS = CONTACT_COUNTERS + TIME_COUNTERS + EVENT_COUNTERS + CUSTOMER_COUNTERS + END_VALUES
 Totals = dict[str, float]
-POOL_SUMS = ("staffed_min", "headcount")
+POOL_SUMS = ("staffed_min", "busy_min", "paid_min", "training_wages", "headcount", "engaged")
+"""Per pool and interval: agent minutes on duty and busy, paid minutes (employees), trainee
+wages, headcount at the end and distinct gig people online in the interval."""
 AI_RESULT_COUNTERS = {  # in the order of the AI's result codes
     RESOLVE: "ai_resolved",
     FALSE_RESOLVE: "ai_false_resolved",
@@ -122,7 +124,7 @@ class Recorder:
         """From here on the AI platform is live (its fee accrues); inf: never."""
         self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in ALL_SUMS}
         self.pool_sums: dict[str, dict[str, list[float]]] = {}
-        """Per pool: staffed agent minutes (``staffed_min``) and ``headcount`` at the end."""
+        """Per pool, per interval: the ``POOL_SUMS``."""
         sums = self.sums
         self._finished, self._csat = sums["finished"], sums["csat_sum"]
         self._contacts, self._recontacts = sums["contacts"], sums["recontacts"]
@@ -235,17 +237,23 @@ class Recorder:
             if per_pool is None:
                 per_pool = self.pool_sums[name] = _pool_lists(self.intervals)
             per_pool["staffed_min"][index] = staffed
+            per_pool["busy_min"][index] = busy
             per_pool["headcount"][index] = workforce.headcounts[name].people
             sums["staffed_agent_min"][index] += staffed
             sums["busy_agent_min"][index] += busy
-            sums["cost_training_wages"][index] += workforce.headcounts[name].wages.take(now)
+            training_wages = workforce.headcounts[name].wages.take(now)
+            per_pool["training_wages"][index] = training_wages
+            sums["cost_training_wages"][index] += training_wages
             staffing = workforce.staffing.get(name)
             if staffing is not None:
+                paid = staffing.paid.take(now)
+                per_pool["paid_min"][index] = paid
                 sums["employee_staffed_min"][index] += staffed
                 sums["employee_busy_min"][index] += busy
-                sums["employee_paid_min"][index] += staffing.paid.take(now)
+                sums["employee_paid_min"][index] += paid
                 sums["cost_employee"][index] += staffing.cost.take(now)
             else:
+                per_pool["engaged"][index] = workforce.supplies[name].take_engaged()
                 sums["gig_online_min"][index] += staffed
                 sums["gig_busy_min"][index] += busy
         sums["employees_end"][index] = workforce.employees()

@@ -26,7 +26,9 @@ from klarsim.model.workforce.pools import AgentPool
 from klarsim.sim.assembly import assemble
 from klarsim.sim.contact_log import ContactLog
 from klarsim.sim.event_log import EventLog
+from klarsim.sim.jobs import jobs_to_people
 from klarsim.sim.kpis import Prices, full_scale, kpis
+from klarsim.sim.labour import Window, labour_columns
 from klarsim.sim.recorder import Recorder
 from klarsim.sim.records import Columns, ReplicationResult, Row
 from klarsim.units import MINUTES_PER_DAY, SECONDS_PER_MINUTE
@@ -116,6 +118,12 @@ class Replication:
             contacts=self._contact_log(),
             events=next(self.env._eid) + self.env.arrivals_processed,
             event_log=self.events.columns,
+            labour=labour_columns(
+                model.workforce,
+                self.recorder.pool_sums,
+                self.scenario.labour,
+                Window(self.warmup_min, self.horizon_min, self.interval_min, self.first_interval),
+            ),
         )
 
     def _interval_clock(self) -> Generator[Event, None, None]:
@@ -181,12 +189,20 @@ class Replication:
             staffed = np.asarray(pool_sums["staffed_min"][window]) / self.interval_min
             row[f"staffed_agents_{name}"] = staffed
             row[f"headcount_{name}"] = np.asarray(pool_sums["headcount"][window])
+        row |= jobs_to_people(sums, self._pool_window(window), self.model.workforce, self.scenario)
         columns: Columns = {
             "interval": indices.tolist(),
             "time_days": (indices * self.interval_min / MINUTES_PER_DAY).tolist(),
         }
         columns |= {name: np.asarray(values).tolist() for name, values in row.items()}
         return self._with_dates(columns)
+
+    def _pool_window(self, window: slice) -> dict[str, dict[str, np.ndarray]]:
+        """Each pool's per-interval sums after the warm-up, as arrays."""
+        return {
+            name: {key: np.asarray(values[window]) for key, values in pool_sums.items()}
+            for name, pool_sums in self.recorder.pool_sums.items()
+        }
 
     def _with_dates(self, columns: Columns) -> Columns:
         """Add each interval's calendar start when the scenario has a start date."""

@@ -47,6 +47,8 @@ class Headcount:
         generator: np.random.Generator,
         book: Book,
         on_change: Callable[[float], None],
+        on_join: Callable[[Agent, float], None] | None = None,
+        on_leave: Callable[[Agent, float], None] | None = None,
     ) -> None:
         self.env = env
         self.pool = pool
@@ -59,6 +61,14 @@ class Headcount:
         self._generator = generator
         self._book = book
         self.on_change = on_change
+        self.on_join = on_join
+        """Told of every new member (a gig pool gives it a persona)."""
+        self.on_leave = on_leave
+        """Told of every member who left (a gig pool closes the person's record)."""
+        self.hire_times: list[float] = []
+        """When each hire (or registration) started: new people, for the labour table."""
+        self.fees: list[tuple[float, float]] = []
+        """Hiring, training and onboarding fees paid: (time, amount), for the labour table."""
         self._set_pipeline(spec)
         self.recruiting: list[Position] = []
         self.training: list[Position] = []
@@ -66,7 +76,7 @@ class Headcount:
         """Trainees' wages per minute."""
         self._attrition_running = False
         for _ in range(initial):
-            pool.add_member(Agent(pool))
+            self._join(Agent(pool), env.now)
 
     def _set_pipeline(self, spec: EmployeePool | GigPool) -> None:
         if isinstance(spec, EmployeePool):
@@ -93,9 +103,10 @@ class Headcount:
         self.refill(self.env.now)
 
     def set_attrition(self, per_year: float) -> None:
-        """A new yearly quit hazard, in force from the next day's draw."""
+        """A new yearly quit hazard, in force from the next day's draw (a gig pool's people
+        drop out through its supply, which reads the hazard day by day)."""
         self.attrition_per_year = per_year
-        if per_year > 0 and not self._attrition_running:
+        if per_year > 0 and self.employee and not self._attrition_running:
             self._attrition_running = True
             self.env.process(self._attrition())
 
@@ -112,6 +123,15 @@ class Headcount:
         now = self.env.now
         if self.people == 0 or not self._remove_someone(now, members_first=False):
             return
+        self._left(now)
+
+    def quit(self, agent: Agent, now: float) -> None:
+        """One given member leaves of their own accord (a gig person dropping out)."""
+        self._remove(agent, now)
+        self._left(now)
+
+    def _left(self, now: float) -> None:
+        """Book a leaver and replace them if the pool does."""
         self._book("quits" if self.employee else "gig_dropouts", now, 1)
         if not self.replace_leavers:
             self.target = max(0, self.target - 1)
@@ -126,12 +146,22 @@ class Headcount:
             return False
         index = int(self._generator.integers(pick_from))
         if index < len(members):
-            self.pool.remove_member(members[index], now)
+            self._remove(members[index], now)
         else:
             trainee = self.training.pop(index - len(members))
             trainee.active = False
             self.wages.add(now, -self._wage_per_min)
         return True
+
+    def _remove(self, agent: Agent, now: float) -> None:
+        self.pool.remove_member(agent, now)
+        if self.on_leave is not None:
+            self.on_leave(agent, now)
+
+    def _join(self, agent: Agent, now: float) -> None:
+        self.pool.add_member(agent)
+        if self.on_join is not None:
+            self.on_join(agent, now)
 
     def refill(self, now: float) -> None:
         """Open positions up to the target headcount, unless hiring is frozen."""
@@ -151,8 +181,11 @@ class Headcount:
             return
         now = self.env.now
         self.recruiting.remove(position)
+        self.hire_times.append(now)
         self._book("hires" if self.employee else "gig_registrations", now, 1)
         self._book("cost_hiring_fees" if self.employee else "gig_onboarding", now, self._fee)
+        if self._fee > 0:
+            self.fees.append((now, self._fee))
         self.training.append(position)
         self.wages.add(now, self._wage_per_min)
         Callback(self.env, self._training_min, self._on_trained, position)
@@ -165,7 +198,7 @@ class Headcount:
         self.training.remove(trainee)
         self.wages.add(now, -self._wage_per_min)
         ramp = self.pool.ramp_min
-        self.pool.add_member(Agent(self.pool, ramp_until=now + ramp if ramp > 0 else -1.0))
+        self._join(Agent(self.pool, ramp_until=now + ramp if ramp > 0 else -1.0), now)
         self.on_change(now)
 
     def layoff(self, count: int, severance_per_head: float, now: float) -> int:

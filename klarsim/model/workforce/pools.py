@@ -188,7 +188,31 @@ class AgentPool:
             return True
         if not self.bench:
             return False
-        agent = self.bench.pop()
+        self._start_duty(self.bench.pop(), now)
+        return True
+
+    def bring_on(self, agent: Agent, now: float) -> None:
+        """Put one member on duty (a gig person logging on); if it is leaving, it stays."""
+        if agent.departed:
+            return
+        if agent.on_duty:
+            if agent.leaving:
+                self._keep(agent)
+            return
+        self.bench.remove(agent)
+        self._start_duty(agent, now)
+
+    def send_off(self, agent: Agent, now: float) -> None:
+        """Take one member off duty: at once if idle, after its current work if busy."""
+        if not agent.on_duty or agent.leaving:
+            return
+        if agent.working:
+            self._mark_leaving(agent)
+        else:
+            self.free.remove(agent)
+            self._off_duty(agent, now)
+
+    def _start_duty(self, agent: Agent, now: float) -> None:
         agent.on_duty = True
         agent.session_start = now
         agent.session_earned = 0.0
@@ -196,19 +220,22 @@ class AgentPool:
         self.staffed.add(now, 1)
         self.free.append(agent)
         self.on_available(agent)
-        return True
 
     def _keep_a_leaver(self) -> bool:
         """Cancel the leaving of a busy agent still on the pool; False if there is none."""
         for agent in self.duty:
             if agent.leaving and not agent.departed:
-                agent.leaving = False
-                self.leaving_count -= 1
-                if 0 < agent.load < self.concurrency:
-                    self.place(agent)
-                    self.on_available(agent)
+                self._keep(agent)
                 return True
         return False
+
+    def _keep(self, agent: Agent) -> None:
+        """A busy agent marked leaving stays on duty after all."""
+        agent.leaving = False
+        self.leaving_count -= 1
+        if 0 < agent.load < self.concurrency:
+            self.place(agent)
+            self.on_available(agent)
 
     def _send_off(self, now: float) -> bool:
         if self.free:

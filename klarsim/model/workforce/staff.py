@@ -5,16 +5,18 @@ Built once per replication; the timeline and guardrails act on pools through it 
 
 from __future__ import annotations
 
+import numpy as np
 import simpy
 
 from klarsim.config.schema import Scenario
 from klarsim.config.workforce import EmployeePool, GigPool
 from klarsim.kernel.streams import Streams
 from klarsim.model.sampling import sampler, uniform_sampler
-from klarsim.model.workforce.gig import GigPayroll, GigSupply
+from klarsim.model.workforce.gig import GigPayroll
 from klarsim.model.workforce.headcount import Book, Headcount
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.model.workforce.staffing import Staffing
+from klarsim.model.workforce.supply import GigSupply
 
 
 class Workforce:
@@ -39,7 +41,8 @@ class Workforce:
                 rounding = streams.draws(f"workforce.{pool.name}.rounding", uniform_sampler)
                 self.staffing[pool.name] = Staffing(env, pool, spec, rounding)
             else:
-                self.supplies[pool.name] = self._supply(pool, spec, streams, book)
+                self.supplies[pool.name] = self._supply(pool, spec, streams)
+            supply = self.supplies.get(pool.name)
             self.headcounts[pool.name] = Headcount(
                 env,
                 pool,
@@ -47,18 +50,21 @@ class Workforce:
                 generator=streams.generator(f"workforce.{pool.name}"),
                 book=book,
                 on_change=self._restaffer(pool.name),
+                on_join=supply.join if supply is not None else None,
+                on_leave=supply.leave if supply is not None else None,
             )
+            if supply is not None:
+                supply.headcount = self.headcounts[pool.name]
 
-    def _supply(self, pool: AgentPool, spec: GigPool, streams: Streams, book: Book) -> GigSupply:
+    def _supply(self, pool: AgentPool, spec: GigPool, streams: Streams) -> GigSupply:
         delay = spec.call_up.log_on_delay_min if spec.call_up is not None else None
         delays = streams.draws(f"gig.{pool.name}.log_on_delay", sampler(delay)) if delay else None
         return GigSupply(
             self.env,
             pool,
             spec,
-            online_counts=streams.binomials(f"gig.{pool.name}"),
+            generator=_PoolStreams(streams, pool.name),
             log_on_delays=delays if delays is not None else _no_delay,
-            uniforms=streams.draws(f"gig.{pool.name}.no_show", uniform_sampler),
             payroll=_gig_payroll(pool),
         )
 
@@ -75,16 +81,17 @@ class Workforce:
             headcount.start()
 
     def settle(self, now: float) -> None:
-        """At the end of the run: pay gig agents for their engaged time so far."""
+        """At the end of the run: pay gig agents for their engaged time and online spans so far."""
         for supply in self.supplies.values():
             supply.payroll.settle_all(supply.pool.duty, now)
+            for agent in supply.pool.duty:
+                supply.payroll.close_span(agent, now)
 
     def restaff(self, name: str, now: float) -> None:
-        """Re-staff a pool after its headcount or staffing parameters changed."""
+        """Re-staff an employee pool after its headcount or staffing parameters changed (gig
+        people follow their own choices)."""
         if name in self.staffing:
             self.staffing[name].update(now)
-        else:
-            self.supplies[name].apply(now)
 
     def on_queue(self, now: float, waiting: float) -> None:
         """The queue grew past a call-up threshold: let every gig pool decide whether to call."""
@@ -103,6 +110,17 @@ class Workforce:
     def employees(self) -> int:
         """People in employee pools, trained or in training."""
         return sum(self.headcounts[name].people for name in self.staffing)
+
+
+class _PoolStreams:
+    """The named random streams of one gig pool (``gig.POOL.NAME``)."""
+
+    def __init__(self, streams: Streams, pool: str) -> None:
+        self.streams = streams
+        self.pool = pool
+
+    def __call__(self, name: str) -> np.random.Generator:
+        return self.streams.generator(f"gig.{self.pool}.{name}")
 
 
 class _Restaff:

@@ -22,7 +22,7 @@ from klarsim.config.roster import WeeklySchedule, reference_headcount
 from klarsim.config.workforce import EmployeePool, Roster
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.workforce.pools import AgentPool
-from klarsim.units import MINUTES_PER_HOUR
+from klarsim.units import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK
 
 
 class Staffing:
@@ -73,6 +73,19 @@ class Staffing:
         while True:
             self.update(self.env.now, redraw=True)
             yield Timeout(self.env, MINUTES_PER_HOUR)
+
+    def paid_hours_per_person_week(self) -> float:
+        """Paid hours a week per employee: the roster's hours over its reference headcount
+        (``always``: every hour of the week); one person's share of a full-time job."""
+        schedule = self.schedule
+        if schedule is None:
+            return float(HOURS_PER_WEEK)
+        ends = [*schedule.starts[1:], MINUTES_PER_WEEK]
+        agent_min = sum(
+            value * (end - start)
+            for start, end, value in zip(schedule.starts, ends, schedule.values, strict=True)
+        )
+        return agent_min / MINUTES_PER_HOUR / self.reference if self.reference else 0.0
 
     def scheduled(self) -> float:
         """Agents rostered now, scaled to the trained headcount (paid time)."""

@@ -1,0 +1,238 @@
+"""Labour outcomes per pool (``labour.csv``): how many people, and what each works and earns.
+
+Measured after the warm-up, in 7-day person-weeks: only weeks a person belonged to the pool
+from start to end count (a run shorter than a week counts its measured time pro rata as one
+week). Gig people have their own ledgers (``klarsim.model.workforce.people``); employees are
+paid for rostered time, so every employee of a pool works the pool's paid hours per head.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from klarsim.config.personas import Labour
+from klarsim.config.workforce import EmployeePool
+from klarsim.model.workforce.people import Person
+from klarsim.model.workforce.staff import Workforce
+from klarsim.sim.labour_columns import LABOUR_COLUMNS
+from klarsim.sim.records import Columns, Row
+from klarsim.units import MINUTES_PER_HOUR, MINUTES_PER_WEEK
+
+PERCENTILES = (10, 50, 90)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The measured time: from the warm-up's end to the horizon, in intervals of a length."""
+
+    start_min: float
+    end_min: float
+    interval_min: float
+    first_interval: int
+
+    @property
+    def weeks(self) -> float:
+        """Measured weeks (fractional)."""
+        return (self.end_min - self.start_min) / MINUTES_PER_WEEK
+
+    def person_weeks(self) -> list[tuple[float, float, float]]:
+        """Each counted week's start, end and the factor turning its sums into a week's."""
+        full = int(self.weeks)
+        if full == 0:
+            return [(self.start_min, self.end_min, 1.0 / self.weeks)]
+        return [
+            (
+                self.start_min + w * MINUTES_PER_WEEK,
+                self.start_min + (w + 1) * MINUTES_PER_WEEK,
+                1.0,
+            )
+            for w in range(full)
+        ]
+
+
+def labour_columns(
+    workforce: Workforce,
+    pool_sums: dict[str, dict[str, list[float]]],
+    labour: Labour,
+    window: Window,
+) -> Columns:
+    """One row per pool, in the columns of ``LABOUR_COLUMNS``."""
+    rows: list[Row] = []
+    for name, pool in workforce.pools.items():
+        sums = {key: values[window.first_interval :] for key, values in pool_sums[name].items()}
+        if isinstance(pool.spec, EmployeePool):
+            rows.append(_employee_row(workforce, name, sums, labour, window))
+        else:
+            rows.append(_gig_row(workforce, name, sums, labour, window))
+    return {column: [row[column] for row in rows] for column in LABOUR_COLUMNS}
+
+
+def _gig_row(
+    workforce: Workforce,
+    name: str,
+    sums: dict[str, list[float]],
+    labour: Labour,
+    window: Window,
+) -> Row:
+    """A gig pool's row from its people's ledgers and the pool's time on duty."""
+    supply = workforce.supplies[name]
+    people = [
+        person
+        for person in supply.everyone
+        if person.joined_min < window.end_min and person.left_min > window.start_min
+    ]
+    hours, earnings, volatility = _person_weeks(people, window)
+    online_min = sum(sums["staffed_min"])
+    busy_min = sum(sums["busy_min"])
+    earned = sum(sum(person.earned) for person in people)
+    rate = supply.payroll.per_engaged_min
+    paid_min = busy_min + (supply.payroll.top_ups / rate if rate > 0 else 0.0)
+    fees = _fees_after(workforce.headcounts[name].fees, window.start_min)
+    person_weeks = _mean(sums["headcount"]) * window.weeks
+    return {
+        "pool": name,
+        "kind": "gig",
+        "people": len(people),
+        "fte": online_min / MINUTES_PER_HOUR / (labour.hours_per_fte_week * window.weeks),
+        **_quantiles("hours_per_person_week", hours),
+        **_quantiles("earnings_per_person_week", earnings),
+        "earnings_week_cv_median": _median(volatility),
+        "online_unpaid_share": _ratio(max(0.0, online_min - paid_min), online_min),
+        "earnings_per_online_hour": _ratio(earned, online_min / MINUTES_PER_HOUR),
+        "earnings_per_online_hour_below_reference_share": _below(
+            people, labour.reference_wage_per_hour
+        ),
+        "earnings_total": earned,
+        "benefits_per_person_week": 0.0,
+        "training_per_person_week": _ratio(fees, person_weeks),
+    }
+
+
+def _person_weeks(
+    people: Sequence[Person], window: Window
+) -> tuple[list[float], list[float], list[float]]:
+    """Hours and earnings of every whole person-week, and each person's week-to-week CV."""
+    hours: list[float] = []
+    earnings: list[float] = []
+    volatility: list[float] = []
+    for person in people:
+        weekly: list[float] = []
+        for index, (start, end, factor) in enumerate(window.person_weeks()):
+            if person.joined_min <= start and person.left_min >= end:
+                hours.append(_week(person.online, index) * factor / MINUTES_PER_HOUR)
+                weekly.append(_week(person.earned, index) * factor)
+        earnings.extend(weekly)
+        if len(weekly) >= 2 and np.mean(weekly) > 0:
+            volatility.append(float(np.std(weekly, ddof=1) / np.mean(weekly)))
+    return hours, earnings, volatility
+
+
+def _below(people: Sequence[Person], reference: float) -> float:
+    """Share of people with online time who earned less than ``reference`` per online hour."""
+    rates = [
+        sum(person.earned) / (sum(person.online) / MINUTES_PER_HOUR)
+        for person in people
+        if sum(person.online) > 0
+    ]
+    return sum(1 for rate in rates if rate < reference) / len(rates) if rates else math.nan
+
+
+def _employee_row(
+    workforce: Workforce,
+    name: str,
+    sums: dict[str, list[float]],
+    labour: Labour,
+    window: Window,
+) -> Row:
+    """An employee pool's row: the pool's paid hours shared by its people, week by week."""
+    spec = workforce.pools[name].spec
+    assert isinstance(spec, EmployeePool)
+    headcount = workforce.headcounts[name]
+    trainee_min = sum(sums["training_wages"]) / (spec.cost_per_hour / MINUTES_PER_HOUR or 1.0)
+    paid_min = sum(sums["paid_min"]) + trainee_min
+    weekly_hours = _employee_weeks(sums, spec, window)
+    earned = paid_min / MINUTES_PER_HOUR * spec.wage_per_hour
+    person_weeks = _mean(sums["headcount"]) * window.weeks
+    starting = sums["headcount"][0] if sums["headcount"] else 0.0
+    hired = sum(1 for time in headcount.hire_times if time >= window.start_min)
+    training = _fees_after(headcount.fees, window.start_min) + sum(sums["training_wages"])
+    weekly_earnings = [hours * spec.wage_per_hour for hours in weekly_hours]
+    return {
+        "pool": name,
+        "kind": "employee",
+        "people": int(starting) + hired,
+        "fte": paid_min / MINUTES_PER_HOUR / (labour.hours_per_fte_week * window.weeks),
+        **_quantiles("hours_per_person_week", weekly_hours),
+        **_quantiles("earnings_per_person_week", weekly_earnings),
+        "earnings_week_cv_median": _cv(weekly_earnings),
+        "online_unpaid_share": 0.0 if paid_min > 0 else math.nan,
+        "earnings_per_online_hour": spec.wage_per_hour if paid_min > 0 else math.nan,
+        "earnings_per_online_hour_below_reference_share": (
+            float(spec.wage_per_hour < labour.reference_wage_per_hour) if paid_min > 0 else math.nan
+        ),
+        "earnings_total": earned,
+        "benefits_per_person_week": _ratio(earned * spec.benefits_load, person_weeks),
+        "training_per_person_week": _ratio(training, person_weeks),
+    }
+
+
+def _employee_weeks(
+    sums: dict[str, list[float]], spec: EmployeePool, window: Window
+) -> list[float]:
+    """Paid hours per employee in each counted week (rostered and trainee hours over heads)."""
+    counted = window.person_weeks()
+    paid = np.asarray(sums["paid_min"]) + np.asarray(sums["training_wages"]) / (
+        spec.cost_per_hour / MINUTES_PER_HOUR or 1.0
+    )
+    week_of = (np.arange(len(paid)) * window.interval_min // MINUTES_PER_WEEK).astype(int)
+    inside = week_of < len(counted)
+    paid_by_week = np.bincount(week_of[inside], paid[inside], len(counted))
+    heads = np.bincount(week_of[inside], np.asarray(sums["headcount"])[inside], len(counted))
+    intervals = np.bincount(week_of[inside], minlength=len(counted))
+    weeks = []
+    for (_, _, factor), week_paid, week_heads, count in zip(
+        counted, paid_by_week.tolist(), heads.tolist(), intervals.tolist(), strict=True
+    ):
+        if count and week_heads > 0:
+            weeks.append(week_paid * factor / MINUTES_PER_HOUR / (week_heads / count))
+    return weeks
+
+
+def _week(weekly: list[float], index: int) -> float:
+    return weekly[index] if index < len(weekly) else 0.0
+
+
+def _fees_after(fees: list[tuple[float, float]], start_min: float) -> float:
+    return sum(amount for time, amount in fees if time >= start_min)
+
+
+def _quantiles(prefix: str, values: Sequence[float]) -> Row:
+    """``PREFIX_p10``, ``_median`` and ``_p90`` of ``values`` (NaN when there are none)."""
+    names = (f"{prefix}_p10", f"{prefix}_median", f"{prefix}_p90")
+    if not values:
+        return dict.fromkeys(names, math.nan)
+    found = np.percentile(np.asarray(values, dtype=float), PERCENTILES).tolist()
+    return dict(zip(names, found, strict=True))
+
+
+def _cv(values: Sequence[float]) -> float:
+    """Coefficient of variation (sample standard deviation over mean); NaN if undefined."""
+    if len(values) < 2 or np.mean(values) <= 0:
+        return math.nan
+    return float(np.std(values, ddof=1) / np.mean(values))
+
+
+def _median(values: Sequence[float]) -> float:
+    return float(np.median(values)) if values else math.nan
+
+
+def _mean(values: Sequence[float]) -> float:
+    return float(np.mean(values)) if len(values) else 0.0
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.nan
