@@ -131,6 +131,7 @@ def test_sweep_cli_writes_csv_and_parquet(tmp_path: Path) -> None:
         "sweep.csv",
         "sweep.parquet",
         "sweep_summary.csv",
+        "labour.csv",
         "runs",
         ".klarsim.lock",
     }
