@@ -95,7 +95,8 @@ def scenario_findings(
     scenario: str, rows: pd.DataFrame, timeseries: pd.DataFrame | None, reference: float
 ) -> str:
     """One scenario's gig pools (who did how much, earned what, waited unpaid) and employees."""
-    sentences = [_gig_sentence(scenario, row, reference) for row in _of_kind(rows, "gig")]
+    gig = [row for row in _of_kind(rows, "gig") if (_number(row, "people") or 0.0) > 0]
+    sentences = [_gig_sentence(scenario, row, reference) for row in gig]
     employees = _of_kind(rows, "employee")
     if employees:
         sentences.append(_employee_sentence(scenario, employees))
@@ -210,10 +211,11 @@ def _number(row: pd.Series, column: str) -> float | None:
 
 
 def count_text(value: float | None) -> str:
-    """People, FTE and hours: whole numbers from 100, else one decimal."""
+    """People, FTE and hours: whole numbers from 100 or when whole, else one decimal."""
     if value is None:
         return "-"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
+    whole = abs(value) >= 100 or math.isclose(value, round(value), abs_tol=1e-9)
+    return f"{value:,.0f}" if whole else f"{value:.1f}"
 
 
 def money_text(value: float | None) -> str:

@@ -48,13 +48,13 @@ def test_the_sentence_is_computed_from_the_numbers() -> None:
     people, fte = count_text(expected["people"]), count_text(expected["fte"])
     median = money_text(expected["earnings_per_person_week_median"])
     unpaid = share_text(expected["online_unpaid_share"])
-    assert (people, fte, median, unpaid) == ("410", "95.0", "$210", "35.0%")
+    assert (people, fte, median, unpaid) == ("410", "95", "$210", "35.0%")
     assert f"{people} gig people (pool gig) did the work of {fte} FTE" in text
     assert f"half of them earned less than {median} a week" in text
     assert f"{unpaid} of their time online was unpaid" in text
     assert "55.0% of them earned less per online hour than the reference wage of $7.25" in text
     # employee FTE 100 + r falls to 80 + r: 20 FTE gone; 10 an hour for a day: $240
-    assert "20.0 employee FTE had gone" in text
+    assert "20 employee FTE had gone" in text
     assert "had cost $240." in text
 
 
@@ -66,7 +66,7 @@ def test_the_table_shows_the_means_with_their_spread() -> None:
         "gig",
         "gig",
         "410",
-        "95.0",
+        "95",
         "9.5 (2.5-30.5)",
         "$210 ($25-$610)",
         "0.55",
@@ -75,6 +75,15 @@ def test_the_table_shows_the_means_with_their_spread() -> None:
         "55.0%",
     ]
     assert _row_of(html, "staff")[7:] == ["0.00", "-", "-", "-"]
+
+
+def test_a_gig_pool_nobody_has_joined_yet_gets_no_sentence() -> None:
+    labour = tables.labour()
+    labour.loc[labour["kind"] == "gig", ["people", "fte"]] = 0.0
+    means = pool_means(labour)
+    text = scenario_findings(HYBRID, means[means["scenario"] == HYBRID], None, 7.25)
+    assert "gig people" not in text
+    assert text.startswith(f"The employees of {HYBRID}: 80.5 people, 80.5 FTE")
 
 
 def test_a_sweeps_points_stay_apart_in_the_table() -> None:
@@ -92,7 +101,7 @@ def test_the_report_has_the_labour_section_with_its_plot(tmp_path: Path) -> None
     section = _section(html, "labour")
     assert "Labour: what the humans come back as" in section
     assert 'id="labour-table"' in section
-    assert "410 gig people (pool gig) did the work of 95.0 FTE" in section
+    assert "410 gig people (pool gig) did the work of 95 FTE" in section
     assert 'id="plot-labour"' in section
     assert html.count('id="plot-labour"') == 1  # not also among the key plots
 
