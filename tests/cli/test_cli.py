@@ -37,6 +37,7 @@ def test_run_writes_the_output_contract(tmp_path: Path) -> None:
         "summary.csv",
         "timeseries.csv",
         "events.csv",
+        "labour.csv",
         "contacts.parquet",
         "runs",
         ".klarsim.lock",

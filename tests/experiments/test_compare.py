@@ -94,6 +94,7 @@ def test_compare_cli_writes_the_folder(tmp_path: Path) -> None:
         "timeseries.csv",
         "comparison.csv",
         "events.csv",
+        "labour.csv",
         "runs",
         ".klarsim.lock",
     }
