@@ -1,8 +1,8 @@
 """The report's labour section (``labour.csv``): what each pool's people work and earn.
 
 A table per scenario and pool (means over the replications), a few sentences computed from the
-same numbers (how many gig people did the work of how many FTE, what half of them earned, how
-much of their time online was unpaid) and the "what the humans come back as" plot.
+same numbers (how many gig people were online for how many FTE, what half of their weeks paid,
+how much of their time online was unpaid) and the "what the humans come back as" plot.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ TITLE = "Labour: what the humans come back as"
 INTRO = (
     "Per scenario and pool, the mean over the replications of what its people work and earn "
     "(labour.csv). Hours and earnings are per person and week, the median with the 10th and "
-    "90th percentiles across people; volatility is the median person's coefficient of "
-    "variation of weekly earnings; the unpaid share is the share of the gig pool's time online "
-    "not spent serving contacts, and the share below the reference wage is that of gig people "
+    "90th percentiles across the pool's person-weeks; FTE are hours worked (a gig person's: "
+    "hours online) over a full-time week; volatility is the median person's coefficient of "
+    "variation of weekly earnings; the unpaid share is the share of the pool's time online "
+    "that was not paid, and the share below the reference wage is that of gig people "
     "whose earnings per online hour fall below it. People and FTE are counted at the run's "
     "scale."
 )
@@ -113,14 +114,14 @@ def _of_kind(rows: pd.DataFrame, kind: str) -> list[pd.Series]:
 
 
 def _gig_sentence(scenario: str, row: pd.Series, reference: float) -> str:
-    """'In S, 412 gig people (pool gig) did the work of 95.3 FTE; half earned less than ...'."""
+    """'In S, 412 gig people (pool gig) were online for 95 FTE; half their weeks paid less ...'."""
     text = (
-        f"In {scenario}, {count_text(row['people'])} gig people (pool {row['pool']}) did the "
-        f"work of {count_text(row['fte'])} FTE"
+        f"In {scenario}, {count_text(row['people'])} gig people (pool {row['pool']}) were "
+        f"online for {count_text(row['fte'])} FTE"
     )
     median = _number(row, "earnings_per_person_week_median")
     if median is not None:
-        text += f"; half of them earned less than {money_text(median)} a week"
+        text += f"; half of their weeks paid less than {money_text(median)}"
     unpaid = _number(row, "online_unpaid_share")
     if unpaid is not None:
         text += f", and {share_text(unpaid)} of their time online was unpaid"
@@ -134,13 +135,13 @@ def _gig_sentence(scenario: str, row: pd.Series, reference: float) -> str:
 
 
 def _employee_sentence(scenario: str, rows: list[pd.Series]) -> str:
-    """'The employees of S: 120 people, 118 FTE; half of them earned less than $763 a week.'"""
+    """'The employees of S: 120 people, 118 FTE; half of their weeks paid less than $763.'"""
     people = sum(float(row["people"]) for row in rows)
     fte = sum(float(row["fte"]) for row in rows)
     text = f"The employees of {scenario}: {count_text(people)} people, {count_text(fte)} FTE"
     medians = [_number(row, "earnings_per_person_week_median") for row in rows]
     if len(rows) == 1 and medians[0] is not None:
-        text += f"; half of them earned less than {money_text(medians[0])} a week"
+        text += f"; half of their weeks paid less than {money_text(medians[0])}"
     return text + "."
 
 

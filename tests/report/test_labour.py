@@ -49,8 +49,8 @@ def test_the_sentence_is_computed_from_the_numbers() -> None:
     median = money_text(expected["earnings_per_person_week_median"])
     unpaid = share_text(expected["online_unpaid_share"])
     assert (people, fte, median, unpaid) == ("410", "95", "$210", "35.0%")
-    assert f"{people} gig people (pool gig) did the work of {fte} FTE" in text
-    assert f"half of them earned less than {median} a week" in text
+    assert f"{people} gig people (pool gig) were online for {fte} FTE" in text
+    assert f"half of their weeks paid less than {median}" in text
     assert f"{unpaid} of their time online was unpaid" in text
     assert "55.0% of them earned less per online hour than the reference wage of $7.25" in text
     # employee FTE 100 + r falls to 80 + r: 20 FTE gone; 10 an hour for a day: $240
@@ -101,7 +101,7 @@ def test_the_report_has_the_labour_section_with_its_plot(tmp_path: Path) -> None
     section = _section(html, "labour")
     assert "Labour: what the humans come back as" in section
     assert 'id="labour-table"' in section
-    assert "410 gig people (pool gig) did the work of 95 FTE" in section
+    assert "410 gig people (pool gig) were online for 95 FTE" in section
     assert 'id="plot-labour"' in section
     assert html.count('id="plot-labour"') == 1  # not also among the key plots
 
