@@ -110,3 +110,10 @@ def test_jobs_to_people_columns_follow_the_workforce() -> None:
     engaged = table["gig_people_engaged"]
     assert (engaged >= table["staffed_agents_gig"].round() - 1).all()
     assert (engaged <= 150).all()
+
+
+def test_readers_spell_the_engine_columns_after_the_keys() -> None:
+    """Readers keep their own copy (plots and the report never import the engine)."""
+    from klarsim.metrics.columns import LABOUR_COLUMNS as READ_COLUMNS
+
+    assert READ_COLUMNS == ["scenario", "replication", *LABOUR_COLUMNS]
