@@ -8,6 +8,7 @@ function whose data is absent (a human-only run has no gig columns) raises
 
 from klarsim.plots.comparison import comparison_bars
 from klarsim.plots.frontier import cost_satisfaction_frontier
+from klarsim.plots.labour import labour_figure
 from klarsim.plots.measures import MissingDataError
 from klarsim.plots.sweeps import sweep_heatmap, sweep_profile, swept_keys
 from klarsim.plots.timeseries import kpi_timeseries, workforce
@@ -19,6 +20,7 @@ __all__ = [
     "cost_satisfaction_frontier",
     "cost_waterfall",
     "kpi_timeseries",
+    "labour_figure",
     "sweep_heatmap",
     "sweep_profile",
     "swept_keys",
