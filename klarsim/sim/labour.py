@@ -97,7 +97,7 @@ def _gig_row(
         "pool": name,
         "kind": "gig",
         "people": len(people),
-        "fte": online_min / MINUTES_PER_HOUR / (labour.hours_per_fte_week * window.weeks),
+        "fte": _fte(online_min, sums, labour, window),
         **_quantiles("hours_per_person_week", hours),
         **_quantiles("earnings_per_person_week", earnings),
         "earnings_week_cv_median": _median(volatility),
@@ -165,7 +165,7 @@ def _employee_row(
         "pool": name,
         "kind": "employee",
         "people": int(starting) + hired,
-        "fte": paid_min / MINUTES_PER_HOUR / (labour.hours_per_fte_week * window.weeks),
+        "fte": _fte(paid_min, sums, labour, window),
         **_quantiles("hours_per_person_week", weekly_hours),
         **_quantiles("earnings_per_person_week", weekly_earnings),
         "earnings_week_cv_median": _cv(weekly_earnings),
@@ -200,6 +200,14 @@ def _employee_weeks(
         if count and week_heads > 0:
             weeks.append(week_paid * factor / MINUTES_PER_HOUR / (week_heads / count))
     return weeks
+
+
+def _fte(worked_min: float, sums: dict[str, list[float]], labour: Labour, window: Window) -> float:
+    """Hours worked over the full-time hours of the weeks the pool had people (a pool that
+    starts late is not diluted by the weeks before it)."""
+    staffed = sum(1 for people in sums["headcount"] if people > 0)
+    weeks = staffed * window.interval_min / MINUTES_PER_WEEK
+    return _ratio(worked_min / MINUTES_PER_HOUR, labour.hours_per_fte_week * weeks)
 
 
 def _week(weekly: list[float], index: int) -> float:

@@ -117,3 +117,13 @@ def test_readers_spell_the_engine_columns_after_the_keys() -> None:
     from klarsim.metrics.columns import LABOUR_COLUMNS as READ_COLUMNS
 
     assert READ_COLUMNS == ["scenario", "replication", *LABOUR_COLUMNS]
+
+
+def test_a_pool_registered_late_counts_its_fte_over_the_weeks_it_has_people() -> None:
+    data = mixed_centre({"per_engaged_min": 0.25}, days=14, volume=2500)
+    data["pools"]["gig"]["registered"] = 0
+    data["timeline"] = [{"day": 7, "action": "hire", "pool": "gig", "count": 150}]
+    result = run(data)
+    online_hours = timeseries(result)["gig_hours_online"].sum()
+    assert online_hours > 0
+    assert labour_row(result, "gig")["fte"] == pytest.approx(online_hours / 40, rel=0.01)
