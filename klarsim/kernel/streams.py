@@ -13,10 +13,6 @@ from collections.abc import Callable
 import numpy as np
 
 BATCH_SIZE = 4096
-BINOMIAL_BATCH_SIZE = 256
-"""Counts drawn at once for one (trials, probability) pair of a ``BinomialDraws``."""
-BINOMIAL_PAIRS_KEPT = 512
-"""Pairs whose unused counts a ``BinomialDraws`` keeps (an hour-of-week profile needs 168)."""
 
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
@@ -44,10 +40,6 @@ class Streams:
         """A batched one-at-a-time reader of stream ``name`` sampled by ``sample``."""
         return Draws(self.generator(name), sample)
 
-    def binomials(self, name: str) -> BinomialDraws:
-        """A batched reader of binomial counts from stream ``name``."""
-        return BinomialDraws(self.generator(name))
-
 
 class Draws:
     """Returns one number at a time from batches of ``BATCH_SIZE`` drawn with numpy."""
@@ -72,31 +64,3 @@ class Draws:
             index = 0
         self._next = index + 1
         return self._batch[index]
-
-
-class BinomialDraws:
-    """Binomial counts one at a time, from a batch drawn with numpy for each (trials,
-    probability) pair.
-
-    A count drawn now and then (a gig pool's agents online, once per block) would call numpy
-    each time, with its code cold; the pair seldom changes, so one batch serves many draws.
-    Every count is an independent draw of its own pair, whatever the order of the pairs.
-    """
-
-    __slots__ = ("_batches", "_generator")
-
-    def __init__(self, generator: np.random.Generator) -> None:
-        self._generator = generator
-        self._batches: dict[tuple[int, float], list[int]] = {}
-        """Unused counts of each pair, the next one last."""
-
-    def __call__(self, trials: int, probability: float) -> int:
-        """A count of successes in ``trials`` trials of chance ``probability``."""
-        pair = (trials, probability)
-        batch = self._batches.get(pair)
-        if not batch:
-            if len(self._batches) >= BINOMIAL_PAIRS_KEPT:
-                self._batches.clear()
-            counts = self._generator.binomial(trials, probability, BINOMIAL_BATCH_SIZE)
-            batch = self._batches[pair] = counts.tolist()[::-1]
-        return batch.pop()

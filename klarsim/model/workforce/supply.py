@@ -78,8 +78,6 @@ class GigSupply:
         """Every person registered during the run, gone or not (for the labour table)."""
         self.headcount: Headcount | None = None
         """Set by the workforce once built: drop-outs leave through it."""
-        self.pending = 0
-        """Called people on their way."""
         self._seen: dict[Person, None] = {}
         """People online at some time since the last ``take_engaged``."""
         self._next_call_min = 0.0
@@ -231,14 +229,12 @@ class GigSupply:
             if uniform < self.groups[person.persona].call_up_response:
                 coming += 1
                 person.pending = True
-                self.pending += 1
                 Callback(self.env, self._log_on_delays(), self._on_logged_on, person)
         return coming
 
     def _on_logged_on(self, event: Callback) -> None:
         person: Person = event.subject
         person.pending = False
-        self.pending -= 1
         hour = int(self.env.now // MINUTES_PER_HOUR) % HOURS_PER_WEEK
         if not math.isinf(person.left_min) or self.groups[person.persona].persona.weight(hour) == 0:
             return

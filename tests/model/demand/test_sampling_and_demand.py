@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 from klarsim.config import ScenarioError, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
-from klarsim.kernel.streams import BINOMIAL_BATCH_SIZE, BINOMIAL_PAIRS_KEPT, Streams
+from klarsim.kernel.streams import Streams
 from klarsim.model.demand.arrivals import Arrivals
 from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
 from klarsim.model.sampling import sampler
@@ -165,33 +165,3 @@ def test_small_days_grouped_into_a_batch_give_the_contacts_of_day_by_day() -> No
 
 
 FIELDS = ("identifier", "arrival_min", "interval", "intent", "handle_min", "patience_min", "luck")
-
-
-def test_binomial_draws_of_one_pair_are_numpys_own_sequence() -> None:
-    """Batches of one pair, one after another, give the counts numpy draws one at a time."""
-    draws = Streams(seed=3, replication=0).binomials("gig.pool")
-    reference = Streams(seed=3, replication=0).generator("gig.pool")
-    found = [draws(24, 0.12) for _ in range(2 * BINOMIAL_BATCH_SIZE + 10)]
-    assert found == [int(reference.binomial(24, 0.12)) for _ in range(len(found))]
-
-
-def test_binomial_draws_of_interleaved_pairs_have_each_pairs_mean_and_variance() -> None:
-    """Counts of pairs drawn in turn (an hour-of-week profile) keep each pair's binomial law."""
-    draws = Streams(seed=4, replication=0).binomials("gig.pool")
-    pairs = [(20, 0.1), (40, 0.5), (20, 0.1), (7, 0.9)]
-    counts: dict[tuple[int, float], list[int]] = {pair: [] for pair in pairs}
-    for _ in range(5000):
-        for pair in pairs:
-            counts[pair].append(draws(*pair))
-    for (trials, chance), found in counts.items():
-        mean, variance = trials * chance, trials * chance * (1 - chance)
-        assert np.mean(found) == pytest.approx(mean, abs=4 * math.sqrt(variance / len(found)))
-        assert np.var(found) == pytest.approx(variance, rel=0.1)
-        assert min(found) >= 0 and max(found) <= trials
-
-
-def test_binomial_draws_keep_a_bounded_number_of_pairs() -> None:
-    draws = Streams(seed=5, replication=0).binomials("gig.pool")
-    for trials in range(3 * BINOMIAL_PAIRS_KEPT):
-        assert 0 <= draws(trials, 0.5) <= trials
-    assert len(draws._batches) <= BINOMIAL_PAIRS_KEPT
