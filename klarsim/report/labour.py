@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 from markupsafe import Markup
 
+from klarsim.metrics.columns import LABOUR_COLUMNS
 from klarsim.report.html import paragraph, table
 
 ANCHOR = "labour"
@@ -40,18 +41,7 @@ HEADERS = [
     "earnings per online hour",
     "share below the reference wage",
 ]
-SPREADS = ("hours_per_person_week", "earnings_per_person_week")
-VALUES = (
-    "people",
-    "fte",
-    *(f"{stem}_{end}" for stem in SPREADS for end in ("p10", "median", "p90")),
-    "earnings_week_cv_median",
-    "online_unpaid_share",
-    "earnings_per_online_hour",
-    "earnings_per_online_hour_below_reference_share",
-    "earnings_total",
-    "benefits_per_person_week",
-)
+VALUES = tuple(column for column in LABOUR_COLUMNS[4:] if column != "training_per_person_week")
 """The columns averaged over replications (each only when labour.csv has it)."""
 DEFAULT_REFERENCE_WAGE = 7.25
 
