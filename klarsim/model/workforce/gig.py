@@ -89,7 +89,14 @@ class GigPayroll:
         if amount > 0:
             agent.session_earned += amount
             self._book("gig_pay", now, amount)
-            self._earned(agent, now, amount)
+            person = self.people.get(agent)  # _earned, inlined: this runs on every contact
+            weeks = self.weeks
+            if person is not None and now >= weeks.origin_min:
+                week = int((now - weeks.origin_min) // weeks.length_min)
+                earned = person.earned
+                if week >= len(earned):
+                    earned.extend([0.0] * (week + 1 - len(earned)))
+                earned[week] += amount
 
     def _earned(self, agent: Agent, now: float, amount: float) -> None:
         """Add a payment to the person's week."""

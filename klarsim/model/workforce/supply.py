@@ -138,10 +138,11 @@ class GigSupply:
             return
         stay, join = self._chances(group, min(1.0, pool_chance * weight))
         for person, uniform in zip(people, self._choices.random(len(people)).tolist(), strict=True):
-            was_online = person.wants_online
-            person.scheduled = uniform < (stay if person.scheduled else join)
-            if person.wants_online != was_online:
-                self._follow(person, now)
+            scheduled = person.scheduled
+            if scheduled != (uniform < (stay if scheduled else join)):
+                person.scheduled = not scheduled
+                if not person.called:  # a called person stays on either way
+                    self._follow(person, now)
 
     def _chances(self, group: PersonaGroup, chance: float) -> tuple[float, float]:
         """Chances to stay on and to log on that keep the expected share online at ``chance``."""
