@@ -31,6 +31,7 @@ from klarsim.plots.style import (
     scenario_colours,
     set_title,
 )
+from klarsim.plots.timeseries import label_time
 from klarsim.results import files
 
 NAME = "labour"
@@ -70,9 +71,7 @@ def labour_figure(timeseries: pd.DataFrame, *, baseline: str | None = None) -> F
     people, money = figure.axes
     _draw_people(people, series, scenarios)
     _draw_money(money, series, scenarios, first)
-    dated = has_values(timeseries, "date")
-    for panel in (people, money):
-        panel.set_xlabel("date (calendar)" if dated else "time (days)")
+    label_time([people, money], timeseries)
     set_title(figure, "What the humans come back as: " + _period_text(timeseries))
     _legend(figure, scenarios)
     return finish(figure)
@@ -171,7 +170,7 @@ def _draw_money(axes: Axes, series: pd.DataFrame, scenarios: list[str], baseline
             )
     axes.axhline(0.0, color="#333333", linewidth=0.8)
     axes.set_title("cumulative unwind cost against the saving")
-    axes.set_ylabel("$" if is_slide() else "cumulative ($)")
+    axes.set_ylabel("$" if is_slide() else "cumulative ($, at the run's scale)")
     format_money_axis(axes)
     _style_legend(axes, styles)
 

@@ -62,7 +62,7 @@ def kpi_timeseries(timeseries: pd.DataFrame, *, kpis: Sequence[str] = KPI_PANELS
         _draw_measure(panel, bands, column, scenarios)
     if pools:
         _draw_pools(axes[-1], bands, pools, scenarios)
-    _label_time(axes, timeseries)
+    label_time(axes, timeseries)
     set_title(figure, _title("KPIs over time", timeseries))
     _scenario_legend(figure, scenarios)
     return finish(figure)
@@ -82,7 +82,7 @@ def workforce(timeseries: pd.DataFrame) -> Figure:
     _draw_hours(axes[0], bands, hours, scenarios)
     for panel, column in zip(axes[1:], panels, strict=True):
         _draw_measure(panel, bands, column, scenarios)
-    _label_time(axes, timeseries)
+    label_time(axes, timeseries)
     set_title(figure, _title("Workforce: employees and gig agents", timeseries))
     _scenario_legend(figure, scenarios)
     return finish(figure)
@@ -208,7 +208,8 @@ def _with_dates(bands: pd.DataFrame, timeseries: pd.DataFrame) -> pd.DataFrame:
     return bands.assign(x_date=start + pd.to_timedelta(bands["x_days"], unit="D"))
 
 
-def _label_time(axes: list[Axes], timeseries: pd.DataFrame) -> None:
+def label_time(axes: list[Axes], timeseries: pd.DataFrame) -> None:
+    """Brief calendar dates (or days) under the bottom row of panels."""
     dated = has_values(timeseries, "date")
     if dated:
         for panel in axes:  # a few dates a panel, written as briefly as they can be
