@@ -116,7 +116,7 @@ def test_readers_spell_the_engine_columns_after_the_keys() -> None:
     """Readers keep their own copy (plots and the report never import the engine)."""
     from klarsim.metrics.columns import LABOUR_COLUMNS as READ_COLUMNS
 
-    assert READ_COLUMNS == ["scenario", "replication", *LABOUR_COLUMNS]
+    assert ["scenario", "replication", *LABOUR_COLUMNS] == READ_COLUMNS
 
 
 def test_a_pool_registered_late_counts_its_fte_over_the_weeks_it_has_people() -> None:
