@@ -18,6 +18,7 @@ from klarsim.config.personas import Labour
 from klarsim.config.workforce import EmployeePool
 from klarsim.model.workforce.people import Person
 from klarsim.model.workforce.staff import Workforce
+from klarsim.sim.kpis import ratio
 from klarsim.sim.labour_columns import LABOUR_COLUMNS
 from klarsim.sim.records import Columns, Row
 from klarsim.units import MINUTES_PER_HOUR, MINUTES_PER_WEEK
@@ -82,7 +83,7 @@ def _gig_row(
     supply = workforce.supplies[name]
     people = [
         person
-        for person in supply.everyone
+        for person in supply.payroll.people.values()
         if person.joined_min < window.end_min and person.left_min > window.start_min
     ]
     hours, earnings, volatility = _person_weeks(people, window)
@@ -101,14 +102,14 @@ def _gig_row(
         **_quantiles("hours_per_person_week", hours),
         **_quantiles("earnings_per_person_week", earnings),
         "earnings_week_cv_median": _median(volatility),
-        "online_unpaid_share": _ratio(max(0.0, online_min - paid_min), online_min),
-        "earnings_per_online_hour": _ratio(earned, online_min / MINUTES_PER_HOUR),
+        "online_unpaid_share": ratio(max(0.0, online_min - paid_min), online_min),
+        "earnings_per_online_hour": ratio(earned, online_min / MINUTES_PER_HOUR),
         "earnings_per_online_hour_below_reference_share": _below(
             people, labour.reference_wage_per_hour
         ),
         "earnings_total": earned,
         "benefits_per_person_week": 0.0,
-        "training_per_person_week": _ratio(fees, person_weeks),
+        "training_per_person_week": ratio(fees, person_weeks),
     }
 
 
@@ -119,24 +120,27 @@ def _person_weeks(
     hours: list[float] = []
     earnings: list[float] = []
     volatility: list[float] = []
+    counted = window.person_weeks()
     for person in people:
         weekly: list[float] = []
-        for index, (start, end, factor) in enumerate(window.person_weeks()):
+        for index, (start, end, factor) in enumerate(counted):
             if person.joined_min <= start and person.left_min >= end:
                 hours.append(_week(person.online, index) * factor / MINUTES_PER_HOUR)
                 weekly.append(_week(person.earned, index) * factor)
         earnings.extend(weekly)
-        if len(weekly) >= 2 and np.mean(weekly) > 0:
-            volatility.append(float(np.std(weekly, ddof=1) / np.mean(weekly)))
+        cv = _cv(weekly)
+        if not math.isnan(cv):
+            volatility.append(cv)
     return hours, earnings, volatility
 
 
 def _below(people: Sequence[Person], reference: float) -> float:
     """Share of people with online time who earned less than ``reference`` per online hour."""
+    hours_online = [sum(person.online) / MINUTES_PER_HOUR for person in people]
     rates = [
-        sum(person.earned) / (sum(person.online) / MINUTES_PER_HOUR)
-        for person in people
-        if sum(person.online) > 0
+        sum(person.earned) / hours
+        for person, hours in zip(people, hours_online, strict=True)
+        if hours > 0
     ]
     return sum(1 for rate in rates if rate < reference) / len(rates) if rates else math.nan
 
@@ -175,8 +179,8 @@ def _employee_row(
             float(spec.wage_per_hour < labour.reference_wage_per_hour) if paid_min > 0 else math.nan
         ),
         "earnings_total": earned,
-        "benefits_per_person_week": _ratio(earned * spec.benefits_load, person_weeks),
-        "training_per_person_week": _ratio(training, person_weeks),
+        "benefits_per_person_week": ratio(earned * spec.benefits_load, person_weeks),
+        "training_per_person_week": ratio(training, person_weeks),
     }
 
 
@@ -207,7 +211,7 @@ def _fte(worked_min: float, sums: dict[str, list[float]], labour: Labour, window
     starts late is not diluted by the weeks before it)."""
     staffed = sum(1 for people in sums["headcount"] if people > 0)
     weeks = staffed * window.interval_min / MINUTES_PER_WEEK
-    return _ratio(worked_min / MINUTES_PER_HOUR, labour.hours_per_fte_week * weeks)
+    return float(ratio(worked_min / MINUTES_PER_HOUR, labour.hours_per_fte_week * weeks))
 
 
 def _week(weekly: list[float], index: int) -> float:
@@ -240,7 +244,3 @@ def _median(values: Sequence[float]) -> float:
 
 def _mean(values: Sequence[float]) -> float:
     return float(np.mean(values)) if len(values) else 0.0
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else math.nan

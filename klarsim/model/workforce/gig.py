@@ -27,7 +27,7 @@ class GigPayroll:
         self._book = book
         self.weeks = weeks
         self.people: dict[Agent, Person] = {}
-        """The person behind each agent (kept by the gig supply)."""
+        """The person behind each agent, kept after they leave (the labour table reads them)."""
         self.top_ups = 0.0
         """Guaranteed-minimum top-ups paid after the warm-up."""
 

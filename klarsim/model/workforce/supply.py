@@ -74,8 +74,6 @@ class GigSupply:
         self._shares = np.array([group.persona.share for group in self.groups])
         self._quota = _largest_remainder(self._shares, spec.registered)
         """Personas of the people registered at the start, exactly in their shares."""
-        self.everyone: list[Person] = []
-        """Every person registered during the run, gone or not (for the labour table)."""
         self.headcount: Headcount | None = None
         """Set by the workforce once built: drop-outs leave through it."""
         self._seen: dict[Person, None] = {}
@@ -95,7 +93,6 @@ class GigSupply:
             index = int(self._registrations.choice(len(self.groups), p=self._shares))
         person = Person(agent, index, now)
         self.groups[index].people.append(person)
-        self.everyone.append(person)
         self.payroll.people[agent] = person
 
     def leave(self, agent: Agent, now: float) -> None:
