@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -101,3 +102,29 @@ def test_a_run_imports_neither_pandas_nor_scipy(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert completed.stdout.strip().splitlines()[-1] == "none"
+
+
+@pytest.mark.unit
+def test_mixed_and_numpy_columns_are_written_as_pandas_writes_them(tmp_path: Path) -> None:
+    """Columns of built-in types take a fast path; NumPy scalars the per-value checks."""
+    table = Table(
+        {
+            "int_and_bool": [1, True, 2],
+            "bool_gap": [True, None, False],
+            "text_and_float": ["a", 1.5, math.nan],
+            "int_and_float": [1, 2.5, 10**17],
+            "int_gap": [1, None, 3],
+            "nothing": [None, None, math.nan],
+            "numpy_int": [np.int64(4), np.int64(-5), np.int64(6)],
+            "numpy_float": [np.float64(0.1), np.float64(math.nan), np.float64(1e300)],
+            "numpy_bool": [np.bool_(True), np.bool_(False), None],
+        }
+    )
+    plain, written_by_pandas = same_bytes(table, tmp_path)
+    assert plain == written_by_pandas
+
+
+@pytest.mark.unit
+def test_columns_of_unequal_length_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="shorter"):
+        write_csv(tmp_path / "plain.csv", Table({"a": [1, 2], "b": [1]}))
