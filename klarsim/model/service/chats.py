@@ -14,17 +14,14 @@ follows every change of an agent's load (slot utilisation).
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
 
 import simpy
-from simpy.events import NORMAL
 
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import call_later
 from klarsim.model.demand.contacts import COMPLETED, IN_SERVICE, Contact
 from klarsim.model.service.queues import Queues
 from klarsim.model.workforce.pools import Agent, AgentPool
-
-new_object = object.__new__
 
 Finished = Callable[[Contact, AgentPool], None]
 """Where a contact goes when its agent has finished with it."""
@@ -73,7 +70,7 @@ class ChatDesk:
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             pool.busy_slots.add(now, pool.concurrency)
             contact.service_min = work
-            Callback(self.env, work, self._on_exclusive_done, agent)
+            call_later(self.env, work, self._on_exclusive_done, agent)
             return
         chats = agent.chats
         if chats:  # the clock moves at the pace of the chats so far
@@ -126,14 +123,8 @@ class ChatDesk:
             agent.completion = None
             return
         left = chats[0].work_due_min - agent.work_done_min
-        env = self.env
-        # Callback(env, delay, self._on_chat_done, agent) without its __init__ frame: this runs
-        # on every change of a chat agent's load
-        completion = agent.completion = new_object(Callback)
-        completion.callback = self._on_chat_done
-        completion.subject = agent
         delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), completion))
+        agent.completion = call_later(self.env, delay, self._on_chat_done, agent)
 
     def _chat_done(self, event: Callback) -> None:
         agent: Agent = event.subject
