@@ -82,11 +82,14 @@ class CustomerBase:
         threshold = spec.churn.threshold if spec.churn is not None else 0.0
         self._threshold = threshold
         self._check_everyone = min(trust.baseline, trust.initial) < threshold
-        self._at_risk = bytearray(population)
-        """1 for each customer a contact left below the churn threshold (when not checking
-        everyone): a flag per customer, so a contact sets one byte and a day reads them in
-        customer order with one numpy call."""
+        self._at_risk = bytearray(b"\x01" * population if self._check_everyone else population)
+        """1 for each customer a contact left below the churn threshold: a flag per customer,
+        so a contact marks a customer once (all 1 when every day checks everyone)."""
         self._at_risk_flags = np.frombuffer(self._at_risk, dtype=np.uint8)
+        self._newly_at_risk: list[int] = []
+        """Customers flagged since the last daily update, in the order their contacts ended."""
+        self._still_at_risk = np.empty(0, dtype=np.int64)
+        """Flagged customers the last daily update left below the threshold, in order."""
 
     def draw(self, thinning: float, choice: float) -> int:
         """The active customer behind an arriving contact, or ``NO_CUSTOMER`` if it is dropped.
@@ -137,8 +140,9 @@ class CustomerBase:
         new = deviation / factor
         self._scaled[customer] = new
         self._scaled_sum += new - old
-        if deviation + self._baseline < self._threshold:
+        if deviation + self._baseline < self._threshold and not self._at_risk[customer]:
             self._at_risk[customer] = 1
+            self._newly_at_risk.append(customer)
 
     def trust_of(self, customer: int, now: float) -> float:
         """A customer's trust at ``now``."""
@@ -158,18 +162,30 @@ class CustomerBase:
         candidates = self._candidates()
         trust = self._baseline + self.scaled[candidates] * self._decay_factor(now)
         below = trust < self._threshold
-        leavers = self._leavers(candidates[below], trust[below], period_min)
+        at_risk = candidates[below]
+        leaving = self._leaving(trust[below], period_min)
+        leavers = at_risk[leaving]
         for customer in leavers.tolist():
             self._remove(customer)
         if not self._check_everyone:  # back above the threshold, or gone: no longer at risk
             self._at_risk_flags[candidates[~below]] = 0
             self._at_risk_flags[leavers] = 0
+            self._still_at_risk = at_risk[~leaving]
+            self._newly_at_risk = []
         return int(leavers.size)
 
     def _candidates(self) -> np.ndarray:
+        """The customers whose churn a day draws, in customer order (the stream's order).
+
+        Without checking everyone: the flagged ones, the day's new flags merged into those
+        still at risk, never a scan of the whole population.
+        """
         if self._check_everyone:
             return self.active[: self.active_count]
-        return np.flatnonzero(self._at_risk_flags)
+        if not self._newly_at_risk:
+            return self._still_at_risk
+        newly = np.asarray(self._newly_at_risk, dtype=np.int64)
+        return np.sort(np.concatenate((self._still_at_risk, newly)))
 
     def _rebase_if_needed(self, now: float) -> None:
         """Move the reference time to ``now`` before the scale factor grows too large."""
@@ -189,11 +205,12 @@ class CustomerBase:
         hazard: np.ndarray = churn.max_per_year * gap**churn.shape
         return hazard
 
-    def _leavers(self, customers: np.ndarray, trust: np.ndarray, period_min: float) -> np.ndarray:
+    def _leaving(self, trust: np.ndarray, period_min: float) -> np.ndarray:
+        """Which of the customers at these trust levels churn over the period (one draw each)."""
         hazard = self.hazard_per_year(trust)
         leave = -np.expm1(-hazard * period_min / MINUTES_PER_YEAR)
-        chosen: np.ndarray = customers[self._churn_stream.random(hazard.size) < leave]
-        return chosen
+        leaving: np.ndarray = self._churn_stream.random(hazard.size) < leave
+        return leaving
 
     def _remove(self, customer: int) -> None:
         self._scaled_sum -= self._scaled[customer]

@@ -82,6 +82,10 @@ class Luck:
         for channel, (generator, sample) in self._patience.items():
             chosen = channels == channel
             patience[chosen] = sample(generator, int(chosen.sum()))
+        return AttributeBatch(handle, patience, *self._intent_free(count))
+
+    def _intent_free(self, count: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """AI handle times and decision uniforms, the attributes every intent draws alike."""
         ai_handle = (
             self._ai_handle[1](self._ai_handle[0], count)
             if self._ai_handle is not None
@@ -90,7 +94,24 @@ class Luck:
         uniforms = (
             self._uniforms.random((count, len(UNIFORMS))) if self._uniforms is not None else None
         )
-        return AttributeBatch(handle, patience, ai_handle, uniforms)
+        return ai_handle, uniforms
+
+    def draw_alike(self, intent: int, count: int) -> AttributeBatch:
+        """``draw`` for ``count`` contacts of one intent, without a mask per intent and channel.
+
+        The same values from the same streams: ``draw`` asks every other stream for no values,
+        and a NumPy generator asked for none consumes nothing.
+        """
+        generator, sample = self._handle[intent]
+        handle = np.asarray(sample(generator, count), dtype=float)
+        channel = self.channels[intent]
+        patience_stream = self._patience.get(channel)
+        patience = (
+            np.asarray(patience_stream[1](patience_stream[0], count), dtype=float)
+            if patience_stream is not None
+            else np.full(count, np.inf)
+        )
+        return AttributeBatch(handle, patience, *self._intent_free(count))
 
 
 def decision_rows(uniforms: np.ndarray | None, count: int) -> Iterator[Decisions]:
@@ -120,7 +141,7 @@ class RecontactLuck:
         """The next recontact attributes for ``intent``."""
         row = next(self._rows[intent], None)
         if row is None:
-            draws = self._luck.draw(np.full(self._batch, intent))
+            draws = self._luck.draw_alike(intent, self._batch)
             self._rows[intent] = rows = zip(
                 draws.handle_min.tolist(),
                 draws.patience_min.tolist(),

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from klarsim.config import ScenarioError, parse_scenario
+from klarsim.config import ScenarioError, load_scenario, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
 from klarsim.kernel.streams import Streams
 from klarsim.model.demand.arrivals import Arrivals
 from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
+from klarsim.model.demand.luck import Luck
 from klarsim.model.sampling import sampler
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "scenarios" / "examples"
 
 pytestmark = pytest.mark.unit
 
@@ -165,3 +169,13 @@ def test_small_days_grouped_into_a_batch_give_the_contacts_of_day_by_day() -> No
 
 
 FIELDS = ("identifier", "arrival_min", "interval", "intent", "handle_min", "patience_min", "luck")
+
+
+def test_a_batch_of_one_intent_draws_what_the_masked_draw_of_that_intent_draws() -> None:
+    """``draw_alike`` (recontact batches) skips the masks but takes the same values."""
+    scenario = load_scenario(EXAMPLES / "hybrid.yaml")
+    for intent in range(len(scenario.demand.intents)):
+        masked = Luck(scenario, Streams(seed=5, replication=1)).draw(np.full(300, intent))
+        alike = Luck(scenario, Streams(seed=5, replication=1)).draw_alike(intent, 300)
+        for name, values in masked._asdict().items():
+            np.testing.assert_array_equal(getattr(alike, name), values, err_msg=name)

@@ -360,6 +360,21 @@ def test_a_customer_churns_at_most_once(initial: float) -> None:
         assert customers.churned_count == 300 - customers.active_count
 
 
+def test_a_day_draws_churn_for_exactly_the_flagged_customers_in_customer_order() -> None:
+    """The at-risk list (the day's new flags merged into those still at risk) is the set of
+    flags a scan of the whole population would find, in the same order."""
+    customers = _churning_customers(0.8, half_life_days=3, max_per_year=200)
+    generator = np.random.default_rng(11)
+    for day in range(1, 15):
+        for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 50)):
+            customer = customers.pick(float(generator.random()))
+            customers.update(customer, float(generator.choice([0.0, 0.6, 0.9])), float(now))
+        flagged = np.flatnonzero(customers._at_risk_flags)
+        np.testing.assert_array_equal(customers._candidates(), flagged)
+        customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
+    assert customers.churned_count > 0
+
+
 def test_mean_trust_stays_exact_when_the_reference_time_moves() -> None:
     """A half-life of two hours makes the scaled deviations overflow-prone: they are rebased."""
     spec = Customers.model_validate(
