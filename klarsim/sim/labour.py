@@ -227,8 +227,41 @@ def _quantiles(prefix: str, values: Sequence[float]) -> Row:
     names = (f"{prefix}_p10", f"{prefix}_median", f"{prefix}_p90")
     if not values:
         return dict.fromkeys(names, math.nan)
-    found = np.percentile(np.asarray(values, dtype=float), PERCENTILES).tolist()
+    ordered = sorted(float(value) for value in values) if len(values) <= SORTED_MOST else []
+    if ordered and all(_plain(value) for value in ordered):
+        found = [_percentile(ordered, percent) for percent in PERCENTILES]
+    else:
+        found = np.percentile(np.asarray(values, dtype=float), PERCENTILES).tolist()
     return dict(zip(names, found, strict=True))
+
+
+SORTED_MOST = 10_000
+"""Most values sorted in Python (about a millisecond); NumPy partitions longer lists faster."""
+PLAIN_LIMIT = 1e300
+"""Below this size no difference of two values overflows (NumPy would warn of it)."""
+
+
+def _plain(value: float) -> bool:
+    """Finite, not huge and not -0.0 (which sorts level with 0.0, where NumPy's partition
+    alone decides its place): values ``_percentile`` takes without NumPy."""
+    return abs(value) < PLAIN_LIMIT and (value != 0.0 or math.copysign(1.0, value) > 0.0)
+
+
+def _percentile(ordered: list[float], percent: int) -> float:
+    """``numpy.percentile`` (linear) of sorted values, step for step in the same arithmetic.
+
+    NumPy's own finds its neighbours with ``numpy.unique``, which imports ``numpy.ma`` (about
+    10 ms of a small run's start); the same floating-point operations give the same bits.
+    """
+    last = len(ordered) - 1
+    index = last * (percent / 100)
+    below = -1 if index >= last else math.floor(index)
+    gamma = index - below
+    lower, upper = ordered[below], ordered[below + 1 if below >= 0 else -1]
+    difference = upper - lower
+    if gamma >= 0.5:
+        return upper - difference * (1 - gamma)
+    return lower + difference * gamma
 
 
 def _cv(values: Sequence[float]) -> float:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import random
+import struct
+
+import numpy as np
 import pytest
 
 from klarsim.model.workforce.people import Weeks
+from klarsim.sim.labour import PERCENTILES, SORTED_MOST, _quantiles
 from klarsim.sim.labour_columns import LABOUR_COLUMNS
 from klarsim.sim.records import ReplicationResult
 from klarsim.units import MINUTES_PER_WEEK
@@ -127,3 +133,23 @@ def test_a_pool_registered_late_counts_its_fte_over_the_weeks_it_has_people() ->
     online_hours = timeseries(result)["gig_hours_online"].sum()
     assert online_hours > 0
     assert labour_row(result, "gig")["fte"] == pytest.approx(online_hours / 40, rel=0.01)
+
+
+def test_quantiles_are_numpy_percentiles_to_the_bit() -> None:
+    """Worked out without NumPy for plain values, they keep NumPy's bits (and its warnings'
+    absence): ties, zeros of both signs, huge and tiny values, NaN and infinities."""
+    generator = random.Random(7)
+    specials = [0.0, -0.0, 1.5, 5e-324, 1e299, -1e299, 1e308, math.inf, -math.inf, math.nan]
+    samples: list[list[float]] = [[3.0], [1.0, 2.0], [0.0, -0.0, 0.0]]
+    for size in (2, 3, 5, 10, 11, 21, 100, 101, SORTED_MOST + 1):
+        samples.append([generator.uniform(-1e3, 1e3) for _ in range(size)])
+        samples.append([float(generator.randint(0, 3)) for _ in range(size)])
+        samples.append([generator.expovariate(0.025) * 1e-9 for _ in range(size)])
+        samples.append([generator.choice(specials) for _ in range(size)])
+    for values in samples:
+        with np.errstate(all="ignore"):  # infinities: NumPy's own path, with its warnings
+            found = list(_quantiles("hours", values).values())
+            expected = np.percentile(np.asarray(values, dtype=float), PERCENTILES).tolist()
+        assert [struct.pack("<d", value) for value in found] == [
+            struct.pack("<d", value) for value in expected
+        ], values
