@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -15,18 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from klarsim.limits import MAX_WORKERS
 from klarsim.results import files
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from klarsim.experiments.executors import ExecutorOptions
     from klarsim.experiments.job import OutputOptions
     from klarsim.experiments.tasks import Failure
 
-# Only typer, rich and klarsim's plain modules are imported here: each command imports what it
-# needs (the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
+# Only typer and klarsim's plain modules are imported here: each command imports what it needs
+# (rich, the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
 # shell completion answer at once.
 
 FAULT = 1
@@ -47,8 +49,17 @@ app = typer.Typer(
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
 )
-console = Console()
-"""Standard output; rich turns colours off when NO_COLOR is set (https://no-color.org)."""
+
+
+@functools.cache
+def console() -> Console:
+    """Standard output; rich turns colours off when NO_COLOR is set (https://no-color.org).
+
+    Made on first use: importing rich takes about 30 ms, which a quiet run does without.
+    """
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console()
 
 
 def version() -> str:
@@ -352,6 +363,8 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[int, int], None] | 
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
+    from rich.console import Console  # noqa: PLC0415
+
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("run", total=total)
         yield lambda done, _: bar.update(task, completed=done)

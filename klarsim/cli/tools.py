@@ -106,7 +106,7 @@ def erlang(
         ("occupancy", f"{figures.occupancy:.4f}"),
     ):
         table.add_row(label, value)
-    console.print(table)
+    console().print(table)
 
 
 def _check_finite(given: dict[str, float | None]) -> None:
@@ -172,8 +172,8 @@ def plot(results_dir: ResultsDirArgument) -> None:
     with _folder_errors_exit():
         paths = write_plots(results_dir)
     for path in paths:
-        console.print(str(path), highlight=False)
-    console.print(
+        console().print(str(path), highlight=False)
+    console().print(
         f"{len(paths)} plot files written to {results_dir / files.PLOTS}", highlight=False
     )
 
@@ -192,6 +192,6 @@ def report(
     with _folder_errors_exit():
         path = write_report(results_dir)
         deck = write_deck(results_dir) if pptx else None
-    console.print(f"Report written to {path}", highlight=False, soft_wrap=True)
+    console().print(f"Report written to {path}", highlight=False, soft_wrap=True)
     if deck is not None:
-        console.print(f"Slides written to {deck}", highlight=False, soft_wrap=True)
+        console().print(f"Slides written to {deck}", highlight=False, soft_wrap=True)
