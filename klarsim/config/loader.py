@@ -103,8 +103,24 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """The resolved scenario as YAML text, in declaration order."""
-    return yaml.safe_dump(scenario_data(scenario), sort_keys=False, allow_unicode=True)
+    """The resolved scenario as YAML text, in declaration order.
+
+    A run asks for it several times (its ``scenario.yaml``, the job's and each run file's
+    SHA-256), so the text of the last few scenarios is kept: a scenario is frozen.
+    """
+    cached = _yaml_texts.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    text = yaml.safe_dump(scenario_data(scenario), sort_keys=False, allow_unicode=True)
+    if len(_yaml_texts) >= YAML_TEXTS_KEPT:
+        del _yaml_texts[next(iter(_yaml_texts))]
+    _yaml_texts[id(scenario)] = (scenario, text)
+    return text
+
+
+YAML_TEXTS_KEPT = 64
+"""Scenarios whose YAML text is kept (each with the scenario, so that its ``id`` stays its)."""
+_yaml_texts: dict[int, tuple[Scenario, str]] = {}
 
 
 def _read_text(path: Path) -> str:
