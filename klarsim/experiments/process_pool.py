@@ -18,14 +18,16 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from klarsim.config import Scenario
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.tasks import SlimTask, Task
 from klarsim.sim.records import ReplicationResult
+
+if TYPE_CHECKING:  # imported when the first pool starts: a serial run never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Outcome = ReplicationResult | Exception
 """A task's result, or the error it raised (so the other tasks go on)."""
@@ -97,6 +99,9 @@ class ProcessWorkers:
         task still unfinished then fails with ``BrokenProcessPool`` instead of stopping the
         job, and the next batch starts new processes.
         """
+        from concurrent.futures import as_completed  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         pool, shelf = self._started()
         futures: dict[Future[Outcome], int] = {
             pool.submit(run_slim, SlimTask.of(task, shelf.key(task.scenario))): index
@@ -135,7 +140,9 @@ class ProcessWorkers:
         if self._shelf is None:
             self._shelf = ScenarioShelf()
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
+            from concurrent import futures  # noqa: PLC0415
+
+            self._pool = futures.ProcessPoolExecutor(
                 max_workers=self.workers,
                 initializer=start_worker,
                 initargs=(str(self._shelf.folder),),

@@ -3,6 +3,7 @@ results, failures and interrupts are those of a pool per batch."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import multiprocessing
 import os
@@ -17,7 +18,6 @@ import pytest
 
 import klarsim
 from klarsim.config import Scenario, with_overrides
-from klarsim.experiments import process_pool
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.executors import ExecutorOptions, Runner, WorkerPool, execute
 from klarsim.experiments.job import Job, perform
@@ -99,7 +99,7 @@ def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             started.append(1)
             super().__init__(*arguments, **options)
 
-    monkeypatch.setattr(process_pool, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
     return started
 
 
