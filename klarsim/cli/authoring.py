@@ -1,8 +1,6 @@
 """Writing scenarios: the JSON Schema editors check them with, a new file from a template, and
 the differences between two scenarios."""
 
-from __future__ import annotations
-
 import enum
 import json
 import re

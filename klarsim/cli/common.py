@@ -1,7 +1,5 @@
 """What every command shares: the app, the options defined once, exit codes, progress, errors."""
 
-from __future__ import annotations
-
 import functools
 import math
 import os
@@ -29,7 +27,9 @@ if TYPE_CHECKING:
 
 # Only typer and klarsim's plain modules are imported here: each command imports what it needs
 # (rich, the engine, pandas, scipy, matplotlib, dask) in its body, so that ``--help`` and
-# shell completion answer at once.
+# shell completion answer at once. The command modules evaluate their annotations when they
+# are defined (no ``from __future__ import annotations``): typer reads every command's
+# parameters on each start, and strings it would compile and evaluate each time (~15 ms).
 
 FAULT = 1
 """Exit code after a fault while running: failed runs, a write that failed, no scheduler."""
@@ -52,7 +52,7 @@ app = typer.Typer(
 
 
 @functools.cache
-def console() -> Console:
+def console() -> "Console":
     """Standard output; rich turns colours off when NO_COLOR is set (https://no-color.org).
 
     Made on first use: importing rich takes about 30 ms, which a quiet run does without.
@@ -130,8 +130,8 @@ class JobFlags:
 
     @contextmanager
     def options(
-        self, folder: Path, total: int, failures: FailureLog
-    ) -> Iterator[tuple[ExecutorOptions, OutputOptions]]:
+        self, folder: Path, total: int, failures: "FailureLog"
+    ) -> Iterator[tuple["ExecutorOptions", "OutputOptions"]]:
         """The executor and output options of a job of ``total`` runs writing into ``folder``.
 
         Around the job: a progress bar unless quiet, after Ctrl-C a hint to resume, and a
@@ -164,7 +164,7 @@ def _check_scheduler(address: str) -> None:
 
 
 @contextmanager
-def _faults_exit(folder: Path, failures: FailureLog) -> Iterator[None]:
+def _faults_exit(folder: Path, failures: "FailureLog") -> Iterator[None]:
     """A fault while the job runs or writes: one line on stderr and exit code 1.
 
     A job that cannot go on when every run of a step failed lists the failures.
@@ -230,7 +230,7 @@ class FailureLog:
     def __init__(self) -> None:
         self.failures: list[Failure] = []
 
-    def __call__(self, failure: Failure) -> None:
+    def __call__(self, failure: "Failure") -> None:
         self.failures.append(failure)
         typer.echo(f"failed: {self._describe(failure)}", err=True)
 
@@ -256,7 +256,7 @@ class FailureLog:
         raise typer.Exit(FAULT)
 
     @staticmethod
-    def _describe(failure: Failure) -> str:
+    def _describe(failure: "Failure") -> str:
         """One line per failure; a long error is cut (the manifest keeps it whole)."""
         where = f" at point {failure.point}" if failure.point is not None else ""
         error = " ".join(failure.error.split())

@@ -1,7 +1,5 @@
 """Experiments: thin wrappers over klarsim.run, compare, sweep and the Klarna demo."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -276,7 +274,7 @@ def demo(
     failures.exit_if_any()
 
 
-def _print_kpis(result: RunResult) -> None:
+def _print_kpis(result: "RunResult") -> None:
     from klarsim.metrics.text import kpi_view  # noqa: PLC0415
 
     kpis = result.tables.kpis
@@ -286,7 +284,7 @@ def _print_kpis(result: RunResult) -> None:
         typer.echo(line)
 
 
-def _print_comparison(result: ComparisonResult, folder: Path) -> None:
+def _print_comparison(result: "ComparisonResult", folder: Path) -> None:
     """The headline KPIs per scenario with their intervals; the full table is in the folder."""
     from klarsim.metrics.text import comparison_view  # noqa: PLC0415
 

@@ -1,7 +1,5 @@
 """The ``fit`` and ``backtest`` commands: a scenario from a centre's export, checked against it."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,7 +100,7 @@ def fit(
     typer.echo(f"Scenario and fit written to {out}")
 
 
-def _fit_plots(folder: Path, result: FitResult) -> None:
+def _fit_plots(folder: Path, result: "FitResult") -> None:
     from klarsim.plots.fitting import daily_figure, profiles_figure, save  # noqa: PLC0415
 
     plots = folder / "plots"
@@ -111,7 +109,7 @@ def _fit_plots(folder: Path, result: FitResult) -> None:
     save(daily_figure(result.daily), plots, "fit_daily")
 
 
-def _print_fit(result: FitResult) -> None:
+def _print_fit(result: "FitResult") -> None:
     """The headline estimates with their intervals, then the notes as warnings."""
     for row in result.table.to_dict("records"):
         name = str(row["parameter"])
@@ -164,7 +162,7 @@ def backtest(
     typer.echo(f"Backtest written to {out}")
 
 
-def _backtest_plot(folder: Path, result: BacktestResult) -> None:
+def _backtest_plot(folder: Path, result: "BacktestResult") -> None:
     from klarsim.plots.fitting import backtest_figure, save  # noqa: PLC0415
 
     plots = folder / "plots"
@@ -172,7 +170,7 @@ def _backtest_plot(folder: Path, result: BacktestResult) -> None:
     save(backtest_figure(result.intervals), plots, "backtest")
 
 
-def _print_backtest(result: BacktestResult) -> None:
+def _print_backtest(result: "BacktestResult") -> None:
     for row in result.summary.to_dict("records"):
         typer.echo(f"  {row['measure']:<30} {row['value']:.4g}")
     for note in result.notes:

@@ -1,7 +1,5 @@
 """Planning: ``klarsim staff``, a weekly staffing plan or a capacity plan month by month."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -100,13 +98,13 @@ def staff(
     failures.exit_if_any()
 
 
-def _months(scenario: Scenario) -> tuple[object, ...]:
+def _months(scenario: "Scenario") -> tuple[object, ...]:
     from klarsim.planning.conditions import months  # noqa: PLC0415
 
     return months(scenario)
 
 
-def _print_plan(result: StaffResult | CapacityResult) -> None:
+def _print_plan(result: "StaffResult | CapacityResult") -> None:
     """A weekly plan's summary per pool, or the capacity plan month by month."""
     from klarsim.planning.staff import StaffResult  # noqa: PLC0415
 
@@ -123,7 +121,7 @@ def _print_plan(result: StaffResult | CapacityResult) -> None:
         typer.echo(f"warning: the plans of {', '.join(map(str, unsettled))} did not converge")
 
 
-def _print_staffing(result: StaffResult) -> None:
+def _print_staffing(result: "StaffResult") -> None:
     """Per planned pool: peak agents, paid hours, FTE, cost, the worst interval's service."""
     from klarsim.metrics.text import staffing_view  # noqa: PLC0415
 

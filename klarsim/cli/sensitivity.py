@@ -1,7 +1,5 @@
 """The ``sensitivity`` and ``robustness`` commands: rank assumptions, test a verdict under them."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``klarsim show``: what a results folder holds and its headline KPIs, without opening a CSV."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -30,7 +28,7 @@ def show(results_dir: ResultsDirArgument) -> None:
         typer.echo(line)
 
 
-def overview(folder: ResultsFolder) -> list[str]:
+def overview(folder: "ResultsFolder") -> list[str]:
     """The folder's job, one ``label value`` line each, from its manifest."""
     from klarsim.metrics.text import number  # noqa: PLC0415
 
@@ -76,7 +74,7 @@ def _converged(manifest: dict[str, Any]) -> str:
     return answer
 
 
-def _scenarios(folder: ResultsFolder) -> str:
+def _scenarios(folder: "ResultsFolder") -> str:
     """The scenario names as the manifest lists them (else its job does), the baseline marked."""
     manifest = folder.manifest
     listed = manifest.get("scenarios", manifest.get("scenario", _job(manifest).get("scenarios")))
@@ -109,7 +107,7 @@ def _when(stamp: Any) -> str:
     return stamp.replace("T", " ").replace("+00:00", " UTC")
 
 
-def headline(folder: ResultsFolder, width: int) -> list[str]:
+def headline(folder: "ResultsFolder", width: int) -> list[str]:
     """The headline KPIs with their 95% intervals, as ``run`` and ``compare`` print them."""
     from klarsim.metrics.text import comparison_view  # noqa: PLC0415
 
@@ -125,7 +123,7 @@ def headline(folder: ResultsFolder, width: int) -> list[str]:
     return _plan_view(folder, width)
 
 
-def _plan_view(folder: ResultsFolder, width: int) -> list[str]:
+def _plan_view(folder: "ResultsFolder", width: int) -> list[str]:
     """A capacity plan month by month, or a staffing plan's figures per pool."""
     from klarsim.metrics.text import capacity_view  # noqa: PLC0415
 
@@ -152,7 +150,7 @@ def _plan_view(folder: ResultsFolder, width: int) -> list[str]:
     return lines
 
 
-def _staffing_row(pool: str, plan: pd.DataFrame) -> list[str]:
+def _staffing_row(pool: str, plan: "pd.DataFrame") -> list[str]:
     """Peak required and rostered agents, the service level over the week (weighted by the
     contacts offered) and the worst interval's."""
     from klarsim.metrics.text import number  # noqa: PLC0415
@@ -170,7 +168,7 @@ def _staffing_row(pool: str, plan: pd.DataFrame) -> list[str]:
     ]
 
 
-def _run_view(folder: ResultsFolder, width: int) -> list[str]:
+def _run_view(folder: "ResultsFolder", width: int) -> list[str]:
     from klarsim.metrics.tables import kpi_table  # noqa: PLC0415
     from klarsim.metrics.text import kpi_view  # noqa: PLC0415
 
@@ -184,7 +182,7 @@ def _run_view(folder: ResultsFolder, width: int) -> list[str]:
     return lines
 
 
-def _sweep_view(summary: pd.DataFrame) -> list[str]:
+def _sweep_view(summary: "pd.DataFrame") -> list[str]:
     """Per headline KPI, each point's mean ± 95% half-width (the point's keys in sweep.csv)."""
     from klarsim.metrics.text import interval  # noqa: PLC0415
 

@@ -1,7 +1,5 @@
 """Scenario files, analytic figures, plots and the report: commands that never simulate a job."""
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,7 +122,7 @@ def _erlang_figures(
     patience: float | None,
     target_s: float,
     target_sl: float | None,
-) -> analytic.QueueFigures:
+) -> "analytic.QueueFigures":
     from klarsim.metrics import analytic  # noqa: PLC0415
 
     if target_sl is not None:
