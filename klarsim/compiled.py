@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 
 COMPILED = (
+    "klarsim/kernel/callbacks.py",
     "klarsim/kernel/environment.py",
     "klarsim/kernel/integral.py",
     "klarsim/model/demand/contacts.py",

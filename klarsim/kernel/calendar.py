@@ -17,7 +17,6 @@ from typing import Any
 import simpy
 
 from klarsim.kernel.callbacks import Callback, pending
-from klarsim.kernel.environment import call_later
 
 Entry = tuple[float, int, Callable[[Callback], None], Any]
 """Due time, order of booking (ties), callback and subject of a call held back."""
@@ -33,13 +32,13 @@ class Calendar:
         self._order = itertools.count()
         self._window_end = env.now + window_min
         """Calls due before this go straight onto the event queue."""
-        call_later(env, window_min, self._release)
+        Callback(env, window_min, self._release)
 
     def call(self, delay: float, callback: Callable[[Callback], None], subject: Any = None) -> None:
         """Run ``callback`` with a Callback carrying ``subject`` after ``delay`` minutes."""
         due = self.env._now + delay
         if due < self._window_end:
-            call_later(self.env, delay, callback, subject)
+            Callback(self.env, delay, callback, subject)
         else:
             heappush(self._held, (due, next(self._order), callback, subject))
 
@@ -50,8 +49,8 @@ class Calendar:
         while held and held[0][0] < self._window_end:
             due, _, callback, subject = heappop(held)
             # now <= due < now + window <= 2 now, so due - now and now + (due - now) are exact
-            call_later(env, due - env._now, callback, subject)
-        call_later(env, self.window_min, self._release)
+            Callback(env, due - env._now, callback, subject)
+        Callback(env, self.window_min, self._release)
 
     def pending(self, callback: Callable[[Callback], None]) -> list[Any]:
         """The subjects of the calls to ``callback`` still to run, held or queued."""

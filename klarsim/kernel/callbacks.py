@@ -1,31 +1,30 @@
-"""The one event type of the per-contact path: a timeout that runs a single callback."""
+"""The one event type of the per-contact path: a call scheduled on SimPy's event queue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from heapq import heappush
-from typing import Any
+from typing import Any, Final
 
 import simpy
-from simpy.events import NORMAL, Timeout
+
+SCHEDULED_PRIORITY: Final = 1
+"""``simpy.events.NORMAL``, the priority of an event scheduled with a delay, as a literal the
+compiled build inlines (a test checks that it is SimPy's)."""
 
 
-class Callback(Timeout):
+class Callback:
     """Runs ``callback(event)`` after ``delay``; ``event.subject`` carries ``subject``.
 
-    A ``Timeout`` with its one callback fixed at creation: all the per-contact path needs,
-    and far cheaper than a process or a resource request per contact. Its constructor inlines
-    ``Timeout.__init__`` and ``Environment.schedule``, as SimPy inlines ``Event.__init__`` in
-    ``Timeout``; the constant fields of a successful timeout live on the class. The environment
-    (``klarsim.kernel.environment.SimulationEnvironment``) calls ``callback`` directly, so a
-    Callback needs no ``callbacks`` list and must not be yielded by a SimPy process.
+    What a SimPy ``Timeout`` with one fixed callback would do, for a fraction of its cost: it
+    takes the queue entry ``Environment.schedule`` would give it (time, priority and sequence
+    number), but it is not a SimPy event. The environment
+    (``klarsim.kernel.environment.SimulationEnvironment``) calls ``callback`` directly, so
+    SimPy's own ``step`` must never meet one, and a SimPy process must not yield one. Compiled
+    with the per-contact modules, it is a native class: made and read without dictionaries.
     """
 
     __slots__ = ("callback", "subject")
-    _ok = True
-    _value = None
-    _delay = 0.0
-    callbacks = None  # type: ignore[assignment]  # never a list: see the class docstring
 
     def __init__(
         self,
@@ -36,8 +35,10 @@ class Callback(Timeout):
     ) -> None:
         self.callback = callback  # called with this very event
         self.subject = subject
-        # Environment.schedule(self, NORMAL, delay), inlined (SimPy 4 keeps these fields).
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        now: float = env._now  # typed locals: the compiled build adds C doubles
+        eids: Iterator[int] = env._eid
+        queue: list[Any] = env._queue
+        heappush(queue, (now + delay, SCHEDULED_PRIORITY, next(eids), self))
 
 
 def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> list[Any]:
@@ -45,8 +46,9 @@ def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> lis
 
     Reading the event queue once at the end spares the per-contact path a set of its own.
     """
+    queue: list[Any] = env._queue  # entries hold Callbacks as well as SimPy events
     return [
         event.subject
-        for _, _, _, event in env._queue
-        if event.__class__ is Callback and event.callback == callback
+        for _, _, _, event in queue
+        if type(event) is Callback and event.callback == callback
     ]

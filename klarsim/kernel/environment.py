@@ -10,31 +10,15 @@ as a queued event comes first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappop, heappush
+from heapq import heappop
 from typing import Any, TypeVar
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
 from klarsim.kernel.callbacks import Callback
 
 Arrival = TypeVar("Arrival")
-new_object = object.__new__
-
-
-def call_later(
-    env: simpy.Environment, delay: float, callback: Callable[[Callback], None], subject: Any = None
-) -> Callback:
-    """``Callback(env, delay, callback, subject)``, made without an interpreted ``__init__``.
-
-    The per-contact modules are compiled, ``Callback`` is not (SimPy's ``Timeout`` is its
-    base); from compiled code this call costs a fraction of the class's constructor.
-    """
-    event: Callback = new_object(Callback)
-    event.callback = callback
-    event.subject = subject
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
-    return event
 
 
 class SimulationEnvironment(simpy.Environment):
@@ -50,14 +34,14 @@ class SimulationEnvironment(simpy.Environment):
         arrive: Callable[[Arrival], None],
     ) -> None:
         """Process arrivals and queued events in time order up to ``until``."""
-        queue = self._queue
+        queue: list[Any] = self._queue  # entries hold Callbacks as well as SimPy events
         processed = 0
         for arrival in arrivals:  # hot loop: ``_run_queue`` inlined, arrivals read by FOR_ITER
             arrival_time = time_of(arrival)
             before = arrival_time if arrival_time < until else until
             while queue and queue[0][0] < before:  # an arrival at an event's time comes first
                 self._now, _, _, event = heappop(queue)
-                if event.__class__ is Callback:
+                if type(event) is Callback:
                     event.callback(event)
                 else:
                     self._process(event)
@@ -73,10 +57,10 @@ class SimulationEnvironment(simpy.Environment):
 
     def _run_queue(self, before: float) -> None:
         """Process the queued events due before ``before``."""
-        queue = self._queue
+        queue: list[Any] = self._queue  # entries hold Callbacks as well as SimPy events
         while queue and queue[0][0] < before:
             self._now, _, _, event = heappop(queue)
-            if event.__class__ is Callback:
+            if type(event) is Callback:
                 event.callback(event)
             else:
                 self._process(event)

@@ -18,7 +18,6 @@ from simpy.events import Event
 
 from klarsim.config.ai import AI, DEFAULT_OUTCOME, Outcomes
 from klarsim.kernel.callbacks import Callback, pending
-from klarsim.kernel.environment import call_later
 from klarsim.model.demand.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
 from klarsim.model.demand.luck import AI_OUTCOME, ROUTE
 from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
@@ -83,7 +82,7 @@ class AiTier:
             return False
         if self.talking < self.capacity:  # _converse, inlined: most contacts start at once
             self.talking += 1
-            call_later(self.env, contact.ai_handle_min, self._on_end, contact)
+            Callback(self.env, contact.ai_handle_min, self._on_end, contact)
         elif self.spec.when_full == "wait":
             self.waiting.append(contact)
         else:
@@ -108,7 +107,7 @@ class AiTier:
 
     def _converse(self, contact: Contact) -> None:
         self.talking += 1
-        call_later(self.env, contact.ai_handle_min, self._on_end, contact)
+        Callback(self.env, contact.ai_handle_min, self._on_end, contact)
 
     def _on_end(self, event: Callback) -> None:
         """A conversation ends with the outcome its contact's own uniform picks.

@@ -18,7 +18,6 @@ from collections.abc import Callable
 import simpy
 
 from klarsim.kernel.callbacks import Callback
-from klarsim.kernel.environment import call_later
 from klarsim.model.demand.contacts import COMPLETED, IN_SERVICE, Contact
 from klarsim.model.service.queues import Queues
 from klarsim.model.workforce.pools import Agent, AgentPool
@@ -70,7 +69,7 @@ class ChatDesk:
             agent.load = pool.concurrency  # it had no chat, so it was in no bucket
             pool.busy_slots.add(now, pool.concurrency)
             contact.service_min = work
-            call_later(self.env, work, self._on_exclusive_done, agent)
+            Callback(self.env, work, self._on_exclusive_done, agent)
             return
         chats = agent.chats
         if chats:  # the clock moves at the pace of the chats so far
@@ -124,7 +123,7 @@ class ChatDesk:
             return
         left = chats[0].work_due_min - agent.work_done_min
         delay = (left if left > 0.0 else 0.0) / agent.pool.paces[len(chats)]
-        agent.completion = call_later(self.env, delay, self._on_chat_done, agent)
+        agent.completion = Callback(self.env, delay, self._on_chat_done, agent)
 
     def _chat_done(self, event: Callback) -> None:
         agent: Agent = event.subject

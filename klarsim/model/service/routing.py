@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import simpy
 
 from klarsim.kernel.callbacks import Callback
-from klarsim.kernel.environment import call_later
 from klarsim.model.demand.contacts import ABANDONED, COMPLETED, IN_SERVICE, QUEUED, Contact
 from klarsim.model.service.chats import ChatDesk
 from klarsim.model.service.queues import Queues, oldest_head
@@ -108,7 +107,7 @@ class Router:
         contact.state = QUEUED
         self.queues.add(contact, priority=priority)
         if contact.patience_min < math.inf:
-            call_later(self.env, contact.patience_min, self._on_patience, contact)
+            Callback(self.env, contact.patience_min, self._on_patience, contact)
         if self.waiting.level >= self.call_up_level and self.on_queue_growth is not None:
             self.on_queue_growth(self.env._now, self.waiting.level)
 
@@ -139,7 +138,7 @@ class Router:
         agent.contact = contact
         if pool.payroll is not None:
             pool.payroll.engage(agent, now)
-        call_later(self.env, contact.service_min, self._on_done, agent)
+        Callback(self.env, contact.service_min, self._on_done, agent)
 
     def _on_done(self, event: Callback) -> None:
         agent: Agent = event.subject

@@ -1,0 +1,38 @@
+"""A ``Callback`` takes the queue entry SimPy's ``schedule`` would give an event, and runs."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+from simpy.events import NORMAL
+
+from klarsim.kernel.callbacks import SCHEDULED_PRIORITY, Callback, pending
+from klarsim.kernel.environment import SimulationEnvironment
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_inlined_priority_is_simpys() -> None:
+    assert SCHEDULED_PRIORITY == NORMAL
+
+
+def test_a_callback_shares_simpys_sequence_numbers_and_runs_in_time_order() -> None:
+    """Entries as ``Environment.schedule`` makes them; ties run in the order of scheduling,
+    SimPy's own events included."""
+    env = SimulationEnvironment()
+    ran: list[tuple[float, str]] = []
+
+    def note(event: Callback) -> None:
+        ran.append((env.now, event.subject))
+
+    later = Callback(env, 2.5, note, "later")
+    timeout = simpy.Timeout(env, 1.0, "timeout")
+    timeout.callbacks.append(lambda event: ran.append((env.now, event.value)))
+    Callback(env, 1.0, note, "tie")
+    assert (later.callback, later.subject) == (note, "later")
+    expected = [(1.0, NORMAL, 1), (1.0, NORMAL, 2), (2.5, NORMAL, 0)]
+    assert sorted(entry[:3] for entry in env._queue) == expected
+    assert sorted(pending(env, note)) == ["later", "tie"]
+    env.run_merged(10.0, iter(()), float, print)
+    assert ran == [(1.0, "timeout"), (1.0, "tie"), (2.5, "later")]
+    assert pending(env, note) == []
