@@ -5,6 +5,8 @@ experiment.warmup_days=0 ... --out <tmp> --quiet``, timed from outside from star
 (contacts from the summary.csv it wrote); the reference is the idiomatic SimPy M/M/c+M model
 (``idiomatic.py``) timed the same way. Workloads run in rounds, each once per round in an
 order that rotates; a speed-up is the median of the rounds' ratios of contacts per second.
+Before the rounds, one small run is made untimed, so that the bytecode caches a user's install
+has exist (timed children cache bytecode, see ``processes.py``; the first one writes them).
 Then the flat-memory check (the plain run at half the horizon), the fixed cost's breakdown and
 profile, the Klarna year (``--klarna``: long) and ``many_runs.py`` if it is there. Results go
 to ``benchmarks/results/`` as pyperf JSON (``performance_page.py`` renders them).
@@ -161,8 +163,16 @@ def many_runs(plan: Plan) -> dict[str, float]:
     return many_runs_ratios(finished.stdout)
 
 
+def warm_up() -> None:
+    """One small run not counted anywhere: its interpreter writes klarsim's bytecode caches
+    (``__pycache__``), which every timed run then reads, as on a user's install."""
+    klarsim_timing(ERLANG_A, ONE_HOUR_DAYS, [])
+
+
 def measure(plan: Plan, klarna: bool) -> Measurements:
     """Every measurement of one benchmark run, printed as it goes."""
+    print("Warm-up: one small run, untimed, to write the bytecode caches")
+    warm_up()
     print(f"Rounds: {plan.rounds}, plain, idiomatic and hybrid over {plan.days:g} days")
     measured = Measurements(rounds=timed_rounds(plan.rounds, workloads(plan)), days=plan.days)
     print(f"Peak memory: the plain run at {plan.days / 2:g} days")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from processes import ProcessError, run_timed
+from processes import ProcessError, caching_environment, run_timed
 
 from tests.benchmarks.conftest import BENCHMARKS
 
@@ -44,3 +44,13 @@ def test_a_failing_command_raises_with_its_exit_code_and_output() -> None:
     command = [sys.executable, "-c", "import sys; print('bad input', file=sys.stderr); sys.exit(2)"]
     with pytest.raises(ProcessError, match=r"exited with 2: bad input"):
         run_timed(command)
+
+
+def test_timed_children_cache_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a user's install: PYTHONDONTWRITEBYTECODE is not passed on; the rest is."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("KLARSIM_BENCHMARK_PROBE", "kept")
+    show = "import os, sys; print(sys.dont_write_bytecode, os.environ['KLARSIM_BENCHMARK_PROBE'])"
+    assert run_timed([sys.executable, "-c", show]).stdout.split() == ["False", "kept"]
+    given = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": os.environ["PATH"], "ONLY": "this"}
+    assert caching_environment(given) == {"PATH": os.environ["PATH"], "ONLY": "this"}

@@ -51,6 +51,7 @@ def test_a_quick_run_measures_every_target_and_stores_what_the_page_reads(
     )
     assert done.returncode == 0, done.stderr
     assert "QUICK RUN" in done.stdout
+    assert "Warm-up: one small run, untimed" in done.stdout
     for name in ("plain M/M/c+M vs SimPy", "fixed cost of a small run", "Klarna hybrid year"):
         assert name in done.stdout
     (measured,) = stored.load_all(tmp_path)
