@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 import numpy as np
 
@@ -16,15 +17,22 @@ from klarsim.config.schema import Scenario
 from klarsim.kernel.streams import Streams
 from klarsim.model.demand.luck import Decisions, Luck, RecontactLuck, decision_rows
 
-QUEUED, IN_SERVICE, COMPLETED, ABANDONED, WITH_AI, FINISHED = range(6)
+# Final literals: the compiled build inlines them instead of reading module globals.
+QUEUED: Final = 0
+IN_SERVICE: Final = 1
+COMPLETED: Final = 2
+ABANDONED: Final = 3
+WITH_AI: Final = 4
+FINISHED: Final = 5
 STATE_NAMES = ("queued", "in_service", "completed", "abandoned", "with_ai", "finished")
-NO_CUSTOMER = -1
-NO_AI, AI_BUSY = -1, -2
-CHUNK = 256
+NO_CUSTOMER: Final = -1
+NO_AI: Final = -1
+AI_BUSY: Final = -2
+CHUNK: Final = 256
 """First contacts made from a batch's attributes at a time. Their Python numbers are created
 just before use, while in cache, and freed young; a whole day's at once would be read back
 from main memory (and walked by the garbage collector) hours of simulated time later."""
-BATCH = 8192
+BATCH: Final = 8192
 """First contacts whose attributes are drawn at once: whole days, as many as it takes to reach
 this many. A small centre's days are grouped, so numpy's cost per call (high, with its code
 cold between batches) is paid once per batch; every stream gives the same numbers either way."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import MutableSequence
 from math import exp, isnan
-from typing import cast
+from typing import Final, cast
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from klarsim.config.customers import Customers
 from klarsim.model.demand.contacts import NO_CUSTOMER
 from klarsim.units import MINUTES_PER_YEAR
 
-REBASE_EXPONENT = 50.0
+REBASE_EXPONENT: Final = 50.0
 """Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -21,7 +21,12 @@ Decisions = tuple[float, ...]
 """A contact's decision uniforms, in ``UNIFORMS`` order."""
 UNIFORMS = ("route", "ai_outcome", "human_resolution", "recontact", "customer", "thinning")
 """Uniforms on [0, 1) each contact carries for its decisions, in this column order."""
-ROUTE, AI_OUTCOME, HUMAN_RESOLUTION, RECONTACT, CUSTOMER, THINNING = range(len(UNIFORMS))
+ROUTE: Final = 0  # UNIFORMS' positions, as Final literals the compiled modules inline
+AI_OUTCOME: Final = 1
+HUMAN_RESOLUTION: Final = 2
+RECONTACT: Final = 3
+CUSTOMER: Final = 4
+THINNING: Final = 5
 NO_DECISIONS: Decisions = (0.0,) * len(UNIFORMS)
 """The uniforms of a scenario in which no decision is random (every comparison passes)."""
 

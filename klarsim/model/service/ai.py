@@ -12,6 +12,7 @@ import math
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
+from typing import Final
 
 import simpy
 from simpy.events import Event
@@ -22,7 +23,10 @@ from klarsim.model.demand.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
 from klarsim.model.demand.luck import AI_OUTCOME, ROUTE
 from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-RESOLVE, FALSE_RESOLVE, ESCALATE, ASK_HUMAN = range(4)
+RESOLVE: Final = 0  # Final literals, inlined by the compiled build
+FALSE_RESOLVE: Final = 1
+ESCALATE: Final = 2
+ASK_HUMAN: Final = 3
 __all__ = ["AI_BUSY", "ASK_HUMAN", "ESCALATE", "FALSE_RESOLVE", "NO_AI", "RESOLVE", "AiTier"]
 
 Finished = Sequence[Callable[[Contact], None]]

@@ -14,6 +14,7 @@ from klarsim.config import ScenarioError, load_scenario, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
 from klarsim.kernel.streams import Streams
+from klarsim.model.demand import contacts, luck
 from klarsim.model.demand.arrivals import Arrivals
 from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
 from klarsim.model.demand.luck import Luck
@@ -179,3 +180,11 @@ def test_a_batch_of_one_intent_draws_what_the_masked_draw_of_that_intent_draws()
         alike = Luck(scenario, Streams(seed=5, replication=1)).draw_alike(intent, 300)
         for name, values in masked._asdict().items():
             np.testing.assert_array_equal(getattr(alike, name), values, err_msg=name)
+
+
+def test_the_spelled_out_constants_number_their_tuples_in_order() -> None:
+    """Constants written as Final literals (inlined when compiled) keep their tuples' order."""
+    decisions = [luck.ROUTE, luck.AI_OUTCOME, luck.HUMAN_RESOLUTION, luck.RECONTACT]
+    assert [*decisions, luck.CUSTOMER, luck.THINNING] == list(range(len(luck.UNIFORMS)))
+    states = [contacts.QUEUED, contacts.IN_SERVICE, contacts.COMPLETED, contacts.ABANDONED]
+    assert [*states, contacts.WITH_AI, contacts.FINISHED] == list(range(len(contacts.STATE_NAMES)))
