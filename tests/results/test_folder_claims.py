@@ -251,3 +251,27 @@ def test_a_refused_mkdir_removes_the_parents_it_made(
     with pytest.raises(OutputError, match=re.escape(message)):
         claim_folder(out, force=False, resume=False)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_worker_does_not_keep_the_lock_of_its_job(tmp_path: Path) -> None:
+    """A worker forked while the job holds the folder leaves the lock to the job alone."""
+    out = tmp_path / "run"
+    claim = claim_folder(out, force=False, resume=False)
+    started, ready = os.pipe()
+    finish, finished = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: says it runs, then waits until the job is done
+        os.write(ready, b"x")
+        os.read(finish, 1)
+        os._exit(0)
+    try:
+        os.read(started, 1)
+        claim.release()
+        again = claim_folder(out, force=False, resume=True)
+        again.release()
+    finally:
+        os.write(finished, b"x")
+        os.waitpid(child, 0)
+        for descriptor in (started, ready, finish, finished):
+            os.close(descriptor)
