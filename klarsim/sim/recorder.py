@@ -151,54 +151,56 @@ class Recorder:
         """Book a contact that ended (or, ``ended=False``, is still in the system at the end).
 
         It goes to the sums of the interval in which it arrived: arrival, journey, CSAT, issue.
+        Counts add ``1.0``: compiled, a float plus a float literal is C arithmetic, while a
+        float plus ``1`` goes through Python's generic mixed-type addition.
         """
         index = contact.interval
-        self._contacts[index] += 1
+        self._contacts[index] += 1.0
         if contact.attempt > 1:
-            self._recontacts[index] += 1
+            self._recontacts[index] += 1.0
         elif contact.arrival_min >= self.warmup_min:
-            self._issues_created[index] += 1
+            self._issues_created[index] += 1.0
         if contact.ai_result != NO_AI:
             self._book_ai(contact, index)
         if contact.human:
-            self._offered[index] += 1
+            self._offered[index] += 1.0
             state, wait = contact.state, contact.wait_min
             if wait > 0 or state == QUEUED:
-                self._waited[index] += 1
+                self._waited[index] += 1.0
             if state == ABANDONED:
-                self._abandoned[index] += 1
+                self._abandoned[index] += 1.0
                 self._wait_abandoned[index] += wait
             elif state != QUEUED:
-                self._answered[index] += 1
+                self._answered[index] += 1.0
                 self._wait_answered[index] += wait
                 if wait <= self.target_min:
-                    self._in_target[index] += 1
+                    self._in_target[index] += 1.0
                 if state == COMPLETED:
-                    self._completed[index] += 1
+                    self._completed[index] += 1.0
                     self._handle[index] += contact.service_min
         if ended:
-            self._finished[index] += 1
+            self._finished[index] += 1.0
             self._csat[index] += csat
             if resolved and contact.issue_start_min >= self.warmup_min:
-                self._issues_resolved[index] += 1
+                self._issues_resolved[index] += 1.0
                 if contact.attempt == 1:
-                    self._issues_resolved_first[index] += 1
+                    self._issues_resolved_first[index] += 1.0
 
     def _book_ai(self, contact: Contact, index: int) -> None:
-        self._ai_contacts[index] += 1
+        self._ai_contacts[index] += 1.0
         if contact.ai_result != AI_BUSY:
-            self._ai_results[contact.ai_result][index] += 1
+            self._ai_results[contact.ai_result][index] += 1.0
         if contact.outcome == REFUSED_HUMAN.code:
-            self._refused[index] += 1
+            self._refused[index] += 1.0
 
     def false_resolution_returned(self, issue: AwayIssue) -> None:
         """A falsely resolved issue came back: counted in the interval of its false resolution."""
-        self.sums["ai_false_resolved_returned"][issue.interval] += 1
+        self.sums["ai_false_resolved_returned"][issue.interval] += 1.0
 
     def issue_lost(self, contact: Contact | AwayIssue) -> None:
         """An issue ended unresolved for good (no recontact, or the customer churned)."""
         if contact.issue_start_min >= self.warmup_min:
-            self.sums["issues_lost"][contact.interval] += 1
+            self.sums["issues_lost"][contact.interval] += 1.0
 
     def close_interval(
         self,

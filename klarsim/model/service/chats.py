@@ -52,7 +52,7 @@ class ChatDesk:
         which is about to add more work.
         """
         pool = agent.pool
-        now = self.env._now
+        now: float = self.env._now
         contact.state = IN_SERVICE
         contact.wait_min = wait
         contact.started_min = now
@@ -105,12 +105,13 @@ class ChatDesk:
     def _take_work(self, agent: Agent) -> None:
         """Fill the agent's free slots from the queues; the caller schedules the completion."""
         pool, queues = agent.pool, self.queues
+        now: float = self.env._now
         while agent.load < pool.concurrency and queues.waiting.level:
             queue = queues.work_for(pool, chat_only=agent.load > 0)
             if queue is None:
                 return
             contact = queues.take(queue)
-            self.start(contact, agent, self.env._now - contact.queued_min, schedule=False)
+            self.start(contact, agent, now - contact.queued_min, schedule=False)
 
     def _schedule(self, agent: Agent) -> None:
         """Replace the agent's pending completion by one for its first chat (lowest mark).
@@ -129,7 +130,7 @@ class ChatDesk:
         agent: Agent = event.subject
         if event is not agent.completion:
             return  # the agent's chats changed since this was scheduled
-        now = self.env._now
+        now: float = self.env._now
         chats = agent.chats
         agent.work_done_min += (now - agent.progress_since) * agent.pool.paces[len(chats)]
         agent.progress_since = now
@@ -152,7 +153,7 @@ class ChatDesk:
 
     def _finish(self, contact: Contact, agent: Agent) -> None:
         pool = agent.pool
-        now = self.env._now
+        now: float = self.env._now
         if pool.payroll is not None:
             pool.payroll.served(agent, now)
         self.on_finished(contact, pool)

@@ -154,7 +154,8 @@ class Queues:
         threshold = pool.overflow_wait_min
         if threshold is None:
             return True
-        waited = self.env._now - contact.queued_min
+        now: float = self.env._now
+        waited = now - contact.queued_min
         return waited >= threshold or self.expected_wait_min(contact.intent) >= threshold
 
     def waiting_contacts(self) -> list[Contact]:

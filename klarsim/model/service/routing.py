@@ -6,7 +6,8 @@ a patience timer. A freed agent takes the longest-waiting contact among the queu
 skills. Overflow pools serve only contacts whose expected wait for the other pools passes
 their threshold; pools with chat concurrency are served by the chat desk. The clock is read as
 ``env._now``, not through SimPy's ``now`` property: a function call saved on every step of the
-busiest path.
+busiest path; read into a local typed ``float`` where it takes part in arithmetic (SimPy types
+it int or float, which the compiled build would add and compare as Python objects).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class Router:
         if pool.concurrency > 1:
             self.chats.start(contact, agent, wait)
             return
-        now = self.env._now
+        now: float = self.env._now
         contact.state = IN_SERVICE
         contact.wait_min = wait
         speed = (
@@ -159,7 +160,7 @@ class Router:
         per contact.
         """
         pool = agent.pool
-        now = self.env._now
+        now: float = self.env._now
         if agent.leaving:
             self._idle(agent, now)
             pool.release(agent, now)
@@ -203,9 +204,10 @@ class Router:
         if best is None:
             return
         _unfree(pool, agent)
-        pool.busy.add(self.env._now, 1)
+        now: float = self.env._now
+        pool.busy.add(now, 1)
         contact = self.queues.take(best)
-        self.start(contact, agent, self.env._now - contact.queued_min)
+        self.start(contact, agent, now - contact.queued_min)
 
     def in_system(self) -> list[tuple[Contact, AgentPool | None]]:
         """Contacts still waiting (no pool yet) or in service (with their pool) at this time."""
