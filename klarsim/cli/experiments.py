@@ -26,6 +26,7 @@ from klarsim.cli.common import (
     _overrides,
     _width,
     app,
+    loading,
 )
 
 # --- Experiments: thin wrappers over klarsim.run, compare and sweep. ---------------------------
@@ -66,9 +67,10 @@ def run(
     quiet: QuietOption = False,
 ) -> None:
     """Run a scenario's replications and write its results folder."""
-    from klarsim.config import load_scenario  # noqa: PLC0415
-    from klarsim.experiments.run import Precision  # noqa: PLC0415
-    from klarsim.experiments.run import run as run_experiment  # noqa: PLC0415
+    with loading():
+        from klarsim.config import load_scenario  # noqa: PLC0415
+        from klarsim.experiments.run import Precision  # noqa: PLC0415
+        from klarsim.experiments.run import run as run_experiment  # noqa: PLC0415
 
     flags = JobFlags(workers, scheduler, force, resume, quiet)
     failures = FailureLog()
@@ -124,8 +126,9 @@ def compare(
     quiet: QuietOption = False,
 ) -> None:
     """Compare scenarios under common random numbers, with paired confidence intervals."""
-    from klarsim.config import load_scenario  # noqa: PLC0415
-    from klarsim.experiments.compare import compare as run_comparison  # noqa: PLC0415
+    with loading():
+        from klarsim.config import load_scenario  # noqa: PLC0415
+        from klarsim.experiments.compare import compare as run_comparison  # noqa: PLC0415
 
     if len(scenarios) < 2:
         _fail(f"error: compare: expected two or more scenarios, got {len(scenarios)}")
@@ -188,9 +191,10 @@ def sweep(
     quiet: QuietOption = False,
 ) -> None:
     """Run a scenario at every point of a grid or a Latin hypercube."""
-    from klarsim.config import load_scenario  # noqa: PLC0415
-    from klarsim.experiments.sweep import design_points  # noqa: PLC0415
-    from klarsim.experiments.sweep import sweep as run_sweep  # noqa: PLC0415
+    with loading():
+        from klarsim.config import load_scenario  # noqa: PLC0415
+        from klarsim.experiments.sweep import design_points  # noqa: PLC0415
+        from klarsim.experiments.sweep import sweep as run_sweep  # noqa: PLC0415
 
     if design not in {"grid", "lhs"}:
         _fail(f"error: --design: expected 'grid' or 'lhs', got {design!r}")

@@ -5,6 +5,7 @@ Each check runs in a clean interpreter (a subprocess), since this one has import
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -102,3 +103,47 @@ def test_plots_do_not_import_the_engine(tmp_path: Path) -> None:
     modules = loaded(code, tmp_path)
     assert "matplotlib" in modules
     assert among(modules, ENGINE) == []
+
+
+COLLECTOR = """
+import gc, json, runpy, sys
+out = sys.argv[1]
+sys.argv = ["klarsim", *sys.argv[2:]]
+frozen = gc.get_freeze_count()
+try:
+    runpy.run_module("klarsim", run_name="__main__", alter_sys=True)
+except SystemExit as stop:
+    assert stop.code in (None, 0), stop.code
+with open(out, "w") as file:
+    json.dump([gc.isenabled(), gc.get_freeze_count() > frozen], file)
+"""
+"""Run ``python -m klarsim`` with the arguments after the output file; say whether the cyclic
+garbage collector runs at the end and whether objects were frozen out of its way."""
+
+
+def test_the_collector_pauses_while_klarsim_starts_and_runs_after(tmp_path: Path) -> None:
+    out = tmp_path / "collector.json"
+    scenario = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
+    arguments = ["run", str(scenario), "--reps", "1", "--workers", "1", "--quiet"]
+    arguments += ["--days", "0.125", "--set", "experiment.warmup_days=0"]
+    arguments += ["--out", str(tmp_path / "run")]
+    subprocess.run(
+        [sys.executable, "-c", COLLECTOR, str(out), *arguments],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert json.loads(out.read_text()) == [True, True]
+
+
+def test_a_command_invoked_in_process_leaves_the_collector_alone() -> None:
+    from typer.testing import CliRunner
+
+    from klarsim.cli import app
+
+    frozen = gc.get_freeze_count()
+    scenario = ROOT / "scenarios" / "validation" / "erlang_a.yaml"
+    result = CliRunner().invoke(app, ["validate", str(scenario)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
