@@ -4,9 +4,11 @@ import functools
 import gc
 import math
 import os
+import platform
 import re
 import shlex
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,7 +88,11 @@ def resume_collection() -> None:
 
 @contextmanager
 def loading() -> Iterator[None]:
-    """While a command imports the engine: the collector paused (see ``Program``)."""
+    """While a command imports the engine: the collector paused (see ``Program``), and the
+    platform its manifest records looked up meanwhile (``platform.platform()`` runs ``uname
+    -p``, a process of its own, some 10 ms; the manifest then reads platform's cache)."""
+    if Program.own_process:
+        threading.Thread(target=platform.platform, name="platform", daemon=True).start()
     pause_collection()
     try:
         yield
