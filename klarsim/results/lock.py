@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import time
 import weakref
 from contextlib import suppress
 from dataclasses import dataclass
@@ -242,16 +243,31 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_in_child)
 
 
+PROBE_GRACE_SECONDS = 0.2
+"""How long a job keeps trying for a lock held when it first asks: a job that only probes it
+(``_locked_by_another``, on its way to being refused) lets go at once."""
+RETRY_SECONDS = 0.005
+
+
 def _acquire(out: Path) -> FolderLock:
-    """Take the folder's lock without waiting; OutputError if another job holds it."""
+    """Take the folder's lock without waiting for a job that holds it; OutputError if one does.
+
+    A lock held for less than ``PROBE_GRACE_SECONDS`` was only probed: it is taken after all,
+    so that of jobs starting together one gets the folder (not none of them).
+    """
     lock = FolderLock(out / files.LOCK)
-    try:
-        lock.acquire()
-    except LockHeldError:
-        raise OutputError(_held(out)) from None
-    except OSError as error:
-        raise OutputError(f"{out}: cannot be locked: {_reason(error, out)}") from None
-    return lock
+    deadline = time.monotonic() + PROBE_GRACE_SECONDS
+    while True:
+        try:
+            lock.acquire()
+        except LockHeldError:
+            if time.monotonic() >= deadline:
+                raise OutputError(_held(out)) from None
+            time.sleep(RETRY_SECONDS)
+        except OSError as error:
+            raise OutputError(f"{out}: cannot be locked: {_reason(error, out)}") from None
+        else:
+            return lock
 
 
 def _locked_by_another(out: Path) -> bool:
