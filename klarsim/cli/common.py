@@ -1,14 +1,11 @@
 """What every command shares: the app, the options defined once, exit codes, progress, errors."""
 
 import functools
-import gc
 import math
 import os
-import platform
 import re
 import shlex
 import sys
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from klarsim.cli.startup import Program, resume_collection
 from klarsim.limits import MAX_WORKERS
 from klarsim.results import files
 
@@ -46,58 +44,6 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 ok, 1 failed runs or differences, 2 bad input, 130 interrupted"
     " (docs/reliability.md). NO_COLOR=1 turns colours off."
 )
-
-
-class Program(typer.Typer):
-    """typer's app, knowing when it runs as klarsim's own process: called, as the ``klarsim``
-    script and ``python -m klarsim`` call it (a test runner invokes its commands instead).
-
-    Then the cyclic garbage collector is paused while the command line is read and while a
-    command imports the engine (``loading``). Those steps build many long-lived objects
-    (typer's parameters, modules, pydantic's schemas) and little garbage, which the collector
-    would walk some hundred times, about 40 ms of a small run; once built, they are frozen
-    out of its way (``gc.freeze``), also for the full collections of a long run.
-    """
-
-    own_process = False
-    collection_paused = False
-
-    def __call__(self, *arguments: Any, **options: Any) -> Any:
-        Program.own_process = True
-        pause_collection()
-        try:
-            return super().__call__(*arguments, **options)
-        finally:
-            resume_collection()
-
-
-def pause_collection() -> None:
-    """Stop the cyclic garbage collector, in klarsim's own process, if it runs."""
-    if Program.own_process and gc.isenabled():
-        gc.disable()
-        Program.collection_paused = True
-
-
-def resume_collection() -> None:
-    """Freeze what was built while paused and start the collector again (if paused here)."""
-    if Program.collection_paused:
-        gc.freeze()
-        gc.enable()
-        Program.collection_paused = False
-
-
-@contextmanager
-def loading() -> Iterator[None]:
-    """While a command imports the engine: the collector paused (see ``Program``), and the
-    platform its manifest records looked up meanwhile (``platform.platform()`` runs ``uname
-    -p``, a process of its own, some 10 ms; the manifest then reads platform's cache)."""
-    if Program.own_process:
-        threading.Thread(target=platform.platform, name="platform", daemon=True).start()
-    pause_collection()
-    try:
-        yield
-    finally:
-        resume_collection()
 
 
 app = Program(

@@ -26,8 +26,8 @@ from klarsim.cli.common import (
     _overrides,
     _width,
     app,
-    loading,
 )
+from klarsim.cli.startup import loading
 
 # --- Experiments: thin wrappers over klarsim.run, compare and sweep. ---------------------------
 
