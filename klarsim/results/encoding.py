@@ -11,9 +11,10 @@ for such integers as decimal text), so every value comes back with its own type.
 
 Reading accepts only these types; anything else is a ``ValueError``.
 
-A column of one kind is built from its numpy buffers (``pa.Array.from_buffers``), not with
-``pa.array``: that asks pyarrow's pandas shim about the values, which imports pandas, most of
-a second a run that writes its checkpoints would otherwise pay.
+Every array, mixed columns' unions included, is built from its numpy buffers
+(``pa.Array.from_buffers``), not with ``pa.array``: that asks pyarrow's pandas shim about the
+values, which imports pandas, most of a second a run that writes its checkpoints would
+otherwise pay.
 """
 
 from __future__ import annotations
@@ -106,15 +107,25 @@ def _text(values: Sequence[Any], validity: pa.Buffer | None) -> pa.Array:
     position = {name: index for index, name in enumerate(names)}
     codes = np.asarray([position.get(value, 0) for value in values], dtype=np.int32)
     indices = pa.Array.from_buffers(pa.int32(), len(values), [validity, pa.py_buffer(codes)])
-    encoded = [name.encode("utf-8") for name in names]
+    return pa.DictionaryArray.from_arrays(indices, _plain_text(names))
+
+
+def _plain_text(values: Sequence[str]) -> pa.Array:
+    """A ``large_string`` array of these strings (none missing), from its buffers."""
+    encoded = [value.encode("utf-8") for value in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(text) for text in encoded], out=offsets[1:])
-    dictionary = pa.Array.from_buffers(
+    return pa.Array.from_buffers(
         pa.large_string(),
-        len(names),
+        len(values),
         [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))],
     )
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def _numbers(data_type: pa.DataType, dtype: type, values: Sequence[int]) -> pa.Array:
+    """An Arrow array of ``data_type`` holding these integers (none missing)."""
+    buffer = pa.py_buffer(np.asarray(values, dtype=dtype))
+    return pa.Array.from_buffers(data_type, len(values), [None, buffer])
 
 
 def _union(values: Sequence[Any]) -> pa.Array:
@@ -133,12 +144,19 @@ def _union(values: Sequence[Any]) -> pa.Array:
         child.append(stored)
     kinds = list(children)
     return pa.UnionArray.from_dense(
-        pa.array(codes, type=pa.int8()),
-        pa.array(offsets, type=pa.int32()),
-        [pa.array(children[kind], type=KIND_TYPES[kind]) for kind in kinds],
+        _numbers(pa.int8(), np.int8, codes),
+        _numbers(pa.int32(), np.int32, offsets),
+        [_union_child(kind, children[kind]) for kind in kinds],
         kinds,
         [UNION_CODES[kind] for kind in kinds],
     )
+
+
+def _union_child(kind: str, values: Sequence[Any]) -> pa.Array:
+    """A union's child of one kind, from its buffers (plain text, not dictionary encoded)."""
+    if kind in {"str", BIGINT}:
+        return _plain_text(values)
+    return _single_kind(kind, values)
 
 
 def to_python(column: pa.ChunkedArray | pa.Array) -> Column:

@@ -9,6 +9,8 @@ import pickle
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -216,6 +218,21 @@ def test_mixed_and_huge_values_keep_their_types() -> None:
         struct.pack("<d", v) for v in values if isinstance(v, float)
     ]
     assert back[:7] == values[:7]
+
+
+def test_a_mixed_column_is_stored_without_importing_pandas() -> None:
+    """Unions are built from buffers: ``pa.array`` would ask pyarrow's pandas shim (a second).
+
+    (Reading a union back may import pandas: that is the reader's, not a run's, cost.)"""
+    code = (
+        "import sys; from klarsim.results.encoding import to_arrow, to_python; "
+        "values = [1, 'é', None, 2.5, True, 2**70, 'x', 'é']; "
+        "stored = to_arrow(values), to_arrow(['a', 'é', None]); "
+        "print('pandas' in sys.modules); "
+        "assert [to_python(column) for column in stored] == [values, ['a', 'é', None]]"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_the_reference_run_is_whole(reference: Path) -> None:
