@@ -54,17 +54,41 @@ class ThinStaffing:
     """Collects, over a job's replications, each pool's earliest thin window, as caveats."""
 
     found: dict[tuple[str, str], tuple[Scenario, ThinWindow]] = field(default_factory=dict)
+    unwatched: dict[int, tuple[Scenario, set[str]]] = field(default_factory=dict)
+    """By scenario (its id, the scenario kept alive with it): employee pools not to watch,
+    worked out from the scaled scenario (a copy made by validation, tens of milliseconds) only
+    once a thin window is seen."""
 
     def observe(self, scenario: Scenario, result: ReplicationResult) -> None:
         """Look at one finished replication of ``scenario`` (one at scale below 1)."""
-        for name in _pools_to_watch(scenario):
+        if scenario.experiment.scale >= 1:
+            return
+        for name, pool in scenario.pools.items():
             column = result.timeseries.get(f"staffed_agents_{name}")
-            if column is None:
+            if not isinstance(pool, EmployeePool) or column is None:
                 continue
             window = first_thin_window(result.timeseries["time_days"], column)
             key = (scenario.name, name)
-            if window is not None and _earlier(window, self.found.get(key)):
+            if (
+                window is not None
+                and name not in self._unwatched(scenario)
+                and _earlier(window, self.found.get(key))
+            ):
                 self.found[key] = (scenario, window)
+
+    def _unwatched(self, scenario: Scenario) -> set[str]:
+        """Employee pools empty at the scaled start, or already called thin before the run."""
+        known = self.unwatched.get(id(scenario))
+        if known is None or known[0] is not scenario:
+            pools = scaled(scenario).pools.items()
+            skipped = {
+                name
+                for name, pool in pools
+                if isinstance(pool, EmployeePool)
+                and (pool.headcount == 0 or median_on_duty(pool) < FEW_AGENTS)
+            }
+            known = self.unwatched[id(scenario)] = (scenario, skipped)
+        return known[1]
 
     def caveats(self) -> list[str]:
         """One caveat per scenario and pool that became thin, naming when and how thin."""
@@ -75,19 +99,6 @@ class ThinStaffing:
             "level and abandonment are pessimistic for the full-size centre"
             for (scenario_name, pool), (scenario, window) in self.found.items()
         ]
-
-
-def _pools_to_watch(scenario: Scenario) -> list[str]:
-    """Employee pools of a scaled-down scenario that the pre-run caveat did not flag."""
-    if scenario.experiment.scale >= 1:
-        return []
-    return [
-        name
-        for name, pool in scaled(scenario).pools.items()
-        if isinstance(pool, EmployeePool)
-        and pool.headcount > 0
-        and median_on_duty(pool) >= FEW_AGENTS
-    ]
 
 
 def _earlier(window: ThinWindow, known: tuple[Scenario, ThinWindow] | None) -> bool:
