@@ -55,9 +55,9 @@ class ThinStaffing:
 
     found: dict[tuple[str, str], tuple[Scenario, ThinWindow]] = field(default_factory=dict)
     unwatched: dict[int, tuple[Scenario, set[str]]] = field(default_factory=dict)
-    """By scenario (its id, the scenario kept alive with it): employee pools not to watch,
-    worked out from the scaled scenario (a copy made by validation, tens of milliseconds) only
-    once a thin window is seen."""
+    """By scenario (its id; the scenario is kept with it, so the id is never reused): employee
+    pools not to watch, worked out from the scaled scenario (a copy made by validation, tens of
+    milliseconds) only once a thin window is seen."""
 
     def observe(self, scenario: Scenario, result: ReplicationResult) -> None:
         """Look at one finished replication of ``scenario`` (one at scale below 1)."""
@@ -79,7 +79,7 @@ class ThinStaffing:
     def _unwatched(self, scenario: Scenario) -> set[str]:
         """Employee pools empty at the scaled start, or already called thin before the run."""
         known = self.unwatched.get(id(scenario))
-        if known is None or known[0] is not scenario:
+        if known is None:
             pools = scaled(scenario).pools.items()
             skipped = {
                 name
