@@ -22,11 +22,14 @@ from pathlib import Path
 from types import ModuleType
 
 COMPILED = (
+    "klarsim/kernel/calendar.py",
     "klarsim/kernel/callbacks.py",
     "klarsim/kernel/environment.py",
     "klarsim/kernel/integral.py",
+    "klarsim/kernel/streams.py",
     "klarsim/model/demand/contacts.py",
     "klarsim/model/demand/customers.py",
+    "klarsim/model/demand/luck.py",
     "klarsim/model/service/ai.py",
     "klarsim/model/service/chats.py",
     "klarsim/model/service/journey.py",

@@ -1,10 +1,10 @@
-"""The one event type of the per-contact path: a call scheduled on SimPy's event queue."""
+"""The one entry type of the event queue: a call due at a time, SimPy's events wrapped in one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from heapq import heappush
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import simpy
 
@@ -16,15 +16,15 @@ compiled build inlines (a test checks that it is SimPy's)."""
 class Callback:
     """Runs ``callback(event)`` after ``delay``; ``event.subject`` carries ``subject``.
 
-    What a SimPy ``Timeout`` with one fixed callback would do, for a fraction of its cost: it
-    takes the queue entry ``Environment.schedule`` would give it (time, priority and sequence
-    number), but it is not a SimPy event. The environment
-    (``klarsim.kernel.environment.SimulationEnvironment``) calls ``callback`` directly, so
-    SimPy's own ``step`` must never meet one, and a SimPy process must not yield one. Compiled
-    with the per-contact modules, it is a native class: made and read without dictionaries.
+    It is its own queue entry: it holds the key ``Environment.schedule`` would put in a tuple
+    (due time, priority, sequence number) and orders by it, so the heap compares two objects'
+    fields instead of two tuples of boxed numbers. The environment
+    (``klarsim.kernel.environment.SimulationEnvironment``) wraps SimPy's own events in one and
+    calls ``callback``; a SimPy process must not yield one. Compiled with the per-contact
+    modules, it is a native class: made, read and compared without dictionaries.
     """
 
-    __slots__ = ("callback", "subject")
+    __slots__ = ("callback", "eid", "priority", "subject", "time")
 
     def __init__(
         self,
@@ -32,13 +32,25 @@ class Callback:
         delay: float,
         callback: Callable[[Callback], None],
         subject: Any = None,
+        priority: int = SCHEDULED_PRIORITY,
     ) -> None:
         self.callback = callback  # called with this very event
         self.subject = subject
         now: float = env._now  # typed locals: the compiled build adds C doubles
         eids: Iterator[int] = env._eid
-        queue: list[Any] = env._queue
-        heappush(queue, (now + delay, SCHEDULED_PRIORITY, next(eids), self))
+        queue = cast("list[Callback]", env._queue)
+        self.time: float = now + delay
+        self.priority = priority
+        self.eid: int = next(eids)
+        heappush(queue, self)
+
+    def __lt__(self, other: Callback) -> bool:
+        """Earlier due time first, then lower priority, then earlier scheduling (as SimPy)."""
+        if self.time != other.time:
+            return self.time < other.time
+        if self.priority != other.priority:
+            return self.priority < other.priority
+        return self.eid < other.eid
 
 
 def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> list[Any]:
@@ -46,9 +58,5 @@ def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> lis
 
     Reading the event queue once at the end spares the per-contact path a set of its own.
     """
-    queue: list[Any] = env._queue  # entries hold Callbacks as well as SimPy events
-    return [
-        event.subject
-        for _, _, _, event in queue
-        if type(event) is Callback and event.callback == callback
-    ]
+    queue = cast("list[Callback]", env._queue)
+    return [event.subject for event in queue if event.callback == callback]

@@ -1,20 +1,21 @@
-"""SimPy's Environment, run with the arrival stream merged into its event queue.
+"""SimPy's Environment, its queue made of ``Callback`` entries, with arrivals merged into it.
 
-Arrivals are known in advance and sorted, so they need not become event objects on the
-heap: the run loop takes the earlier of the next arrival and the head of SimPy's queue. The
-queue's events are processed exactly as ``Environment.step`` does (same order, same failure
-handling), except that a ``Callback`` runs its one callback directly; an arrival at the same time
-as a queued event comes first.
+Every queue entry is a ``Callback`` (``klarsim.kernel.callbacks``): the model's own calls, and
+SimPy's events, which ``schedule`` wraps in one with the key SimPy would give them (due time,
+priority, sequence number), so the order of events is SimPy's. Arrivals are known in advance
+and sorted, so they need not become entries at all: the run loop takes the earlier of the next
+arrival and the head of the queue; an arrival at the same time as a queued event comes first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from heapq import heappop
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 import simpy
-from simpy.events import Event
+from simpy.core import EmptySchedule, Infinity, StopSimulation
+from simpy.events import NORMAL, Event
 
 from klarsim.kernel.callbacks import Callback
 
@@ -26,6 +27,42 @@ class SimulationEnvironment(simpy.Environment):
 
     arrivals_processed = 0
 
+    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
+        """Queue a SimPy event as SimPy would, in a ``Callback`` entry that processes it."""
+        Callback(self, delay, process_simpy_event, event, priority)
+
+    def peek(self) -> float:
+        """The time of the next queued event (``Infinity`` if none), as SimPy's ``peek``."""
+        queue = cast("list[Callback]", self._queue)
+        return queue[0].time if queue else Infinity
+
+    def step(self) -> None:
+        """Process the next queued entry (SimPy's ``step``, which ``Environment.run`` calls)."""
+        queue = cast("list[Callback]", self._queue)
+        if not queue:
+            raise EmptySchedule
+        entry = heappop(queue)
+        self._now = entry.time
+        if entry.callback is process_simpy_event:
+            self._step_simpy_event(entry.subject)
+        else:
+            entry.callback(entry)
+
+    def _step_simpy_event(self, event: Event) -> None:
+        """SimPy's ``step`` for one of its events: a stop keeps the callbacks still to run."""
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+        for index, callback in enumerate(callbacks):
+            try:
+                callback(event)
+            except StopSimulation:
+                event.callbacks = callbacks[index + 1 :]
+                self.schedule(event, -1)
+                raise
+        if not event._ok and not hasattr(event, "_defused"):
+            failure = type(event._value)(*event._value.args)
+            failure.__cause__ = event._value
+            raise failure
+
     def run_merged(
         self,
         until: float,
@@ -34,17 +71,15 @@ class SimulationEnvironment(simpy.Environment):
         arrive: Callable[[Arrival], None],
     ) -> None:
         """Process arrivals and queued events in time order up to ``until``."""
-        queue: list[Any] = self._queue  # entries hold Callbacks as well as SimPy events
+        queue = cast("list[Callback]", self._queue)
         processed = 0
         for arrival in arrivals:  # hot loop: ``_run_queue`` inlined, arrivals read by FOR_ITER
             arrival_time = time_of(arrival)
             before = arrival_time if arrival_time < until else until
-            while queue and queue[0][0] < before:  # an arrival at an event's time comes first
-                self._now, _, _, event = heappop(queue)
-                if type(event) is Callback:
-                    event.callback(event)
-                else:
-                    self._process(event)
+            while queue and queue[0].time < before:  # an arrival at an event's time comes first
+                event = heappop(queue)
+                self._now = event.time
+                event.callback(event)
             if arrival_time >= until:
                 break
             self._now = arrival_time
@@ -57,19 +92,18 @@ class SimulationEnvironment(simpy.Environment):
 
     def _run_queue(self, before: float) -> None:
         """Process the queued events due before ``before``."""
-        queue: list[Any] = self._queue  # entries hold Callbacks as well as SimPy events
-        while queue and queue[0][0] < before:
-            self._now, _, _, event = heappop(queue)
-            if type(event) is Callback:
-                event.callback(event)
-            else:
-                self._process(event)
+        queue = cast("list[Callback]", self._queue)
+        while queue and queue[0].time < before:
+            event = heappop(queue)
+            self._now = event.time
+            event.callback(event)
 
-    @staticmethod
-    def _process(event: Event) -> None:
-        """Run a SimPy event's callbacks as ``Environment.step`` does (failures raise)."""
-        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            raise event._value
+
+def process_simpy_event(entry: Callback) -> None:
+    """Run a SimPy event's callbacks as ``Environment.step`` does (failures raise)."""
+    event: Event = entry.subject
+    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+    for callback in callbacks:
+        callback(event)
+    if not event._ok and not hasattr(event, "_defused"):
+        raise event._value

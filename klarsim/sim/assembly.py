@@ -74,13 +74,6 @@ def assemble(
     factory = ContactFactory(scenario, streams)
     customers = _customers(scenario, streams)
     router: Router
-    ai: AiTier
-
-    def offer(contact: Contact, priority: bool) -> None:
-        router.offer(contact, priority)
-
-    def ai_take(contact: Contact) -> bool:
-        return ai.take(contact)
 
     def on_available(agent: Agent) -> None:
         router.fill(agent)
@@ -91,14 +84,12 @@ def assemble(
         factory=factory,
         recorder=recorder,
         streams=streams,
-        offer=offer,
-        ai_take=ai_take if scenario.ai is not None else None,
         customers=customers,
         log=log,
     )
     ai_tier = None
     if scenario.ai is not None:
-        ai = ai_tier = AiTier(env, scenario.ai, factory.intent_names, journey.after_ai())
+        ai_tier = AiTier(env, scenario.ai, factory.intent_names, journey.after_ai())
     pools = _pools(scenario, factory.intent_names, recorder, on_available)
     workforce = Workforce(env, scenario, pools, streams, recorder.book_at)
     intents = scenario.demand.intents.values()
@@ -115,6 +106,7 @@ def assemble(
         on_finished=journey.human_finished,
         call_up=CallUp(workforce.call_up_level(), workforce.on_queue),
     )
+    journey.connect(router, ai_tier)
     controls = Controls(journey, ai_tier, workforce)
     timeline = Timeline(
         env, scenario, controls=controls, workforce=workforce, ai=ai_tier, log=events

@@ -8,8 +8,10 @@ a chain of event callbacks (see ``klarsim.model.service.routing``).
 from __future__ import annotations
 
 import datetime
+import gc
 import math
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 
 import numpy as np
@@ -34,6 +36,10 @@ from klarsim.sim.records import Columns, ReplicationResult, Row
 from klarsim.units import MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
 ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
+YOUNG_COLLECTION_THRESHOLD = 50_000
+"""Allocations between two collections of the youngest generation while a run loops (Python's
+default is 700): a contact and its events live for hundreds of allocations, so at the default
+most are traversed and promoted before they die; memory is freed by reference counts anyway."""
 
 
 def simulate(
@@ -104,7 +110,10 @@ class Replication:
         self.env.process(self._interval_clock())
         if model.customers is not None:
             self.env.process(self._customer_days(model.customers))
-        self.env.run_merged(self.horizon_min, self._incoming, ARRIVAL_TIME, model.arrival_handler())
+        with rare_collections():
+            self.env.run_merged(
+                self.horizon_min, self._incoming, ARRIVAL_TIME, model.arrival_handler()
+            )
         model.workforce.settle(self.horizon_min)
         self._close_interval(self.intervals - 1)
         for contact, _ in self._in_system():
@@ -228,3 +237,15 @@ class Replication:
 
 
 __all__ = ["Replication", "simulate"]
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Collect the youngest generation every ``YOUNG_COLLECTION_THRESHOLD`` allocations, then
+    restore the thresholds as they were (the process may be a user's own)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

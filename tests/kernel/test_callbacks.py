@@ -31,7 +31,7 @@ def test_a_callback_shares_simpys_sequence_numbers_and_runs_in_time_order() -> N
     Callback(env, 1.0, note, "tie")
     assert (later.callback, later.subject) == (note, "later")
     expected = [(1.0, NORMAL, 1), (1.0, NORMAL, 2), (2.5, NORMAL, 0)]
-    assert sorted(entry[:3] for entry in env._queue) == expected
+    assert sorted((entry.time, entry.priority, entry.eid) for entry in env._queue) == expected
     assert sorted(pending(env, note)) == ["later", "tie"]
     env.run_merged(10.0, iter(()), float, print)
     assert ran == [(1.0, "timeout"), (1.0, "tie"), (2.5, "later")]

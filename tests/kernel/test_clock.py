@@ -63,6 +63,34 @@ def test_queued_events_run_exactly_as_simpy_runs_them() -> None:
     assert merged_log == plain_log
 
 
+def test_simpys_own_run_and_step_work_on_the_callback_queue() -> None:
+    """``run``, ``step`` and ``peek`` (SimPy's API) as on a plain Environment: a run stopped at
+    ``until`` resumes where it stopped, and the model's Callbacks run in the same order."""
+
+    def model(env: simpy.Environment, log: list[tuple[float, str]]) -> None:
+        def worker(name: str, pause: float) -> Generator[simpy.Event, Any, None]:
+            while True:
+                yield env.timeout(pause)
+                log.append((env.now, name))
+
+        env.process(worker("a", 1.0))
+        env.process(worker("b", 1.5))
+
+    plain, merged = simpy.Environment(), SimulationEnvironment()
+    plain_log: list[tuple[float, str]] = []
+    merged_log: list[tuple[float, str]] = []
+    model(plain, plain_log)
+    model(merged, merged_log)
+    for until in (2.0, 4.5, 7.0):
+        plain.run(until=until)
+        merged.run(until=until)
+        assert merged.peek() == plain.peek()
+    merged.step()
+    plain.step()
+    assert (merged.now, merged_log) == (plain.now, plain_log)
+    assert SimulationEnvironment().peek() == simpy.core.Infinity
+
+
 def test_a_failed_event_stops_the_run() -> None:
     clock = SimulationEnvironment()
 

@@ -60,13 +60,13 @@ def test_without_a_record_stray_extension_modules_are_not_trusted(tmp_path: Path
 
 def test_an_extension_module_the_build_did_not_record_is_not_trusted(tmp_path: Path) -> None:
     record = checkout(tmp_path)
-    stray = tmp_path / "klarsim" / "kernel" / "calendar.py"
+    stray = tmp_path / "klarsim" / "kernel" / "stray.py"
     stray.write_text("# not compiled by this build\n")
-    (stray.parent / ("calendar" + EXTENSION_SUFFIXES[0])).write_bytes(b"")
-    assert "klarsim/kernel/calendar.py" in compiled.built_sources(tmp_path)
+    (stray.parent / ("stray" + EXTENSION_SUFFIXES[0])).write_bytes(b"")
+    assert "klarsim/kernel/stray.py" in compiled.built_sources(tmp_path)
     status = compiled.decide(record, tmp_path, refused=False)
     assert status == (
-        "interpreted: klarsim/kernel/calendar.py has an extension module the build did not record"
+        "interpreted: klarsim/kernel/stray.py has an extension module the build did not record"
     )
 
 

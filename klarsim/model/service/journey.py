@@ -24,20 +24,25 @@ from klarsim.model.demand.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THI
 from klarsim.model.observers import ContactObserver, ContactRecord
 from klarsim.model.sampling import sampler
 from klarsim.model.service import outcomes
-from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE
+from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
 from klarsim.model.service.outcomes import ContactOutcome, CsatScorer
+from klarsim.model.service.routing import Router
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.units import MINUTES_PER_HOUR
 
 FALSE_RESOLVED_CODE = outcomes.FALSE_RESOLVED.code
-Offer = Callable[[Contact, bool], None]
-"""Hands a contact to the human side, with or without priority (the router's ``offer``)."""
-AiTake = Callable[[Contact], bool]
-"""Lets the AI tier take a contact; False: it goes to a person (the AI tier's ``take``)."""
 
 
 class Journey:
-    """Routes every contact and settles how it ends."""
+    """Routes every contact and settles how it ends.
+
+    Built before the router and the AI tier it hands contacts to (they call back into it), it
+    is ``connect``-ed to them once they exist: typed attributes, which the compiled build calls
+    directly.
+    """
+
+    _router: Router
+    _ai: AiTier | None
 
     def __init__(
         self,
@@ -47,8 +52,6 @@ class Journey:
         factory: ContactFactory,
         recorder: ContactObserver,
         streams: Streams,
-        offer: Offer,
-        ai_take: AiTake | None = None,
         customers: CustomerBase | None = None,
         log: ContactRecord | None = None,
     ) -> None:
@@ -57,8 +60,7 @@ class Journey:
         self.recorder = recorder
         self.customers = customers
         self.log = log
-        self._offer = offer
-        self._ai_take = ai_take
+        self._ai = None
         self.human_on_request = scenario.ai is None or scenario.ai.human_on_request
         handoff = scenario.ai.handoff if scenario.ai is not None else None
         self.escalation_priority = handoff is not None and handoff.priority
@@ -84,6 +86,11 @@ class Journey:
         self._returns = Calendar(env) if recontact else None
         """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
+    def connect(self, router: Router, ai: AiTier | None) -> None:
+        """Hand contacts to this router and, if there is one, this AI tier."""
+        self._router = router
+        self._ai = ai
+
     def arrive(self, contact: Contact) -> None:
         """A first contact arrives (dropped if its customer would have churned)."""
         customers = self.customers
@@ -93,14 +100,14 @@ class Journey:
             if customer == NO_CUSTOMER:
                 return
             contact.customer = customer
-        take = self._ai_take  # _route_recontact without priority, inlined on the busiest path
-        if take is None or not take(contact):
-            self._offer(contact, False)
+        ai = self._ai  # _route_recontact without priority, inlined on the busiest path
+        if ai is None or not ai.take(contact):
+            self._router.offer(contact, False)
 
     def _route_recontact(self, contact: Contact) -> None:
-        take = self._ai_take
-        if take is None or not take(contact):
-            self._offer(contact, self.recontact_priority)
+        ai = self._ai
+        if ai is None or not ai.take(contact):
+            self._router.offer(contact, self.recontact_priority)
 
     def after_ai(self) -> list[Callable[[Contact], None]]:
         """What ends a conversation with the AI, by its outcome (the AI tier's ``Finished``)."""
@@ -121,7 +128,7 @@ class Journey:
         if self.lost_context:
             contact.handle_min = contact.handle_min * self._context_factor + self._context_extra
         priority = self.escalation_priority or (self.recontact_priority and contact.attempt > 1)
-        self._offer(contact, priority)
+        self._router.offer(contact, priority)
 
     def human_finished(self, contact: Contact, pool: AgentPool | None) -> None:
         """A person finished with the contact (``pool``), or it abandoned the queue (None)."""
