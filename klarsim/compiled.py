@@ -36,7 +36,9 @@ COMPILED = (
     "klarsim/model/service/outcomes.py",
     "klarsim/model/service/queues.py",
     "klarsim/model/service/routing.py",
+    "klarsim/model/workforce/people.py",
     "klarsim/model/workforce/pools.py",
+    "klarsim/model/workforce/supply.py",
     "klarsim/sim/recorder.py",
 )
 """The modules of the per-contact path, compiled by ``hatch_build.py``; the rest is Python."""

@@ -1,17 +1,16 @@
-"""Calls due hours or days ahead, held off SimPy's event queue until their hour comes.
+"""Calls due hours or days ahead, held off SimPy's event queue until their window comes.
 
-Recontacts come back hours or days after their contact ended, so hundreds are pending at
-once; on SimPy's event queue each would deepen the heap that every event of every contact
-passes through. The calendar keeps them in a heap of its own and, once per window, moves
-those due before the window's end onto the event queue at the exact time they are due:
-the simulation is the same, only the bookkeeping is cheaper.
+Recontacts come back hours or days after their contact ended, so hundreds of thousands may be
+pending at once; on the event queue each would deepen the heap that every event of every
+contact passes through. The calendar files them by the window (an hour) in which they fall
+due and, as each window opens, moves that window's calls onto the event queue at the exact
+time they are due, in the order of a heap (due time, then order of booking): the simulation
+is the same, only the bookkeeping is cheaper.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from heapq import heappop, heappush
 from typing import Any
 
 import simpy
@@ -23,36 +22,68 @@ Entry = tuple[float, int, Callable[[Callback], None], Any]
 
 
 class Calendar:
-    """Schedules Calls, holding those due after the current window until it moves on."""
+    """Schedules Calls, holding those due after the current window until their window opens.
+
+    Windows start at the calendar's creation and follow each other every ``window_min``; the
+    window a call falls in is ``(due - origin) // window_min``, exact for the hour-long windows
+    of a run that starts at time 0 (and corrected if rounding ever says otherwise).
+    """
 
     def __init__(self, env: simpy.Environment, window_min: float = 60.0) -> None:
         self.env = env
         self.window_min = window_min
-        self._held: list[Entry] = []
-        self._order = itertools.count()
-        self._window_end = env.now + window_min
+        self._origin: float = env.now
+        self._window = 0
+        """Index of the window now open."""
+        self._window_end: float = env.now + window_min
         """Calls due before this go straight onto the event queue."""
+        self._held: dict[int, list[Entry]] = {}
+        self._order = 0
         Callback(env, window_min, self._release)
 
     def call(self, delay: float, callback: Callable[[Callback], None], subject: Any = None) -> None:
         """Run ``callback`` with a Callback carrying ``subject`` after ``delay`` minutes."""
-        due = self.env._now + delay
+        due: float = self.env._now + delay
         if due < self._window_end:
             Callback(self.env, delay, callback, subject)
+            return
+        window = int((due - self._origin) // self.window_min)
+        window = window if window > self._window else self._window + 1
+        self._order += 1
+        entry = (due, self._order, callback, subject)
+        calls = self._held.get(window)
+        if calls is None:
+            self._held[window] = [entry]
         else:
-            heappush(self._held, (due, next(self._order), callback, subject))
+            calls.append(entry)
 
     def _release(self, _event: Callback) -> None:
         """Open the next window: its calls join the event queue; come back at its end."""
-        env, held = self.env, self._held
-        self._window_end = env._now + self.window_min
-        while held and held[0][0] < self._window_end:
-            due, _, callback, subject = heappop(held)
-            # now <= due < now + window <= 2 now, so due - now and now + (due - now) are exact
-            Callback(env, due - env._now, callback, subject)
+        env = self.env
+        now: float = env._now
+        self._window += 1
+        window_end = self._window_end = now + self.window_min
+        calls = self._held.pop(self._window, None)
+        if calls is not None:
+            calls.sort()  # (due, order): unique, so callbacks and subjects are never compared
+            later: list[Entry] = []
+            for entry in calls:
+                due = entry[0]
+                if due < window_end:
+                    # now <= due < now + window <= 2 now: due - now and now + (due - now) are exact
+                    Callback(env, due - now, entry[2], entry[3])
+                else:  # filed a window early by rounding: it waits for the next one
+                    later.append(entry)
+            if later:
+                self._held.setdefault(self._window + 1, []).extend(later)
         Callback(env, self.window_min, self._release)
 
     def pending(self, callback: Callable[[Callback], None]) -> list[Any]:
         """The subjects of the calls to ``callback`` still to run, held or queued."""
-        held = [subject for _, _, target, subject in self._held if target == callback]
+        held = [
+            subject
+            for window in sorted(self._held)
+            for _, _, target, subject in self._held[window]
+            if target == callback
+        ]
         return held + pending(self.env, callback)
