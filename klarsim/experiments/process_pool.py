@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from klarsim.config import Scenario
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.tasks import SlimTask, Task
+from klarsim.sim.collection import collect_rarely
 from klarsim.sim.records import ReplicationResult
 
 if TYPE_CHECKING:  # imported when the first pool starts: a serial run never needs them
@@ -164,10 +165,12 @@ scenarios_loaded = 0
 
 
 def start_worker(shelf_folder: str) -> None:
-    """Initialise a worker process: where its scenarios are, and exit with the job."""
+    """Initialise a worker process: where its scenarios are, rare young collections (it runs
+    nothing but klarsim's tasks), and exit with the job."""
     global _shelf_folder  # noqa: PLW0603 (one worker process, one shelf)
     _shelf_folder = Path(shelf_folder)
     _scenarios.clear()
+    collect_rarely()
     exit_with_parent()
 
 

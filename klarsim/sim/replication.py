@@ -8,10 +8,8 @@ a chain of event callbacks (see ``klarsim.model.service.routing``).
 from __future__ import annotations
 
 import datetime
-import gc
 import math
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
 from operator import attrgetter
 
 import numpy as np
@@ -26,6 +24,7 @@ from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact
 from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.sim.assembly import assemble
+from klarsim.sim.collection import rare_collections
 from klarsim.sim.contact_log import ContactLog
 from klarsim.sim.event_log import EventLog
 from klarsim.sim.jobs import jobs_to_people
@@ -36,10 +35,6 @@ from klarsim.sim.records import Columns, ReplicationResult, Row
 from klarsim.units import MINUTES_PER_DAY, SECONDS_PER_MINUTE
 
 ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
-YOUNG_COLLECTION_THRESHOLD = 50_000
-"""Allocations between two collections of the youngest generation while a run loops (Python's
-default is 700): a contact and its events live for hundreds of allocations, so at the default
-most are traversed and promoted before they die; memory is freed by reference counts anyway."""
 
 
 def simulate(
@@ -237,15 +232,3 @@ class Replication:
 
 
 __all__ = ["Replication", "simulate"]
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Collect the youngest generation every ``YOUNG_COLLECTION_THRESHOLD`` allocations, then
-    restore the thresholds as they were (the process may be a user's own)."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
