@@ -33,7 +33,7 @@ patience timeout), also a whole process. Speed-ups compare contacts per second.
 ENGINE = """\
 ## The compiled engine
 
-`pip install -e '.[dev]'` (the README's install) compiles the eighteen modules of the
+`pip install -e '.[dev]'` (the README's install) compiles the nineteen modules of the
 per-contact path (`klarsim.compiled.COMPILED`) with mypyc when a C compiler and Python's
 headers are present (`hatch_build.py`, a minute or two); without them, or if the build fails,
 it installs pure Python and says why. The compiled modules run the same float operations in

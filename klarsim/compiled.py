@@ -36,6 +36,7 @@ COMPILED = (
     "klarsim/model/service/outcomes.py",
     "klarsim/model/service/queues.py",
     "klarsim/model/service/routing.py",
+    "klarsim/model/workforce/gig.py",
     "klarsim/model/workforce/people.py",
     "klarsim/model/workforce/pools.py",
     "klarsim/model/workforce/supply.py",

@@ -8,13 +8,20 @@ goes to the person's weekly ledger, and going off duty closes the person's onlin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Final
 
 from klarsim.config.workforce import GigPay
 from klarsim.model.workforce.headcount import Book
 from klarsim.model.workforce.people import Person, Weeks
 from klarsim.model.workforce.pools import Agent
 from klarsim.units import MINUTES_PER_HOUR
+
+SpanObserver = Callable[[Person, float, float], None]
+"""Told of each closed online span: the person, its start and its end (minutes)."""
+SPAN_OBSERVERS: Final[list[SpanObserver]] = []
+"""Observers of every payroll's closed spans, for tests and diagnostics (normally none): the
+compiled payroll's methods cannot be patched, so this is how a test watches people's spans."""
 
 
 class GigPayroll:
@@ -55,6 +62,8 @@ class GigPayroll:
         """Count the person's online time since it came on duty (going off, or the run ends)."""
         person = self.people.get(agent)
         if person is not None:
+            for observer in SPAN_OBSERVERS:
+                observer(person, person.online_since, now)
             self.weeks.add_span(person.online, person.online_since, now)
             person.online_since = now
 

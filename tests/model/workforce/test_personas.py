@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from klarsim.config.personas import Persona
-from klarsim.model.workforce.gig import GigPayroll
-from klarsim.model.workforce.pools import Agent
+from klarsim.model.workforce.gig import SPAN_OBSERVERS
+from klarsim.model.workforce.people import Person
 from klarsim.model.workforce.supply import _largest_remainder
 from klarsim.units import MINUTES_PER_HOUR
 from tests.support.builders import centre, gig, run, timeseries
@@ -38,28 +38,28 @@ def same(first: object, second: object) -> bool:
 
 
 @contextmanager
-def online_spans(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Span]]:
+def online_spans() -> Iterator[list[Span]]:
     """Record every closed online span as (person's persona, start, end)."""
     spans: list[Span] = []
-    close_span = GigPayroll.close_span
 
-    def recording(self: GigPayroll, agent: Agent, now: float) -> None:
-        person = self.people[agent]
-        spans.append((person.persona, person.online_since, now))
-        close_span(self, agent, now)
+    def recording(person: Person, start: float, end: float) -> None:
+        spans.append((person.persona, start, end))
 
-    monkeypatch.setattr(GigPayroll, "close_span", recording)
-    yield spans
+    SPAN_OBSERVERS.append(recording)
+    try:
+        yield spans
+    finally:
+        SPAN_OBSERVERS.remove(recording)
 
 
-def test_a_persona_is_never_online_outside_its_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_persona_is_never_online_outside_its_hours() -> None:
     personas = {
         "students": {"share": 0.5, "availability": EVENINGS, "session_mean_min": 90},
         "anytime": {"share": 0.5},
     }
     call_up = {"queue_threshold": 1, "agents": 20, "cooldown_min": 10, "stay_min": 120}
     pool = gig(200, 0.2, personas=personas, call_up=call_up)
-    with online_spans(monkeypatch) as spans:
+    with online_spans() as spans:
         run(gig_centre(pool, days=7, volume=3000, patience_min=5))
     students = [(start, end) for persona, start, end in spans if persona == 0]
     assert len(students) > 100
@@ -71,10 +71,10 @@ def test_a_persona_is_never_online_outside_its_hours(monkeypatch: pytest.MonkeyP
     assert any(not 18 <= (start / MINUTES_PER_HOUR) % 24 < 23 for p, start, _ in spans if p == 1)
 
 
-def test_sessions_last_their_mean_length(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sessions_last_their_mean_length() -> None:
     personas = {"steady": {"share": 1.0, "session_mean_min": 150}}
     pool = gig(400, 0.3, personas=personas)
-    with online_spans(monkeypatch) as spans:
+    with online_spans() as spans:
         run(gig_centre(pool, days=14, volume=10))
     lengths = np.array([end - start for _, start, end in spans if start > 0 and end < 14 * 1440])
     # Geometric in 30-minute blocks with mean 150 min: sd = 30 sqrt(p)/(1-p), p = 0.8.
@@ -97,16 +97,14 @@ def test_drop_outs_follow_the_persona_hazard() -> None:
     assert 4000 - remaining == pytest.approx(expected_leavers, abs=4 * sd)
 
 
-def test_a_persona_that_never_answers_a_call_is_never_called_online(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_persona_that_never_answers_a_call_is_never_called_online() -> None:
     personas = {
         "deaf": {"share": 0.5, "call_up_response": 0.0},
         "eager": {"share": 0.5, "call_up_response": 1.0},
     }
     call_up = {"queue_threshold": 1, "agents": 50, "cooldown_min": 5, "stay_min": 60}
     pool = gig(200, 0.0, personas=personas, call_up=call_up)  # online only when called
-    with online_spans(monkeypatch) as spans:
+    with online_spans() as spans:
         run(gig_centre(pool, days=2, volume=3000, patience_min=5))
     assert {persona for persona, _, _ in spans} == {1}
 
