@@ -24,18 +24,19 @@ Entry = tuple[float, int, Callable[[Callback], None], Any]
 class Calendar:
     """Schedules Calls, holding those due after the current window until their window opens.
 
-    Windows start at the calendar's creation and follow each other every ``window_min``; the
-    window a call falls in is ``(due - origin) // window_min``, exact for the hour-long windows
-    of a run that starts at time 0 (and corrected if rounding ever says otherwise).
+    Windows are whole numbers of minutes from time 0, so their ends (``k x window_min``, added
+    up by the releases) are exact and the window a call falls in, ``due // window_min`` (a
+    float floor division, exact), is the window whose release a heap would have made it in.
     """
 
     def __init__(self, env: simpy.Environment, window_min: float = 60.0) -> None:
+        if env.now != 0 or window_min != int(window_min) or window_min <= 0:
+            raise ValueError("a calendar starts at time 0, with windows of whole minutes")
         self.env = env
         self.window_min = window_min
-        self._origin: float = env.now
         self._window = 0
         """Index of the window now open."""
-        self._window_end: float = env.now + window_min
+        self._window_end: float = window_min
         """Calls due before this go straight onto the event queue."""
         self._held: dict[int, list[Entry]] = {}
         self._order = 0
@@ -47,8 +48,7 @@ class Calendar:
         if due < self._window_end:
             Callback(self.env, delay, callback, subject)
             return
-        window = int((due - self._origin) // self.window_min)
-        window = window if window > self._window else self._window + 1
+        window = int(due // self.window_min)
         self._order += 1
         entry = (due, self._order, callback, subject)
         calls = self._held.get(window)
@@ -62,20 +62,13 @@ class Calendar:
         env = self.env
         now: float = env._now
         self._window += 1
-        window_end = self._window_end = now + self.window_min
+        self._window_end = now + self.window_min
         calls = self._held.pop(self._window, None)
         if calls is not None:
             calls.sort()  # (due, order): unique, so callbacks and subjects are never compared
-            later: list[Entry] = []
-            for entry in calls:
-                due = entry[0]
-                if due < window_end:
-                    # now <= due < now + window <= 2 now: due - now and now + (due - now) are exact
-                    Callback(env, due - now, entry[2], entry[3])
-                else:  # filed a window early by rounding: it waits for the next one
-                    later.append(entry)
-            if later:
-                self._held.setdefault(self._window + 1, []).extend(later)
+            for due, _, callback, subject in calls:
+                # now <= due < now + window <= 2 now: due - now and now + (due - now) are exact
+                Callback(env, due - now, callback, subject)
         Callback(env, self.window_min, self._release)
 
     def pending(self, callback: Callable[[Callback], None]) -> list[Any]:

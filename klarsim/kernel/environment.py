@@ -15,7 +15,7 @@ from typing import TypeVar, cast
 
 import simpy
 from simpy.core import EmptySchedule, Infinity, StopSimulation
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL, Event, EventPriority
 
 from klarsim.kernel.callbacks import Callback
 
@@ -43,25 +43,7 @@ class SimulationEnvironment(simpy.Environment):
             raise EmptySchedule
         entry = heappop(queue)
         self._now = entry.time
-        if entry.callback is process_simpy_event:
-            self._step_simpy_event(entry.subject)
-        else:
-            entry.callback(entry)
-
-    def _step_simpy_event(self, event: Event) -> None:
-        """SimPy's ``step`` for one of its events: a stop keeps the callbacks still to run."""
-        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-        for index, callback in enumerate(callbacks):
-            try:
-                callback(event)
-            except StopSimulation:
-                event.callbacks = callbacks[index + 1 :]
-                self.schedule(event, -1)
-                raise
-        if not event._ok and not hasattr(event, "_defused"):
-            failure = type(event._value)(*event._value.args)
-            failure.__cause__ = event._value
-            raise failure
+        entry.callback(entry)
 
     def run_merged(
         self,
@@ -100,10 +82,18 @@ class SimulationEnvironment(simpy.Environment):
 
 
 def process_simpy_event(entry: Callback) -> None:
-    """Run a SimPy event's callbacks as ``Environment.step`` does (failures raise)."""
+    """Run a SimPy event's callbacks as ``Environment.step`` does: a stop keeps the callbacks
+    still to run for when the run resumes, and a failure not defused raises a copy of it."""
     event: Event = entry.subject
     callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
-    for callback in callbacks:
-        callback(event)
+    for index, callback in enumerate(callbacks):
+        try:
+            callback(event)
+        except StopSimulation:
+            event.callbacks = callbacks[index + 1 :]
+            event.env.schedule(event, EventPriority(-1))
+            raise
     if not event._ok and not hasattr(event, "_defused"):
-        raise event._value
+        failure = type(event._value)(*event._value.args)
+        failure.__cause__ = event._value
+        raise failure

@@ -67,3 +67,12 @@ def test_a_held_call_keeps_its_exact_due_time() -> None:
     Callback(clock, 0.1, lambda _event: calendar.call(delay, lambda _e: seen.append(clock.now)))
     clock.run_merged(1440.0, iter(()), float, lambda _: None)
     assert seen == [0.1 + delay]
+
+
+@pytest.mark.parametrize("start, window", [(5.0, 60.0), (0.0, 0.5), (0.0, 0.0)])
+def test_a_calendar_refuses_windows_whose_ends_would_not_be_exact(
+    start: float, window: float
+) -> None:
+    clock = SimulationEnvironment(initial_time=start)
+    with pytest.raises(ValueError, match="whole minutes"):
+        Calendar(clock, window_min=window)
