@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import simpy
-
 from klarsim.kernel.callbacks import Callback, pending
+from klarsim.kernel.environment import SimulationEnvironment
 
 Entry = tuple[float, int, Callable[[Callback], None], Any]
 """Due time, order of booking (ties), callback and subject of a call held back."""
@@ -29,7 +28,7 @@ class Calendar:
     float floor division, exact), is the window whose release a heap would have made it in.
     """
 
-    def __init__(self, env: simpy.Environment, window_min: float = 60.0) -> None:
+    def __init__(self, env: SimulationEnvironment, window_min: float = 60.0) -> None:
         if env.now != 0 or window_min != int(window_min) or window_min <= 0:
             raise ValueError("a calendar starts at time 0, with windows of whole minutes")
         self.env = env

@@ -1,16 +1,29 @@
-"""The one entry type of the event queue: a call due at a time, SimPy's events wrapped in one."""
+"""The event queue: its one entry type (a call due at a time, SimPy's events wrapped in one)
+and the environment fields that hold the entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from heapq import heappush
-from typing import Any, Final, cast
+from itertools import count
+from typing import Any, Final
 
 import simpy
 
 SCHEDULED_PRIORITY: Final = 1
 """``simpy.events.NORMAL``, the priority of an event scheduled with a delay, as a literal the
 compiled build inlines (a test checks that it is SimPy's)."""
+
+
+class EventQueue(simpy.Environment):
+    """SimPy's clock, queue and sequence counter, declared: compiled, they are fields of the
+    object, which the per-contact path reads and writes without a dictionary (SimPy's own code
+    reaches the same fields through their descriptors). The environment runs the queue
+    (``klarsim.kernel.environment.SimulationEnvironment``)."""
+
+    _now: float
+    _queue: list[Callback]  # type: ignore[assignment]  # SimPy's entries are tuples
+    _eid: count[int]
 
 
 class Callback:
@@ -28,7 +41,7 @@ class Callback:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: EventQueue,
         delay: float,
         callback: Callable[[Callback], None],
         subject: Any = None,
@@ -36,13 +49,10 @@ class Callback:
     ) -> None:
         self.callback = callback  # called with this very event
         self.subject = subject
-        now: float = env._now  # typed locals: the compiled build adds C doubles
-        eids: Iterator[int] = env._eid
-        queue = cast("list[Callback]", env._queue)
-        self.time: float = now + delay
+        self.time: float = env._now + delay
         self.priority = priority
-        self.eid: int = next(eids)
-        heappush(queue, self)
+        self.eid: int = next(env._eid)
+        heappush(env._queue, self)
 
     def __lt__(self, other: Callback) -> bool:
         """Earlier due time first, then lower priority, then earlier scheduling (as SimPy)."""
@@ -53,10 +63,9 @@ class Callback:
         return self.eid < other.eid
 
 
-def pending(env: simpy.Environment, callback: Callable[[Callback], None]) -> list[Any]:
+def pending(env: EventQueue, callback: Callable[[Callback], None]) -> list[Any]:
     """The subjects of the Calls still scheduled to run ``callback`` (for end-of-run counts).
 
     Reading the event queue once at the end spares the per-contact path a set of its own.
     """
-    queue = cast("list[Callback]", env._queue)
-    return [event.subject for event in queue if event.callback == callback]
+    return [event.subject for event in env._queue if event.callback == callback]

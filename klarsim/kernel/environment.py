@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from heapq import heappop
-from typing import TypeVar, cast
+from typing import TypeVar
 
-import simpy
 from simpy.core import EmptySchedule, Infinity, StopSimulation
 from simpy.events import NORMAL, Event, EventPriority
 
-from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.callbacks import Callback, EventQueue
 
 Arrival = TypeVar("Arrival")
 
 
-class SimulationEnvironment(simpy.Environment):
+class SimulationEnvironment(EventQueue):
     """The simulation clock and event queue of one replication."""
 
     arrivals_processed = 0
@@ -33,12 +32,12 @@ class SimulationEnvironment(simpy.Environment):
 
     def peek(self) -> float:
         """The time of the next queued event (``Infinity`` if none), as SimPy's ``peek``."""
-        queue = cast("list[Callback]", self._queue)
+        queue = self._queue
         return queue[0].time if queue else Infinity
 
     def step(self) -> None:
         """Process the next queued entry (SimPy's ``step``, which ``Environment.run`` calls)."""
-        queue = cast("list[Callback]", self._queue)
+        queue = self._queue
         if not queue:
             raise EmptySchedule
         entry = heappop(queue)
@@ -53,7 +52,7 @@ class SimulationEnvironment(simpy.Environment):
         arrive: Callable[[Arrival], None],
     ) -> None:
         """Process arrivals and queued events in time order up to ``until``."""
-        queue = cast("list[Callback]", self._queue)
+        queue = self._queue
         processed = 0
         for arrival in arrivals:  # hot loop: ``_run_queue`` inlined, arrivals read by FOR_ITER
             arrival_time = time_of(arrival)
@@ -74,7 +73,7 @@ class SimulationEnvironment(simpy.Environment):
 
     def _run_queue(self, before: float) -> None:
         """Process the queued events due before ``before``."""
-        queue = cast("list[Callback]", self._queue)
+        queue = self._queue
         while queue and queue[0].time < before:
             event = heappop(queue)
             self._now = event.time

@@ -13,8 +13,6 @@ import math
 from collections.abc import Callable, Sequence
 from typing import assert_never
 
-import simpy
-
 from klarsim.config.timeline import (
     CallUpGig,
     Guardrail,
@@ -24,6 +22,7 @@ from klarsim.config.timeline import (
     SetValue,
 )
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.control.controls import Controls
 from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.observers import EventRecord
@@ -62,7 +61,7 @@ class Guardrails:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         specs: Sequence[Guardrail],
         *,
         start_date: datetime.date | None,

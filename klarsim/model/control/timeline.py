@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any, assert_never
 
-import simpy
-
 from klarsim.config.schema import EmployeePool, Scenario
 from klarsim.config.timeline import (
     AiOutage,
@@ -24,6 +22,7 @@ from klarsim.config.timeline import (
     Unfreeze,
 )
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.control.controls import Controls
 from klarsim.model.observers import EventRecord
 from klarsim.model.service.ai import AiTier
@@ -38,7 +37,7 @@ class Timeline:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         scenario: Scenario,
         *,
         controls: Controls,

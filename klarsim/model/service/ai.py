@@ -14,11 +14,11 @@ from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import Final
 
-import simpy
 from simpy.events import Event
 
 from klarsim.config.ai import AI, DEFAULT_OUTCOME, Outcomes
 from klarsim.kernel.callbacks import Callback, pending
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.demand.contacts import AI_BUSY, NO_AI, WITH_AI, Contact
 from klarsim.model.demand.luck import AI_OUTCOME, ROUTE
 from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
@@ -38,7 +38,7 @@ class AiTier:
     """The AI assistant of one replication."""
 
     def __init__(
-        self, env: simpy.Environment, spec: AI, intent_names: list[str], on_finished: Finished
+        self, env: SimulationEnvironment, spec: AI, intent_names: list[str], on_finished: Finished
     ) -> None:
         self.env = env
         self.spec = spec

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import simpy
-
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.demand.contacts import COMPLETED, IN_SERVICE, Contact
 from klarsim.model.service.queues import Queues
 from klarsim.model.workforce.pools import Agent, AgentPool
@@ -29,7 +28,7 @@ Finished = Callable[[Contact, AgentPool], None]
 class ChatDesk:
     """Serves the contacts of pools whose agents may hold several chats at once."""
 
-    def __init__(self, env: simpy.Environment, queues: Queues, on_finished: Finished) -> None:
+    def __init__(self, env: SimulationEnvironment, queues: Queues, on_finished: Finished) -> None:
         self.env = env
         self.queues = queues
         self.on_finished = on_finished

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import simpy
-
 from klarsim.config.schema import Scenario
 from klarsim.kernel.calendar import Calendar
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.streams import Draws, Streams
 from klarsim.model.demand.contacts import NO_CUSTOMER, AwayIssue, Contact, ContactFactory
 from klarsim.model.demand.customers import CustomerBase
@@ -46,7 +45,7 @@ class Journey:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         scenario: Scenario,
         *,
         factory: ContactFactory,

@@ -12,8 +12,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 
-import simpy
-
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.demand.contacts import QUEUED, Contact
 from klarsim.model.workforce.pools import AgentPool
@@ -44,7 +43,7 @@ class Queues:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         pools: Sequence[AgentPool],
         channels: Sequence[str],
         mean_handle_min: Sequence[float],

@@ -16,9 +16,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import simpy
-
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.demand.contacts import ABANDONED, COMPLETED, IN_SERVICE, QUEUED, Contact
 from klarsim.model.service.chats import ChatDesk
 from klarsim.model.service.queues import Queues, oldest_head
@@ -42,7 +41,7 @@ class Router:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         queues: Queues,
         chats: ChatDesk,
         *,

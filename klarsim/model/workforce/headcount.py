@@ -13,11 +13,11 @@ import math
 from collections.abc import Callable, Generator
 
 import numpy as np
-import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.workforce import EmployeePool, GigPool
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.workforce.pools import Agent, AgentPool
 from klarsim.units import DAYS_PER_YEAR, MINUTES_PER_DAY, MINUTES_PER_WEEK
@@ -40,7 +40,7 @@ class Headcount:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         pool: AgentPool,
         spec: EmployeePool | GigPool,
         *,

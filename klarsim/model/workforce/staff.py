@@ -6,10 +6,10 @@ Built once per replication; the timeline and guardrails act on pools through it 
 from __future__ import annotations
 
 import numpy as np
-import simpy
 
 from klarsim.config.schema import Scenario
 from klarsim.config.workforce import EmployeePool, GigPool
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.streams import Streams
 from klarsim.model.sampling import sampler, uniform_sampler
 from klarsim.model.workforce.gig import GigPayroll
@@ -24,7 +24,7 @@ class Workforce:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         scenario: Scenario,
         pools: list[AgentPool],
         streams: Streams,

@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator
 
-import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.roster import WeeklySchedule, reference_headcount
 from klarsim.config.workforce import EmployeePool, Roster
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.units import HOURS_PER_WEEK, MINUTES_PER_HOUR, MINUTES_PER_WEEK
@@ -30,7 +30,7 @@ class Staffing:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         pool: AgentPool,
         spec: EmployeePool,
         rounding: Callable[[], float],

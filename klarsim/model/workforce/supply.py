@@ -17,12 +17,12 @@ import math
 from collections.abc import Callable, Generator
 
 import numpy as np
-import simpy
 from simpy.events import Event, Timeout
 
 from klarsim.config.personas import Persona
 from klarsim.config.workforce import GigPool
 from klarsim.kernel.callbacks import Callback
+from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.model.workforce.gig import GigPayroll
 from klarsim.model.workforce.headcount import Headcount
 from klarsim.model.workforce.people import Person
@@ -49,7 +49,7 @@ class GigSupply:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: SimulationEnvironment,
         pool: AgentPool,
         spec: GigPool,
         *,
