@@ -115,7 +115,7 @@ def assemble(
         env,
         scenario.guardrails,
         start_date=scenario.experiment.start_date,
-        sums=recorder.sums,
+        window_sum=recorder.window_sum,
         interval_min=scenario.experiment.interval_min,
         customers=customers,
         controls=controls,

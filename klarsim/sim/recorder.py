@@ -12,7 +12,7 @@ import math
 from klarsim.kernel.integral import TimeIntegral
 from klarsim.model.demand.contacts import ABANDONED, COMPLETED, QUEUED, AwayIssue, Contact
 from klarsim.model.demand.customers import CustomerBase
-from klarsim.model.service.ai import AI_BUSY, ASK_HUMAN, ESCALATE, FALSE_RESOLVE, NO_AI, RESOLVE
+from klarsim.model.service.ai import ASK_HUMAN, ESCALATE, FALSE_RESOLVE, NO_AI, RESOLVE
 from klarsim.model.service.outcomes import REFUSED_HUMAN
 from klarsim.model.workforce.staff import Workforce
 
@@ -93,12 +93,51 @@ Totals = dict[str, float]
 POOL_SUMS = ("staffed_min", "busy_min", "paid_min", "training_wages", "headcount", "engaged")
 """Per pool and interval: agent minutes on duty and busy, paid minutes (employees), trainee
 wages, headcount at the end and distinct gig people online in the interval."""
-AI_RESULT_COUNTERS = {  # in the order of the AI's result codes
-    RESOLVE: "ai_resolved",
-    FALSE_RESOLVE: "ai_false_resolved",
-    ESCALATE: "escalated",
-    ASK_HUMAN: "asked_human",
-}
+
+
+class ContactCounts:
+    """The ``CONTACT_COUNTERS`` of one interval, as fields (a test checks the two agree)."""
+
+    contacts: float = 0.0
+    recontacts: float = 0.0
+    offered_human: float = 0.0
+    waited: float = 0.0
+    answered: float = 0.0
+    answered_in_target: float = 0.0
+    wait_answered_min: float = 0.0
+    abandoned: float = 0.0
+    wait_abandoned_min: float = 0.0
+    completed: float = 0.0
+    handle_min: float = 0.0
+    ai_contacts: float = 0.0
+    ai_resolved: float = 0.0
+    ai_false_resolved: float = 0.0
+    ai_false_resolved_returned: float = 0.0
+    escalated: float = 0.0
+    asked_human: float = 0.0
+    refused_human: float = 0.0
+    finished: float = 0.0
+    csat_sum: float = 0.0
+    issues_created: float = 0.0
+    issues_resolved: float = 0.0
+    issues_resolved_first: float = 0.0
+    issues_lost: float = 0.0
+
+
+def _book_ai(row: ContactCounts, contact: Contact) -> None:
+    """The AI's part of a contact: taken, its result (none when it was busy), refusals."""
+    row.ai_contacts += 1.0
+    result = contact.ai_result
+    if result == RESOLVE:
+        row.ai_resolved += 1.0
+    elif result == FALSE_RESOLVE:
+        row.ai_false_resolved += 1.0
+    elif result == ESCALATE:
+        row.escalated += 1.0
+    elif result == ASK_HUMAN:
+        row.asked_human += 1.0
+    if contact.outcome == REFUSED_HUMAN.code:
+        row.refused_human += 1.0
 
 
 class Recorder:
@@ -122,85 +161,82 @@ class Recorder:
         self.warmup_min = warmup_min
         self.ai_launch_min = ai_launch_min
         """From here on the AI platform is live (its fee accrues); inf: never."""
-        self.sums: dict[str, list[float]] = {name: [0.0] * intervals for name in ALL_SUMS}
+        self.sums: dict[str, list[float]] = {
+            name: [0.0] * intervals for name in ALL_SUMS if name not in CONTACT_COUNTERS
+        }
+        """The sums other than the contact counters, by name and interval."""
         self.pool_sums: dict[str, dict[str, list[float]]] = {}
         """Per pool, per interval: the ``POOL_SUMS``."""
-        sums = self.sums
-        self._finished, self._csat = sums["finished"], sums["csat_sum"]
-        self._contacts, self._recontacts = sums["contacts"], sums["recontacts"]
-        self._issues_created, self._issues_resolved = (
-            sums["issues_created"],
-            sums["issues_resolved"],
-        )
-        self._issues_resolved_first = sums["issues_resolved_first"]
-        self._ai_contacts, self._refused = sums["ai_contacts"], sums["refused_human"]
-        self._ai_results = [sums[name] for name in AI_RESULT_COUNTERS.values()]
-        self._offered, self._waited = sums["offered_human"], sums["waited"]
-        self._answered, self._in_target = sums["answered"], sums["answered_in_target"]
-        self._wait_answered = sums["wait_answered_min"]
-        self._abandoned, self._wait_abandoned = sums["abandoned"], sums["wait_abandoned_min"]
-        self._completed, self._handle = sums["completed"], sums["handle_min"]
+        self.contact_rows = [ContactCounts() for _ in range(intervals)]
+        """Per interval, the ``CONTACT_COUNTERS``: the fields of one native object each, which
+        the per-contact path adds to without boxing a float (see ``columns``)."""
 
     def unfinished(self, contact: Contact) -> None:
         """Book a contact still waiting, in service or with the AI when the run ends."""
-        self.finished(contact, False, 0.0, ended=False)
+        self._book(contact, False, 0.0, False)
 
-    def finished(
-        self, contact: Contact, resolved: bool, csat: float, *, ended: bool = True
-    ) -> None:
-        """Book a contact that ended (or, ``ended=False``, is still in the system at the end).
+    def finished(self, contact: Contact, resolved: bool, csat: float) -> None:
+        """Book a contact that ended, resolved or not, with its CSAT score."""
+        self._book(contact, resolved, csat, True)
 
-        It goes to the sums of the interval in which it arrived: arrival, journey, CSAT, issue.
-        Counts add ``1.0``: compiled, a float plus a float literal is C arithmetic, while a
-        float plus ``1`` goes through Python's generic mixed-type addition.
+    def _book(self, contact: Contact, resolved: bool, csat: float, ended: bool) -> None:
+        """Book a contact that ended (or, ``ended`` false, is still in the system at the end).
+
+        It goes to the counts of the interval in which it arrived: arrival, journey, CSAT,
+        issue. Counts add ``1.0``: compiled, a float plus a float literal is C arithmetic.
         """
-        index = contact.interval
-        self._contacts[index] += 1.0
+        row = self.contact_rows[contact.interval]
+        row.contacts += 1.0
         if contact.attempt > 1:
-            self._recontacts[index] += 1.0
+            row.recontacts += 1.0
         elif contact.arrival_min >= self.warmup_min:
-            self._issues_created[index] += 1.0
+            row.issues_created += 1.0
         if contact.ai_result != NO_AI:
-            self._book_ai(contact, index)
+            _book_ai(row, contact)
         if contact.human:
-            self._offered[index] += 1.0
+            row.offered_human += 1.0
             state, wait = contact.state, contact.wait_min
             if wait > 0 or state == QUEUED:
-                self._waited[index] += 1.0
+                row.waited += 1.0
             if state == ABANDONED:
-                self._abandoned[index] += 1.0
-                self._wait_abandoned[index] += wait
+                row.abandoned += 1.0
+                row.wait_abandoned_min += wait
             elif state != QUEUED:
-                self._answered[index] += 1.0
-                self._wait_answered[index] += wait
+                row.answered += 1.0
+                row.wait_answered_min += wait
                 if wait <= self.target_min:
-                    self._in_target[index] += 1.0
+                    row.answered_in_target += 1.0
                 if state == COMPLETED:
-                    self._completed[index] += 1.0
-                    self._handle[index] += contact.service_min
+                    row.completed += 1.0
+                    row.handle_min += contact.service_min
         if ended:
-            self._finished[index] += 1.0
-            self._csat[index] += csat
+            row.finished += 1.0
+            row.csat_sum += csat
             if resolved and contact.issue_start_min >= self.warmup_min:
-                self._issues_resolved[index] += 1.0
+                row.issues_resolved += 1.0
                 if contact.attempt == 1:
-                    self._issues_resolved_first[index] += 1.0
-
-    def _book_ai(self, contact: Contact, index: int) -> None:
-        self._ai_contacts[index] += 1.0
-        if contact.ai_result != AI_BUSY:
-            self._ai_results[contact.ai_result][index] += 1.0
-        if contact.outcome == REFUSED_HUMAN.code:
-            self._refused[index] += 1.0
+                    row.issues_resolved_first += 1.0
 
     def false_resolution_returned(self, issue: AwayIssue) -> None:
         """A falsely resolved issue came back: counted in the interval of its false resolution."""
-        self.sums["ai_false_resolved_returned"][issue.interval] += 1.0
+        self.contact_rows[issue.interval].ai_false_resolved_returned += 1.0
 
     def issue_lost(self, contact: Contact | AwayIssue) -> None:
         """An issue ended unresolved for good (no recontact, or the customer churned)."""
         if contact.issue_start_min >= self.warmup_min:
-            self.sums["issues_lost"][contact.interval] += 1.0
+            self.contact_rows[contact.interval].issues_lost += 1.0
+
+    def window_sum(self, name: str, first: int, end: int) -> float:
+        """Statistic ``name`` summed over intervals ``first`` to ``end`` (excluded), exactly."""
+        if name in CONTACT_COUNTERS:
+            return math.fsum(getattr(row, name) for row in self.contact_rows[first:end])
+        return math.fsum(self.sums[name][first:end])
+
+    def columns(self) -> dict[str, list[float]]:
+        """Every statistic by interval, in the order of ``ALL_SUMS``."""
+        rows = self.contact_rows
+        counts = {name: [getattr(row, name) for row in rows] for name in CONTACT_COUNTERS}
+        return {name: counts[name] if name in counts else self.sums[name] for name in ALL_SUMS}
 
     def close_interval(
         self,
@@ -276,7 +312,7 @@ class Recorder:
         """Sums from ``first_interval`` (the end of the warm-up) on; levels at the end."""
         return {
             name: values[-1] if name in END_VALUES else sum(values[first_interval:])
-            for name, values in self.sums.items()
+            for name, values in self.columns().items()
         }
 
 

@@ -184,7 +184,8 @@ class Replication:
     def _timeseries(self) -> Columns:
         """One entry per interval after the warm-up, every KPI computed on whole columns."""
         window = slice(self.first_interval, self.intervals)
-        sums = {name: np.asarray(values[window]) for name, values in self.recorder.sums.items()}
+        recorded = self.recorder.columns()
+        sums = {name: np.asarray(values[window]) for name, values in recorded.items()}
         indices = np.arange(self.first_interval, self.intervals)
         row = kpis(sums, self.interval_min, self.prices)
         row["staffed_agents"] = sums["staffed_agent_min"] / self.interval_min

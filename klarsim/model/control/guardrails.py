@@ -31,7 +31,8 @@ from klarsim.model.workforce.staff import Workforce
 from klarsim.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 GUARDRAIL = "guardrail"
-Sums = dict[str, list[float]]
+WindowSum = Callable[[str, int, int], float]
+"""A statistic summed over the intervals from ``first`` to ``end`` (excluded)."""
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -65,7 +66,7 @@ class Guardrails:
         specs: Sequence[Guardrail],
         *,
         start_date: datetime.date | None,
-        sums: Sums,
+        window_sum: WindowSum,
         interval_min: float,
         customers: CustomerBase | None,
         controls: Controls,
@@ -75,7 +76,7 @@ class Guardrails:
     ) -> None:
         self.env = env
         self.rules = [Rule(spec, interval_min, spec.first_day(start_date)) for spec in specs]
-        self.sums = sums
+        self._sum = window_sum
         self.interval_min = interval_min
         self.customers = customers
         self.controls = controls
@@ -99,9 +100,6 @@ class Guardrails:
                 self.customers.mean_trust(self.env.now) if self.customers is not None else math.nan
             ),
         }
-
-    def _sum(self, name: str, first: int, end: int) -> float:
-        return math.fsum(self.sums[name][first:end])
 
     def interval_closed(self, index: int, now: float) -> None:
         """Interval ``index`` just closed at ``now``: evaluate the rules that are due."""
