@@ -108,13 +108,25 @@ def scaffold(name: str, template: Template, file: str) -> str:
     folder = bundled_scenarios(subfolder)
     body = (folder / template_file).read_text(encoding="utf-8")
     body = "".join(line for line in body.splitlines(keepends=True) if not _schema_line(line))
-    body = re.sub(r"^name: .*$", f"name: {name}", body, count=1, flags=re.MULTILINE)
+    body = re.sub(r"^name: .*$", f"name: {_yaml_text(name)}", body, count=1, flags=re.MULTILINE)
     schema_path = folder.parent / SCHEMA_FILE
     header = (
         f"# yaml-language-server: $schema={schema_path.as_uri()}\n" if schema_path.is_file() else ""
     )
     header += CHANGE_FIRST.format(name=name, template=template.value, file=file)
     return f"{header}#\n{body}"
+
+
+def _yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as this very string: plain when it does,
+    else quoted (``0``, ``yes``, ``null`` and ``---`` would read as a number, a boolean...)."""
+    import yaml  # noqa: PLC0415
+
+    try:
+        plain = yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text)
 
 
 def _schema_line(line: str) -> bool:

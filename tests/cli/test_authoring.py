@@ -62,6 +62,14 @@ def test_new_keeps_the_templates_values(tmp_path: Path) -> None:
     assert written == {**original, "name": "copy"}
 
 
+@pytest.mark.parametrize("name", ["0", "1e3", "1_000", "yes", "Off", "null", "true", "-", "0x1F"])
+def test_new_keeps_a_name_yaml_would_read_as_another_type(tmp_path: Path, name: str) -> None:
+    """Found by the fuzz tier: ``name: 0`` read back as a number and failed validation."""
+    result = runner.invoke(app, ["new", name, "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert load_scenario(tmp_path / f"{name}.yaml").name == name
+
+
 def test_new_defaults_to_human_only_in_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
