@@ -10,13 +10,12 @@ arrival and the head of the queue; an arrival at the same time as a queued event
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappop
 from typing import TypeVar
 
 from simpy.core import EmptySchedule, Infinity, StopSimulation
 from simpy.events import NORMAL, Event, EventPriority
 
-from klarsim.kernel.callbacks import Callback, EventQueue
+from klarsim.kernel.callbacks import Callback, EventQueue, pop
 
 Arrival = TypeVar("Arrival")
 
@@ -40,7 +39,7 @@ class SimulationEnvironment(EventQueue):
         queue = self._queue
         if not queue:
             raise EmptySchedule
-        entry = heappop(queue)
+        entry = pop(queue)
         self._now = entry.time
         entry.callback(entry)
 
@@ -58,7 +57,7 @@ class SimulationEnvironment(EventQueue):
             arrival_time = time_of(arrival)
             before = arrival_time if arrival_time < until else until
             while queue and queue[0].time < before:  # an arrival at an event's time comes first
-                event = heappop(queue)
+                event = pop(queue)
                 self._now = event.time
                 event.callback(event)
             if arrival_time >= until:
@@ -75,7 +74,7 @@ class SimulationEnvironment(EventQueue):
         """Process the queued events due before ``before``."""
         queue = self._queue
         while queue and queue[0].time < before:
-            event = heappop(queue)
+            event = pop(queue)
             self._now = event.time
             event.callback(event)
 

@@ -120,7 +120,7 @@ class Replication:
             summary=self._summary(),
             timeseries=self._timeseries(),
             contacts=self._contact_log(),
-            events=next(self.env._eid) + self.env.arrivals_processed,
+            events=self.env.scheduled + self.env.arrivals_processed,
             event_log=self.events.columns,
             labour=labour_columns(
                 model.workforce,
