@@ -24,7 +24,7 @@ from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact
 from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.sim.assembly import assemble
-from klarsim.sim.collection import rare_collections
+from klarsim.sim.collection import collect_young_garbage, rare_collections
 from klarsim.sim.contact_log import ContactLog
 from klarsim.sim.event_log import EventLog
 from klarsim.sim.jobs import jobs_to_people
@@ -47,7 +47,9 @@ def simulate(
     """Run one replication; ``seed`` defaults to the scenario's ``experiment.seed``."""
     run_seed = scenario.experiment.seed if seed is None else seed
     model = scaled(scenario)
-    return Replication(model, replication, run_seed, record_contacts=record_contacts).run()
+    result = Replication(model, replication, run_seed, record_contacts=record_contacts).run()
+    collect_young_garbage()  # the replication's model, now unreachable
+    return result
 
 
 class Replication:
