@@ -70,7 +70,7 @@ class Contact:
     """The serving agent's work clock reading at which this chat is done (chats served
     alongside others only; see ``klarsim.model.service.chats``)."""
 
-    def __init__(  # noqa: PLR0917 - built positionally by starmap, the fastest way
+    def __init__(  # noqa: PLR0917 - built positionally, a direct call when compiled
         self,
         identifier: int,
         arrival_min: float,
@@ -143,7 +143,8 @@ class ContactFactory:
             Luck(scenario, streams, prefix="recontact."), len(intents)
         )
         self._interval_min = scenario.experiment.interval_min
-        self._count = itertools.count()
+        self._identifiers = 0
+        """Contacts made so far: the next one's identifier."""
 
     def contacts(self, days: Iterable[np.ndarray]) -> Iterator[Contact]:
         """The first contacts arriving at each day's sorted arrival times, in order."""
@@ -170,22 +171,40 @@ class ContactFactory:
     def _chunk(
         self, columns: tuple[np.ndarray, ...], uniforms: np.ndarray | None, start: int
     ) -> Iterator[Contact]:
-        """The contacts of rows ``start`` to ``start + CHUNK`` of a day's attributes."""
+        """The contacts of rows ``start`` to ``start + CHUNK`` of a batch's attributes, each
+        made (and numbered) when the run asks for it. Compiled, the constructor is a direct
+        call: no argument tuple for the type to unpack, as ``itertools.starmap`` would make."""
         stop = start + CHUNK
-        size = columns[0][start:stop].size
-        rows = zip(
-            itertools.islice(self._count, size),
-            *(column[start:stop].tolist() for column in columns),
-            decision_rows(uniforms[start:stop] if uniforms is not None else None, size),
-            strict=True,
-        )
-        return itertools.starmap(Contact, rows)
+        times: list[float] = columns[0][start:stop].tolist()
+        intervals: list[int] = columns[1][start:stop].tolist()
+        intents: list[int] = columns[2][start:stop].tolist()
+        handles: list[float] = columns[3][start:stop].tolist()
+        patiences: list[float] = columns[4][start:stop].tolist()
+        ai_handles: list[float] = columns[5][start:stop].tolist()
+        chunk_uniforms = uniforms[start:stop] if uniforms is not None else None
+        lucks = decision_rows(chunk_uniforms, len(times))
+        for row, luck in enumerate(lucks):
+            yield Contact(
+                self._next_identifier(),
+                times[row],
+                intervals[row],
+                intents[row],
+                handles[row],
+                patiences[row],
+                ai_handles[row],
+                luck,
+            )
+
+    def _next_identifier(self) -> int:
+        identifier = self._identifiers
+        self._identifiers = identifier + 1
+        return identifier
 
     def recontact(self, previous: AwayIssue, now: float) -> Contact:
         """The same customer back with the same issue, with fresh luck."""
         handle, patience, ai_handle, luck = self._recontact_luck.next(previous.intent)
         contact = Contact(
-            next(self._count),
+            self._next_identifier(),
             now,
             int(now // self._interval_min),
             previous.intent,
