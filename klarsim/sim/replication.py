@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Generator, Iterator
-from operator import attrgetter
+from collections.abc import Generator, Iterator
 
 import numpy as np
 from simpy.events import Event, Timeout
@@ -20,7 +19,7 @@ from klarsim.config.schema import Scenario
 from klarsim.kernel.environment import SimulationEnvironment
 from klarsim.kernel.streams import Streams
 from klarsim.model.demand.arrivals import Arrivals
-from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact
+from klarsim.model.demand.contacts import IN_SERVICE, QUEUED, Contact, arrival_time
 from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.sim.assembly import assemble
@@ -33,8 +32,6 @@ from klarsim.sim.labour import Window, labour_columns
 from klarsim.sim.recorder import Recorder
 from klarsim.sim.records import Columns, ReplicationResult, Row
 from klarsim.units import MINUTES_PER_DAY, SECONDS_PER_MINUTE
-
-ARRIVAL_TIME: Callable[[Contact], float] = attrgetter("arrival_min")
 
 
 def simulate(
@@ -109,7 +106,7 @@ class Replication:
             self.env.process(self._customer_days(model.customers))
         with rare_collections():
             self.env.run_merged(
-                self.horizon_min, self._incoming, ARRIVAL_TIME, model.arrival_handler()
+                self.horizon_min, self._incoming, arrival_time, model.arrival_handler()
             )
         model.workforce.settle(self.horizon_min)
         self._close_interval(self.intervals - 1)

@@ -107,6 +107,11 @@ class Contact:
         self.outcome = -1
 
 
+def arrival_time(contact: Contact) -> float:
+    """When ``contact`` arrives (the run loop's key for the arrivals it merges)."""
+    return contact.arrival_min
+
+
 class AwayIssue:
     """An unresolved issue due to come back: what its next contact needs of the last one.
 

@@ -51,6 +51,8 @@ class AiTier:
         """Conversations in progress (their contacts are found in the event queue)."""
         self.waiting: deque[Contact] = deque()
         self.on_finished = on_finished
+        self._end: Callable[[Callback], None] = self._on_end
+        """``_on_end`` bound once: compiled, naming a method makes a bound method each time."""
         self.excluded = [name in spec.excluded_intents for name in intent_names]
         self.intent_names = intent_names
         self.rows: dict[str, Outcomes] = dict(spec.outcomes)
@@ -86,7 +88,7 @@ class AiTier:
             return False
         if self.talking < self.capacity:  # _converse, inlined: most contacts start at once
             self.talking += 1
-            Callback(self.env, contact.ai_handle_min, self._on_end, contact)
+            Callback(self.env, contact.ai_handle_min, self._end, contact)
         elif self.spec.when_full == "wait":
             self.waiting.append(contact)
         else:
@@ -97,7 +99,7 @@ class AiTier:
 
     def in_system(self) -> list[Contact]:
         """Contacts in conversation with the AI or waiting for it."""
-        return [*pending(self.env, self._on_end), *self.waiting]
+        return [*pending(self.env, self._end), *self.waiting]
 
     def begin_outage(self) -> None:
         """The AI goes down; new contacts go to humans until every outage has ended."""
@@ -111,7 +113,7 @@ class AiTier:
 
     def _converse(self, contact: Contact) -> None:
         self.talking += 1
-        Callback(self.env, contact.ai_handle_min, self._on_end, contact)
+        Callback(self.env, contact.ai_handle_min, self._end, contact)
 
     def _on_end(self, event: Callback) -> None:
         """A conversation ends with the outcome its contact's own uniform picks.

@@ -24,12 +24,22 @@ from klarsim.model.observers import ContactObserver, ContactRecord
 from klarsim.model.sampling import sampler
 from klarsim.model.service import outcomes
 from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
-from klarsim.model.service.outcomes import ContactOutcome, CsatScorer
+from klarsim.model.service.outcomes import (
+    ABANDONED,
+    FALSE_RESOLVED,
+    REFUSED_HUMAN,
+    RESOLVED_AFTER_ESCALATION,
+    RESOLVED_BY_AI,
+    RESOLVED_BY_HUMAN,
+    UNRESOLVED_BY_HUMAN,
+    ContactOutcome,
+    CsatScorer,
+)
 from klarsim.model.service.routing import Router
 from klarsim.model.workforce.pools import AgentPool
 from klarsim.units import MINUTES_PER_HOUR
 
-FALSE_RESOLVED_CODE = outcomes.FALSE_RESOLVED.code
+FALSE_RESOLVED_CODE = FALSE_RESOLVED.code
 
 
 class Journey:
@@ -83,6 +93,8 @@ class Journey:
         ]
         """By outcome code: the probability the issue comes back and its delay (hours)."""
         self._returns = Calendar(env) if recontact else None
+        self._return: Callable[[Callback], None] = self._on_return
+        """``_on_return`` bound once: compiled, naming a method makes a bound method each time."""
         """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
     def connect(self, router: Router, ai: AiTier | None) -> None:
@@ -111,8 +123,8 @@ class Journey:
     def after_ai(self) -> list[Callable[[Contact], None]]:
         """What ends a conversation with the AI, by its outcome (the AI tier's ``Finished``)."""
         after: list[Callable[[Contact], None]] = [self._to_human] * 4
-        after[RESOLVE] = lambda contact: self._finish(contact, outcomes.RESOLVED_BY_AI, None)
-        after[FALSE_RESOLVE] = lambda contact: self._finish(contact, outcomes.FALSE_RESOLVED, None)
+        after[RESOLVE] = lambda contact: self._finish(contact, RESOLVED_BY_AI, None)
+        after[FALSE_RESOLVE] = lambda contact: self._finish(contact, FALSE_RESOLVED, None)
         after[ASK_HUMAN] = self._asked_for_human
         return after
 
@@ -120,7 +132,7 @@ class Journey:
         if self.human_on_request:
             self._to_human(contact)
         else:
-            self._finish(contact, outcomes.REFUSED_HUMAN, None)
+            self._finish(contact, REFUSED_HUMAN, None)
 
     def _to_human(self, contact: Contact) -> None:
         contact.escalated = True
@@ -132,14 +144,12 @@ class Journey:
     def human_finished(self, contact: Contact, pool: AgentPool | None) -> None:
         """A person finished with the contact (``pool``), or it abandoned the queue (None)."""
         if pool is None:
-            outcome = outcomes.ABANDONED
+            outcome = ABANDONED
         elif contact.luck[HUMAN_RESOLUTION] < pool.resolution_probability:
             escalated = contact.escalated
-            outcome = (
-                outcomes.RESOLVED_AFTER_ESCALATION if escalated else outcomes.RESOLVED_BY_HUMAN
-            )
+            outcome = RESOLVED_AFTER_ESCALATION if escalated else RESOLVED_BY_HUMAN
         else:
-            outcome = outcomes.UNRESOLVED_BY_HUMAN
+            outcome = UNRESOLVED_BY_HUMAN
         self._finish(contact, outcome, pool)
 
     def _finish(self, contact: Contact, outcome: ContactOutcome, pool: AgentPool | None) -> None:
@@ -163,7 +173,7 @@ class Journey:
             return
         delay_min = comeback[1]() * MINUTES_PER_HOUR
         assert self._returns is not None  # a recontact cause is configured
-        self._returns.call(delay_min, self._on_return, AwayIssue(contact, outcome.code))
+        self._returns.call(delay_min, self._return, AwayIssue(contact, outcome.code))
 
     def _discovered_silently(self, contact: Contact) -> None:
         """A false resolution that never comes back still costs trust, at once.
@@ -180,7 +190,7 @@ class Journey:
         """Issues due to come back (as their last contact left them)."""
         if self._returns is None:
             return []
-        away: list[AwayIssue] = self._returns.pending(self._on_return)
+        away: list[AwayIssue] = self._returns.pending(self._return)
         return away
 
     def _on_return(self, event: Callback) -> None:

@@ -9,7 +9,7 @@ prices in the missing person), and the wait penalty is
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from klarsim.config.customers import Csat, RecontactCause
 
@@ -30,13 +30,17 @@ class ContactOutcome(NamedTuple):
     """Whether the empathy gap is subtracted: the AI's answer is scored (not a refusal)."""
 
 
-RESOLVED_BY_AI = ContactOutcome(0, "resolved_by_ai", True, True, None, True)
-FALSE_RESOLVED = ContactOutcome(1, "false_resolved", False, True, "false_resolved", True)
-RESOLVED_BY_HUMAN = ContactOutcome(2, "resolved_by_human", True, False, None, False)
-RESOLVED_AFTER_ESCALATION = ContactOutcome(3, "resolved_after_escalation", True, False, None, False)
-UNRESOLVED_BY_HUMAN = ContactOutcome(4, "unresolved_by_human", False, False, "unresolved", False)
-ABANDONED = ContactOutcome(5, "abandoned", False, False, "abandoned", False)
-REFUSED_HUMAN = ContactOutcome(6, "refused_human", False, True, "refused", False)
+RESOLVED_BY_AI: Final = ContactOutcome(0, "resolved_by_ai", True, True, None, True)
+FALSE_RESOLVED: Final = ContactOutcome(1, "false_resolved", False, True, "false_resolved", True)
+RESOLVED_BY_HUMAN: Final = ContactOutcome(2, "resolved_by_human", True, False, None, False)
+RESOLVED_AFTER_ESCALATION: Final = ContactOutcome(
+    3, "resolved_after_escalation", True, False, None, False
+)
+UNRESOLVED_BY_HUMAN: Final = ContactOutcome(
+    4, "unresolved_by_human", False, False, "unresolved", False
+)
+ABANDONED: Final = ContactOutcome(5, "abandoned", False, False, "abandoned", False)
+REFUSED_HUMAN: Final = ContactOutcome(6, "refused_human", False, True, "refused", False)
 """A refused request for a person scores ``refused_human`` alone: the refusal is what the
 customer rates, so the empathy gap is not subtracted a second time."""
 OUTCOMES = (

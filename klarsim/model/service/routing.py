@@ -60,6 +60,9 @@ class Router:
         self._of_pool = queues.of_pool
         self.call_up_level = call_up.level
         self.on_queue_growth = call_up.on_queue_growth
+        self._done: Callable[[Callback], None] = self._on_done
+        self._patience_over: Callable[[Callback], None] = self._on_patience
+        """The two bound once: compiled, naming a method makes a bound method each time."""
 
     def offer(self, contact: Contact, priority: bool = False) -> None:
         """A contact asks for a human: serve it now if an agent can take it, else queue it."""
@@ -107,7 +110,7 @@ class Router:
         contact.state = QUEUED
         self.queues.add(contact, priority=priority)
         if contact.patience_min < math.inf:
-            Callback(self.env, contact.patience_min, self._on_patience, contact)
+            Callback(self.env, contact.patience_min, self._patience_over, contact)
         if self.waiting.level >= self.call_up_level and self.on_queue_growth is not None:
             self.on_queue_growth(self.env._now, self.waiting.level)
 
@@ -138,7 +141,7 @@ class Router:
         agent.contact = contact
         if pool.payroll is not None:
             pool.payroll.engage(agent, now)
-        Callback(self.env, contact.service_min, self._on_done, agent)
+        Callback(self.env, contact.service_min, self._done, agent)
 
     def _on_done(self, event: Callback) -> None:
         agent: Agent = event.subject
