@@ -108,10 +108,13 @@ def _sift_toward_leaves(queue: list[Callback], position: int) -> None:
     entry = queue[position]
     child = 2 * position + 1
     while child < end:
+        chosen = queue[child]
         right = child + 1
-        if right < end and not earlier(queue[child], queue[right]):
-            child = right
-        queue[position] = queue[child]
+        if right < end:
+            right_entry = queue[right]
+            if not earlier(chosen, right_entry):
+                chosen, child = right_entry, right
+        queue[position] = chosen
         position = child
         child = 2 * position + 1
     queue[position] = entry
