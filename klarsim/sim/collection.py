@@ -29,8 +29,8 @@ def collect_young_garbage() -> None:
     A model's objects refer to each other and to its environment, so when a run ends they are
     cyclic garbage, which only the collector frees. Left to the rare collections, the models of
     dozens of short runs pile up and are traversed and freed together, their memory cold;
-    collected at once, each model's memory is reused warm by the next. 200 one-day runs of the
-    hybrid example in one process: 3.3-3.8 s of CPU against 4.2-4.8 s.
+    collected at once, each model's memory is reused warm by the next (``many_runs.py`` in
+    ``benchmarks/`` times 200 one-day runs against one long run).
     """
     gc.collect(1)
 

@@ -201,6 +201,7 @@ class ContactFactory:
             )
 
     def _next_identifier(self) -> int:
+        """The identifier of the contact being made: first contacts and recontacts share it."""
         identifier = self._identifiers
         self._identifiers = identifier + 1
         return identifier

@@ -93,9 +93,9 @@ class Journey:
         ]
         """By outcome code: the probability the issue comes back and its delay (hours)."""
         self._returns = Calendar(env) if recontact else None
+        """Where issues due back wait (hours or days ahead: off the busy event queue)."""
         self._return: Callable[[Callback], None] = self._on_return
         """``_on_return`` bound once: compiled, naming a method makes a bound method each time."""
-        """Where issues due back wait (hours or days ahead: off the busy event queue)."""
 
     def connect(self, router: Router, ai: AiTier | None) -> None:
         """Hand contacts to this router and, if there is one, this AI tier."""
