@@ -41,6 +41,7 @@ from klarsim.experiments.executors import (
 )
 from klarsim.experiments.tasks import Failure
 from klarsim.experiments.thin_staffing import ThinStaffing
+from klarsim.kernel.reuse import reusing_arrays
 from klarsim.limits import MAX_RUNS
 from klarsim.results.writer import describe_job, now_iso, output_folder, write_scenario
 from klarsim.sim.collection import rare_collections
@@ -133,7 +134,7 @@ def perform(
     and on Ctrl-C too.
     """
     options = executor if executor is not None else SERIAL
-    with rare_collections(), WorkerPool.of(options) as pool:
+    with rare_collections(), reusing_arrays(), WorkerPool.of(options) as pool:
         return _perform(job, options, out, pool)
 
 

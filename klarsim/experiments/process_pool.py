@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from klarsim.config import Scenario
 from klarsim.experiments import tasks as task_module
 from klarsim.experiments.tasks import SlimTask, Task
+from klarsim.kernel.reuse import reuse_always
 from klarsim.sim.collection import collect_rarely
 from klarsim.sim.records import ReplicationResult
 
@@ -165,12 +166,13 @@ scenarios_loaded = 0
 
 
 def start_worker(shelf_folder: str) -> None:
-    """Initialise a worker process: where its scenarios are, rare young collections (it runs
-    nothing but klarsim's tasks), and exit with the job."""
+    """Initialise a worker process: where its scenarios are, rare young collections and arrays
+    kept between replications (it runs nothing but klarsim's tasks), and exit with the job."""
     global _shelf_folder  # noqa: PLW0603 (one worker process, one shelf)
     _shelf_folder = Path(shelf_folder)
     _scenarios.clear()
     collect_rarely()
+    reuse_always()
     exit_with_parent()
 
 

@@ -44,7 +44,10 @@ def simulate(
     """Run one replication; ``seed`` defaults to the scenario's ``experiment.seed``."""
     run_seed = scenario.experiment.seed if seed is None else seed
     model = scaled(scenario)
-    result = Replication(model, replication, run_seed, record_contacts=record_contacts).run()
+    run = Replication(model, replication, run_seed, record_contacts=record_contacts)
+    result = run.run()
+    run.release()
+    del run
     collect_young_garbage()  # the replication's model, now unreachable
     return result
 
@@ -128,6 +131,12 @@ class Replication:
                 Window(self.warmup_min, self.horizon_min, self.interval_min, self.first_interval),
             ),
         )
+
+    def release(self) -> None:
+        """Give the model's large arrays back for the next replication (``kernel.reuse``);
+        after ``run``, and the model is not used again."""
+        if self.model.customers is not None:
+            self.model.customers.release()
 
     def _interval_clock(self) -> Generator[Event, None, None]:
         for index in range(self.intervals - 1):

@@ -30,11 +30,15 @@ from typing import Final, cast
 import numpy as np
 
 from klarsim.config.customers import Customers
+from klarsim.kernel.reuse import give_back, take
 from klarsim.model.demand.contacts import NO_CUSTOMER
 from klarsim.units import MINUTES_PER_YEAR
 
 REBASE_EXPONENT: Final = 50.0
 """Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
+TRUST_KIND: Final = "customer trust"
+ORDER_KIND: Final = "customer order"
+"""The customer base's arrays, as ``kernel.reuse`` keeps them between replications."""
 
 
 def annuity_years(years: float, rate_per_year: float) -> float:
@@ -48,21 +52,46 @@ def annuity_years(years: float, rate_per_year: float) -> float:
     return -math.expm1(-force * years) / force
 
 
+def _trust_array(population: int) -> np.ndarray:
+    """An array for every customer's trust, to be filled: a released customer base's if there
+    is one (``kernel.reuse``), or a new one."""
+    kept = take(TRUST_KIND, population)
+    return kept[0] if kept is not None else np.empty(population)
+
+
+def _identity_order(population: int) -> tuple[np.ndarray, np.ndarray]:
+    """Active customers and their positions, both 0, 1, 2, ...: a released customer base's
+    arrays overwritten in place if there are any (a new arange would be new memory again)."""
+    kept = take(ORDER_KIND, population)
+    if kept is None:
+        identity = np.arange(population, dtype=np.int64)
+        return identity, identity.copy()
+    active, position = kept
+    active.fill(1)
+    active[:1] = 0
+    np.cumsum(active, out=active)
+    np.copyto(position, active)
+    return active, position
+
+
 class CustomerBase:
     """Every customer's trust, activity and churn; arrays of the population's size."""
 
     def __init__(self, spec: Customers, population: int, churn_stream: np.random.Generator):
         trust = spec.trust
         self.population = population
-        self.scaled = np.full(population, trust.initial - trust.baseline)
+        self.scaled = _trust_array(population)
         """Each customer's (trust - baseline) x exp(decay x (t - reference)); NaN once churned."""
-        self.active = np.arange(population, dtype=np.int64)
-        """The first ``active_count`` entries are the active customers' indices."""
-        self.position = np.arange(population, dtype=np.int64)
+        self.scaled.fill(trust.initial - trust.baseline)
+        self.active: np.ndarray | None = None
+        """The first ``active_count`` entries are the active customers' indices; None until the
+        first customer churns (everyone, in order: most short runs never need the arrays)."""
+        self.position: np.ndarray | None = None
+        """Where each customer is in ``active``; None with it."""
         # Memoryviews of the same memory: single items as plain Python numbers (typeshed types
         # a memoryview's items as int; these hold floats and ints, read and written by index).
         self._scaled = cast("MutableSequence[float]", self.scaled.data)
-        self._active = cast("MutableSequence[int]", self.active.data)
+        self._active: MutableSequence[int] | None = None
         self.active_count = population
         self.churned_count = 0
         self.revenue_per_min = spec.revenue_per_year / MINUTES_PER_YEAR
@@ -91,6 +120,13 @@ class CustomerBase:
         self._still_at_risk = np.empty(0, dtype=np.int64)
         """Flagged customers the last daily update left below the threshold, in order."""
 
+    def release(self) -> None:
+        """Give the arrays back for the next replication's customer base (``kernel.reuse``):
+        this one must not be used afterwards."""
+        give_back(TRUST_KIND, self.population, (self.scaled,))
+        if self.active is not None and self.position is not None:
+            give_back(ORDER_KIND, self.population, (self.active, self.position))
+
     def draw(self, thinning: float, choice: float) -> int:
         """The active customer behind an arriving contact, or ``NO_CUSTOMER`` if it is dropped.
 
@@ -107,9 +143,10 @@ class CustomerBase:
             return NO_CUSTOMER
         position = choice * population
         customer = int(position)
-        if not isnan(self._scaled[customer]):  # NaN marks a churned customer
+        order = self._active
+        if order is None or not isnan(self._scaled[customer]):  # NaN marks a churned customer
             return customer
-        return self._active[int((position - customer) * active)]
+        return order[int((position - customer) * active)]
 
     @property
     def is_active(self) -> np.ndarray:
@@ -123,7 +160,9 @@ class CustomerBase:
 
     def pick(self, uniform: float) -> int:
         """An active customer chosen uniformly."""
-        return self._active[int(uniform * self.active_count)]
+        index = int(uniform * self.active_count)
+        order = self._active
+        return index if order is None else order[index]
 
     def _decay_factor(self, now: float) -> float:
         """exp(-decay x (now - reference)): turns a scaled deviation into today's."""
@@ -181,7 +220,7 @@ class CustomerBase:
         still at risk, never a scan of the whole population.
         """
         if self._check_everyone:
-            return self.active[: self.active_count]
+            return self.active_customers()
         if not self._newly_at_risk:
             return self._still_at_risk
         newly = np.asarray(self._newly_at_risk, dtype=np.int64)
@@ -193,7 +232,7 @@ class CustomerBase:
             return
         factor = self._decay_factor(now)
         self.scaled *= factor
-        self._scaled_sum = math.fsum(self.scaled[self.active[: self.active_count]].tolist())
+        self._scaled_sum = math.fsum(self.scaled[self.active_customers()].tolist())
         self._reference_min = now
 
     def hazard_per_year(self, trust: np.ndarray) -> np.ndarray:
@@ -212,13 +251,27 @@ class CustomerBase:
         leaving: np.ndarray = self._churn_stream.random(hazard.size) < leave
         return leaving
 
+    def active_customers(self) -> np.ndarray:
+        """The active customers' indices (in the order of ``active``)."""
+        if self.active is None:
+            return np.arange(self.active_count, dtype=np.int64)
+        return self.active[: self.active_count]
+
+    def _order(self) -> tuple[np.ndarray, np.ndarray]:
+        """``active`` and ``position``, made (everyone, in order) when first needed."""
+        if self.active is None or self.position is None:
+            self.active, self.position = _identity_order(self.population)
+            self._active = cast("MutableSequence[int]", self.active.data)
+        return self.active, self.position
+
     def _remove(self, customer: int) -> None:
         self._scaled_sum -= self._scaled[customer]
+        active, position = self._order()
         last = self.active_count - 1
-        slot = int(self.position[customer])
-        moved = int(self.active[last])
-        self.active[slot], self.position[moved] = moved, slot
-        self.active[last], self.position[customer] = customer, last
+        slot = int(position[customer])
+        moved = int(active[last])
+        active[slot], position[moved] = moved, slot
+        active[last], position[customer] = customer, last
         self.active_count = last
         self._scaled[customer] = math.nan
         self.churned_count += 1

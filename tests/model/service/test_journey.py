@@ -337,10 +337,10 @@ def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
         left += customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
     assert 0 < left == customers.churned_count == 300 - customers.active_count
     now = 10 * MINUTES_PER_DAY
-    active = customers.active[: customers.active_count].tolist()
+    active = customers.active_customers().tolist()
     exact = np.mean([customers.trust_of(customer, now) for customer in active])
     assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
-    assert not customers.is_active[customers.active[customers.active_count :]].any()
+    assert customers.is_active.sum() == len(active) == customers.active_count
 
 
 @pytest.mark.parametrize("initial", [0.8, 0.3])
@@ -353,7 +353,7 @@ def test_a_customer_churns_at_most_once(initial: float) -> None:
         for now in np.sort(generator.uniform((day - 1) * 1440, day * 1440, 60)):
             customers.update(customers.pick(float(generator.random())), 0.0, float(now))
         customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
-        active = customers.active[: customers.active_count]
+        active = customers.active_customers()
         assert len(set(active.tolist())) == customers.active_count
         assert customers.is_active[active].all()
         assert customers.is_active.sum() == customers.active_count
@@ -392,7 +392,7 @@ def test_mean_trust_stays_exact_when_the_reference_time_moves() -> None:
             customers.update(customer, float(generator.choice([0.0, 0.9])), float(now))
         customers.daily_update(day * MINUTES_PER_DAY, MINUTES_PER_DAY)
     now = 7 * MINUTES_PER_DAY + 30
-    active = customers.active[: customers.active_count].tolist()
+    active = customers.active_customers().tolist()
     exact = np.mean([customers.trust_of(customer, now) for customer in active])
     assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
     assert np.isfinite(customers.scaled).all()
