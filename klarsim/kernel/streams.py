@@ -13,6 +13,10 @@ from collections.abc import Callable
 import numpy as np
 
 BATCH_SIZE = 4096
+FIRST_BATCH_SIZE = 64
+"""A reader's first batch; each next one is twice as large, up to ``BATCH_SIZE``: a short run
+that reads a few hundred numbers does not draw (and free) thousands. The numbers are the same
+in any batch sizes: numpy's samplers consume a stream in order, value by value."""
 
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
@@ -42,9 +46,9 @@ class Streams:
 
 
 class Draws:
-    """Returns one number at a time from batches of ``BATCH_SIZE`` drawn with numpy."""
+    """Returns one number at a time from batches drawn with numpy, growing to ``BATCH_SIZE``."""
 
-    __slots__ = ("_batch", "_generator", "_next", "_sample")
+    __slots__ = ("_batch", "_generator", "_next", "_sample", "_size")
 
     def __init__(
         self,
@@ -55,12 +59,15 @@ class Draws:
         self._sample = sample
         self._batch: list[float] = []
         self._next = 0
+        self._size = FIRST_BATCH_SIZE
 
     def __call__(self) -> float:
         """The next number of the stream."""
         index = self._next
         if index == len(self._batch):
-            self._batch = self._sample(self._generator, BATCH_SIZE).tolist()
+            size = self._size
+            self._batch = self._sample(self._generator, size).tolist()
+            self._size = min(2 * size, BATCH_SIZE)
             index = 0
         self._next = index + 1
         return self._batch[index]

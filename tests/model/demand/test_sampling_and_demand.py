@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from klarsim.config import ScenarioError, load_scenario, parse_scenario
 from klarsim.config.distributions import Distribution
 from klarsim.config.schema import Demand
-from klarsim.kernel.streams import Streams
+from klarsim.kernel.streams import BATCH_SIZE, Streams
 from klarsim.model.demand import contacts, luck
 from klarsim.model.demand.arrivals import Arrivals
 from klarsim.model.demand.contacts import BATCH, CHUNK, AwayIssue, Contact, ContactFactory
@@ -55,6 +55,31 @@ def test_samples_have_the_configured_mean_and_cv(
     assert values.mean() == pytest.approx(mean, rel=0.01)
     assert values.std() / values.mean() == pytest.approx(cv, rel=0.02, abs=1e-9)
     assert (values >= 0).all()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "exponential", "mean": 5.0},
+        {"dist": "lognormal", "mean": 8.8, "cv": 0.8},
+        {"dist": "gamma", "mean": 3.0, "cv": 0.5},
+        {"dist": "gamma", "mean": 3.0, "cv": 2.0},
+        {"dist": "deterministic", "value": 2.5},
+        {"dist": "uniform", "low": 2.0, "high": 6.0},
+        {"dist": "empirical", "values": [1.0, 2.0, 6.0]},
+    ],
+)
+def test_a_reader_in_growing_batches_gives_the_numbers_of_one_large_draw(
+    spec: dict[str, Any],
+) -> None:
+    """``Draws`` starts small and doubles its batches; the stream's numbers stay the ones a
+    single draw of all of them gives (what keeps every result unchanged)."""
+    count = 3 * BATCH_SIZE + 101  # past the largest batch
+    sample = sampler(SPEC.validate_python(spec))
+    draws = Streams(7, 2).draws("a stream", sample)
+    one_at_a_time = [draws() for _ in range(count)]
+    at_once = sample(Streams(7, 2).generator("a stream"), count).tolist()
+    assert one_at_a_time == at_once
 
 
 @pytest.mark.parametrize(
