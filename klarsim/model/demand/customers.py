@@ -37,8 +37,9 @@ from klarsim.units import MINUTES_PER_YEAR
 REBASE_EXPONENT: Final = 50.0
 """Move the reference time once decay x (now - reference) passes this (a factor of 5e21)."""
 TRUST_KIND: Final = "customer trust"
+"""The trust array, as ``kernel.reuse`` keeps it between replications."""
 ORDER_KIND: Final = "customer order"
-"""The customer base's arrays, as ``kernel.reuse`` keeps them between replications."""
+"""The active-customer and position arrays, likewise (kept only once someone churned)."""
 
 
 def annuity_years(years: float, rate_per_year: float) -> float:
