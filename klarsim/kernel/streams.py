@@ -21,6 +21,7 @@ that reads a few hundred numbers does not draw (and free) thousands. The numbers
 in any batch sizes: numpy's samplers consume a stream in order, value by value."""
 
 
+# numpy's SeedSequence constants (after O'Neill's seed_seq_fe), for StreamSeed.
 MASK32: Final = 0xFFFFFFFF
 POOL_SIZE: Final = 4
 INIT_A: Final = 0x43B0D7E5
@@ -29,7 +30,10 @@ INIT_B: Final = 0x8B51F9DD
 MULT_B: Final = 0x58F38DED
 MIX_MULT_L: Final = 0xCA01F9DD
 MIX_MULT_R: Final = 0x4973F715
-"""numpy's ``SeedSequence`` constants (after O'Neill's ``seed_seq_fe``), for ``StreamSeed``."""
+
+KEPT_NAME_KEYS: Final = 100_000
+"""At most this many stream names' keys are kept (names come from scenarios: few, but a
+long-lived process never holds an unbounded number)."""
 _name_keys: dict[str, int] = {}
 """Each stream name's 64-bit key, hashed once per process."""
 
@@ -40,7 +44,7 @@ def stream_seed(seed: int, replication: int, name: str) -> StreamSeed:
     if name_key is None:
         digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
         name_key = int.from_bytes(digest, "little")
-        if len(_name_keys) < 100_000:  # names come from scenarios: few, but never unbounded
+        if len(_name_keys) < KEPT_NAME_KEYS:
             _name_keys[name] = name_key
     return StreamSeed([seed, replication, name_key])
 
@@ -57,6 +61,10 @@ class StreamSeed:
         self.entropy = entropy
         words = [word for value in entropy for word in _uint32_words(value)]
         self.pool = _mixed_pool(words)
+
+    def __reduce__(self) -> tuple[type[StreamSeed], tuple[list[int]]]:
+        """Pickled as its entropy (numpy pickles a bit generator with its seed sequence)."""
+        return StreamSeed, (self.entropy,)
 
     def generate_state(self, n_words: int, dtype: object = np.uint32) -> np.ndarray:
         """``n_words`` words of ``dtype`` (uint32 or uint64) to seed a bit generator with."""

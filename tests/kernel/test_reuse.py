@@ -12,7 +12,7 @@ from klarsim import simulate
 from klarsim.config import load_scenario
 from klarsim.config.customers import Customers
 from klarsim.kernel.reuse import give_back, reusing_arrays, take
-from klarsim.model.demand.customers import CustomerBase
+from klarsim.model.demand.customers import TRUST_KIND, CustomerBase
 from klarsim.sim.collection import rare_collections
 from tests.support import EXAMPLES
 
@@ -87,6 +87,17 @@ def test_a_customer_base_on_reused_arrays_behaves_as_a_new_one() -> None:
     np.testing.assert_array_equal(reused.scaled, fresh.scaled)
     np.testing.assert_array_equal(reused.active_customers(), fresh.active_customers())
     assert reused.mean_trust(5 * 1440.0) == fresh.mean_trust(5 * 1440.0)
+
+
+def test_a_customer_base_gives_its_arrays_back_once() -> None:
+    with reusing_arrays():
+        customers = _customers(4)
+        customers.release()
+        kept = take(TRUST_KIND, 300)
+        assert kept is not None
+        assert kept[0] is customers.scaled
+        customers.release()  # a second release must not hand the array out again
+        assert take(TRUST_KIND, 300) is None
 
 
 @pytest.mark.parametrize("days", [1.0, 3.0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -59,3 +61,14 @@ def test_what_numpy_refuses_is_refused() -> None:
         StreamSeed([1]).generate_state(4, np.int64)
     with pytest.raises(ValueError, match="non-negative"):
         np.random.SeedSequence([1, -2])
+
+
+def test_a_stream_survives_pickling_with_its_seed() -> None:
+    """numpy pickles a bit generator with its seed sequence (copies of a model, workers)."""
+    generator = Streams(7, 2).generator("a stream")
+    generator.random(3)
+    copied = pickle.loads(pickle.dumps(generator))
+    np.testing.assert_array_equal(copied.random(5), generator.random(5))
+    seed = copied.bit_generator.seed_seq
+    assert isinstance(seed, StreamSeed)
+    assert seed.entropy == stream_seed(7, 2, "a stream").entropy

@@ -120,10 +120,14 @@ class CustomerBase:
         """Customers flagged since the last daily update, in the order their contacts ended."""
         self._still_at_risk = np.empty(0, dtype=np.int64)
         """Flagged customers the last daily update left below the threshold, in order."""
+        self._released = False
 
     def release(self) -> None:
         """Give the arrays back for the next replication's customer base (``kernel.reuse``):
-        this one must not be used afterwards."""
+        this one must not be used afterwards. Once only: a second call gives nothing."""
+        if self._released:
+            return
+        self._released = True
         give_back(TRUST_KIND, self.population, (self.scaled,))
         if self.active is not None and self.position is not None:
             give_back(ORDER_KIND, self.population, (self.active, self.position))

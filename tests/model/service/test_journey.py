@@ -341,6 +341,8 @@ def test_mean_trust_stays_exact_through_churn(initial: float) -> None:
     exact = np.mean([customers.trust_of(customer, now) for customer in active])
     assert customers.mean_trust(now) == pytest.approx(exact, rel=1e-9)
     assert customers.is_active.sum() == len(active) == customers.active_count
+    assert customers.active is not None  # made at the first churn
+    assert not customers.is_active[customers.active[customers.active_count :]].any()
 
 
 @pytest.mark.parametrize("initial", [0.8, 0.3])
