@@ -47,8 +47,8 @@ def simulate(
     run = Replication(model, replication, run_seed, record_contacts=record_contacts)
     result = run.run()
     run.release()
-    del run
-    collect_young_garbage()  # the replication's model, now unreachable
+    del run  # the last reference to the model: the collection below frees it
+    collect_young_garbage()
     return result
 
 

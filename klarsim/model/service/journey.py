@@ -22,11 +22,11 @@ from klarsim.model.demand.customers import CustomerBase
 from klarsim.model.demand.luck import CUSTOMER, HUMAN_RESOLUTION, RECONTACT, THINNING
 from klarsim.model.observers import ContactObserver, ContactRecord
 from klarsim.model.sampling import sampler
-from klarsim.model.service import outcomes
 from klarsim.model.service.ai import ASK_HUMAN, FALSE_RESOLVE, RESOLVE, AiTier
 from klarsim.model.service.outcomes import (
     ABANDONED,
     FALSE_RESOLVED,
+    OUTCOMES,
     REFUSED_HUMAN,
     RESOLVED_AFTER_ESCALATION,
     RESOLVED_BY_AI,
@@ -89,7 +89,7 @@ class Journey:
             (recontact[cause].probability, delays_hours[cause])
             if cause is not None and cause in recontact
             else None
-            for cause in (outcome.recontact_cause for outcome in outcomes.OUTCOMES)
+            for cause in (outcome.recontact_cause for outcome in OUTCOMES)
         ]
         """By outcome code: the probability the issue comes back and its delay (hours)."""
         self._returns = Calendar(env) if recontact else None
